@@ -1,0 +1,28 @@
+/**
+ * The one catalogue of websocket close codes (DESIGN.md §5). The server closes with these;
+ * the client branches on them to tell the user what happened. Reasons are short, stable,
+ * machine-readable strings (the close frame's reason is limited to 123 bytes).
+ */
+export const CLOSE = {
+  unauthorized: { code: 4401, reason: "unauthorized" },
+  forbidden: { code: 4403, reason: "forbidden" },
+  unknownDocument: { code: 4404, reason: "unknown-document" },
+  messageTooLarge: { code: 4413, reason: "message-too-large" },
+  tooManyMessages: { code: 4429, reason: "too-many-messages" },
+  restarting: { code: 1012, reason: "server-restarting" },
+} as const;
+
+export type CloseKind = keyof typeof CLOSE;
+export type CloseCode = (typeof CLOSE)[CloseKind]["code"];
+
+export function closeKindOf(code: number): CloseKind | null {
+  for (const [kind, entry] of Object.entries(CLOSE)) {
+    if (entry.code === code) return kind as CloseKind;
+  }
+  return null;
+}
+
+/** Close codes after which reconnecting cannot help (the 44xx range, as y-websocket treats it). */
+export function isTerminalClose(code: number): boolean {
+  return code >= 4400 && code < 4500;
+}
