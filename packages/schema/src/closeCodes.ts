@@ -10,6 +10,8 @@ export const CLOSE = {
   messageTooLarge: { code: 4413, reason: "message-too-large" },
   tooManyMessages: { code: 4429, reason: "too-many-messages" },
   restarting: { code: 1012, reason: "server-restarting" },
+  /** Not in DESIGN.md's list: a message that is not valid y-protocols (standard code 1007). */
+  malformed: { code: 1007, reason: "malformed-message" },
 } as const;
 
 export type CloseKind = keyof typeof CLOSE;

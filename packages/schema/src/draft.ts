@@ -1,0 +1,224 @@
+import * as Y from "yjs";
+import type { Programme } from "./programme.ts";
+import { REACTIONS, type Reaction } from "./types.ts";
+import { headingNode, paragraphNode, textOf } from "./xml.ts";
+import { indexById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
+
+/**
+ * Typed accessors and mutations of a `draft:<programmeId>` document (DESIGN.md §5): the
+ * orientation document's `body`, the provenance of each chapter's roll-up (`sources`), and
+ * the plenary's `comments` and `reactions`, both keyed by section.
+ */
+
+export interface DraftComment {
+  id: string;
+  section: string;
+  text: string;
+  author: string;
+  authorId: string;
+  createdAt: number;
+}
+
+/** Where a chapter's text came from: which seminars were rolled up into it, and when. */
+export interface ChapterSource {
+  seminarIds: string[];
+  rolledUpAt: number;
+  by: string;
+}
+
+export const draftRoots = (doc: Y.Doc) => ({
+  body: doc.getXmlFragment("body"),
+  sources: doc.getMap<unknown>("sources"),
+  comments: doc.getArray<Y.Map<unknown>>("comments"),
+  reactions: doc.getMap<Y.Map<Reaction>>("reactions"),
+});
+
+/** A section key for a chapter title: a lowercase ASCII slug. */
+export function sectionKey(title: string): string {
+  return title
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 64);
+}
+
+/**
+ * Writes the draft's skeleton: a title, then a heading and an empty paragraph per chapter.
+ * Idempotent: a draft with a body is left alone.
+ */
+export function initDraftDocument(
+  doc: Y.Doc,
+  programme: Programme,
+  options: MutationOptions = {},
+): void {
+  const { body, reactions } = draftRoots(doc);
+  if (body.length > 0) return;
+  doc.transact(() => {
+    body.push([headingNode(1, programme.title)]);
+    for (const chapter of programme.draftChapters) {
+      body.push([headingNode(2, chapter), paragraphNode()]);
+      // Created here, once: two peers creating a section's map concurrently would each
+      // write their own, and the reactions in the losing one would be lost.
+      reactions.set(sectionKey(chapter), new Y.Map<Reaction>());
+    }
+  }, options.origin);
+}
+
+/** The chapter headings of the body (level 2), in order, with their section keys. */
+export function listSections(doc: Y.Doc): { key: string; title: string }[] {
+  const result: { key: string; title: string }[] = [];
+  for (const node of draftRoots(doc).body.toArray()) {
+    if (node instanceof Y.XmlElement && node.nodeName === "heading") {
+      const level = node.getAttribute("level") as unknown;
+      if (Number(level) !== 2) continue;
+      const title = textOf(node).trim();
+      if (title) result.push({ key: sectionKey(title), title });
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sources (drafter)
+
+export function setChapterSource(
+  doc: Y.Doc,
+  section: string,
+  source: ChapterSource,
+  options: MutationOptions = {},
+): void {
+  doc.transact(() => {
+    draftRoots(doc).sources.set(section, {
+      seminarIds: [...source.seminarIds],
+      rolledUpAt: source.rolledUpAt,
+      by: source.by,
+    });
+  }, options.origin);
+}
+
+export function readChapterSources(doc: Y.Doc): Map<string, ChapterSource> {
+  const result = new Map<string, ChapterSource>();
+  for (const [section, value] of draftRoots(doc).sources) {
+    if (typeof value !== "object" || value === null) continue;
+    const { seminarIds, rolledUpAt, by } = value as Record<string, unknown>;
+    if (
+      Array.isArray(seminarIds) &&
+      seminarIds.every((id) => typeof id === "string") &&
+      typeof rolledUpAt === "number"
+    ) {
+      result.set(section, {
+        seminarIds: seminarIds as string[],
+        rolledUpAt,
+        by: readString(by) ?? "",
+      });
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Comments (everyone but observers)
+
+export interface NewComment {
+  section: string;
+  text: string;
+  author: string;
+  authorId: string;
+}
+
+export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOptions = {}): string {
+  const text = comment.text.trim();
+  if (text === "") throw new Error("A comment needs some text.");
+  const id = options.id ?? newId();
+  const item = new Y.Map<unknown>();
+  item.set("id", id);
+  item.set("section", comment.section);
+  item.set("text", text);
+  item.set("author", comment.author.trim());
+  item.set("authorId", comment.authorId);
+  item.set("createdAt", now(options));
+  doc.transact(() => draftRoots(doc).comments.push([item]), options.origin);
+  return id;
+}
+
+export function removeComment(
+  doc: Y.Doc,
+  commentId: string,
+  options: MutationOptions = {},
+): boolean {
+  const list = draftRoots(doc).comments;
+  const index = indexById(list, commentId);
+  if (index < 0) return false;
+  doc.transact(() => list.delete(index, 1), options.origin);
+  return true;
+}
+
+export function listComments(doc: Y.Doc, section?: string): DraftComment[] {
+  const result: DraftComment[] = [];
+  for (const item of draftRoots(doc).comments) {
+    const id = readString(item.get("id"));
+    const itemSection = readString(item.get("section"));
+    const text = readString(item.get("text"));
+    const createdAt = item.get("createdAt");
+    if (!id || !itemSection || text === undefined || typeof createdAt !== "number") continue;
+    if (section !== undefined && itemSection !== section) continue;
+    result.push({
+      id,
+      section: itemSection,
+      text,
+      author: readString(item.get("author")) ?? "",
+      authorId: readString(item.get("authorId")) ?? "",
+      createdAt,
+    });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reactions (everyone but observers)
+
+/**
+ * Sets `userId`'s reaction to a section; `null` withdraws it. Chapters seeded by
+ * `initDraftDocument` have their map already; a new section's map is created here, and
+ * reactions given concurrently by two peers to a brand-new section may keep only one side.
+ */
+export function setReaction(
+  doc: Y.Doc,
+  section: string,
+  userId: string,
+  reaction: Reaction | null,
+  options: MutationOptions = {},
+): void {
+  const reactions = draftRoots(doc).reactions;
+  doc.transact(() => {
+    let bySection = reactions.get(section);
+    if (!(bySection instanceof Y.Map)) {
+      if (reaction === null) return;
+      bySection = new Y.Map<Reaction>();
+      reactions.set(section, bySection);
+    }
+    if (reaction === null) bySection.delete(userId);
+    else bySection.set(userId, reaction);
+  }, options.origin);
+}
+
+export type ReactionTally = Record<Reaction, number>;
+
+export function tallyReactions(doc: Y.Doc, section: string): ReactionTally {
+  const tally: ReactionTally = { agree: 0, disagree: 0, abstain: 0 };
+  const bySection = draftRoots(doc).reactions.get(section);
+  if (!(bySection instanceof Y.Map)) return tally;
+  for (const value of bySection.values()) {
+    if ((REACTIONS as readonly unknown[]).includes(value)) tally[value] += 1;
+  }
+  return tally;
+}
+
+export function reactionOf(doc: Y.Doc, section: string, userId: string): Reaction | null {
+  const bySection = draftRoots(doc).reactions.get(section);
+  if (!(bySection instanceof Y.Map)) return null;
+  const value = bySection.get(userId);
+  return (REACTIONS as readonly unknown[]).includes(value) ? (value as Reaction) : null;
+}

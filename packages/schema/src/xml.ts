@@ -1,0 +1,30 @@
+import * as Y from "yjs";
+
+/**
+ * Nodes of a Tiptap document as y-prosemirror stores them in a Y.XmlFragment: an element per
+ * node, named as the ProseMirror node type, attributes as its attrs.
+ */
+export function headingNode(level: number, text: string): Y.XmlElement {
+  const element = new Y.XmlElement<{ level: number }>("heading");
+  element.setAttribute("level", level);
+  element.insert(0, [new Y.XmlText(text)]);
+  // y-prosemirror keeps attributes as they are; Tiptap's heading expects a numeric level.
+  return element as unknown as Y.XmlElement;
+}
+
+export function paragraphNode(text = ""): Y.XmlElement {
+  const element = new Y.XmlElement("paragraph");
+  if (text) element.insert(0, [new Y.XmlText(text)]);
+  return element;
+}
+
+/** The plain text of an element, its children's text joined. */
+export function textOf(node: Y.XmlElement | Y.XmlText): string {
+  if (node instanceof Y.XmlText) return node.toString();
+  return node
+    .toArray()
+    .map((child) =>
+      child instanceof Y.XmlElement || child instanceof Y.XmlText ? textOf(child) : "",
+    )
+    .join("");
+}
