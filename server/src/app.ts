@@ -1,0 +1,99 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import express from "express";
+import { Catalogue } from "./catalogue.ts";
+import { DocumentRegistry } from "./collab/registry.ts";
+import type { Config } from "./config.ts";
+import { createApi } from "./http/api.ts";
+import { errorHandler } from "./http/onError.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { openSqliteStorage } from "./storage/sqlite.ts";
+import type { Storage } from "./storage/storage.ts";
+import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
+import { COLLAB_PATH, createWebsocketTransport } from "./transport/websocket.ts";
+
+export interface PercorsoServer {
+  /** Base HTTP URL once listening, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  readonly tokens: Tokens;
+  readonly log: Logger;
+  /** Stop accepting, close sockets with 1012, flush every document, close storage. */
+  stop(): Promise<void>;
+}
+
+/** Creates and starts a server: a value, so tests start several side by side. */
+export async function startServer(
+  config: Config,
+  options: { log?: Logger; storage?: Storage } = {},
+): Promise<PercorsoServer> {
+  const log = options.log ?? createLogger(config);
+  const metrics = createMetrics();
+  const storage = options.storage ?? openSqliteStorage(join(config.dataDir, "percorso.sqlite"));
+  const catalogue = await Catalogue.open(storage, log);
+  const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
+  const registry = new DocumentRegistry({
+    store: storage,
+    log,
+    metrics,
+    compactAfterUpdates: config.compactAfterUpdates,
+    idleUnloadMs: config.idleUnloadMs,
+  });
+  const transport = createWebsocketTransport({
+    registry,
+    catalogue,
+    tokens,
+    log,
+    metrics,
+    limits: config,
+    heartbeatMs: config.heartbeatMs,
+  });
+
+  let baseUrl = "";
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use("/api", createApi({ catalogue, tokens, publicUrl: () => config.publicUrl ?? baseUrl }));
+  app.use(errorHandler(log));
+
+  const http: Server = createServer(app);
+  http.on("upgrade", (req, stream, head) => {
+    if (req.url?.startsWith(COLLAB_PATH)) return transport.handleUpgrade(req, head, stream);
+    stream.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, resolve);
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  baseUrl = `http://${host}:${port}`;
+  log.info({ url: baseUrl, dataDir: config.dataDir }, "listening");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    port,
+    tokens,
+    log,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise((resolve) => http.close(resolve));
+        transport.closeAll();
+        http.closeAllConnections();
+        await registry.unloadAll();
+        await closed;
+        await storage.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { DocumentScope } from "@percorso/schema";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import type { DocumentStore } from "../storage/storage.ts";
+import { CollabDocument } from "./document.ts";
+
+export interface RegistryDeps {
+  store: DocumentStore;
+  log: Logger;
+  metrics: Metrics;
+  compactAfterUpdates: number;
+  idleUnloadMs: number;
+}
+
+/**
+ * The documents held in memory. A document loads on its first connection (concurrent joins
+ * share one load) and is flushed and unloaded after `idleUnloadMs` with no connections.
+ */
+export class DocumentRegistry {
+  private readonly deps: RegistryDeps;
+  private readonly loading = new Map<string, Promise<CollabDocument>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(deps: RegistryDeps) {
+    this.deps = deps;
+  }
+
+  get size(): number {
+    return this.loading.size;
+  }
+
+  open(name: string, scope: DocumentScope): Promise<CollabDocument> {
+    this.cancelIdle(name);
+    let doc = this.loading.get(name);
+    if (doc === undefined) {
+      doc = CollabDocument.load(name, scope, this.deps);
+      this.loading.set(name, doc);
+      this.deps.metrics.loadedDocuments.set(this.loading.size);
+      doc.catch(() => this.loading.delete(name));
+    }
+    return doc;
+  }
+
+  /** Called when a connection leaves: unload later if nobody is left. */
+  release(doc: CollabDocument): void {
+    if (doc.peers.size > 0 || this.idleTimers.has(doc.name)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(doc.name);
+      if (doc.peers.size === 0) void this.unload(doc.name);
+    }, this.deps.idleUnloadMs);
+    timer.unref();
+    this.idleTimers.set(doc.name, timer);
+  }
+
+  private cancelIdle(name: string): void {
+    clearTimeout(this.idleTimers.get(name));
+    this.idleTimers.delete(name);
+  }
+
+  private async unload(name: string): Promise<void> {
+    const loading = this.loading.get(name);
+    if (loading === undefined) return;
+    this.loading.delete(name);
+    this.deps.metrics.loadedDocuments.set(this.loading.size);
+    try {
+      const doc = await loading;
+      await doc.unload();
+      this.deps.log.info({ doc: name }, "document unloaded");
+    } catch (error) {
+      this.deps.log.error({ err: error, doc: name }, "document unload failed");
+    }
+  }
+
+  /** Flushes and unloads every document (shutdown). */
+  async unloadAll(): Promise<void> {
+    for (const name of this.idleTimers.keys()) this.cancelIdle(name);
+    await Promise.all([...this.loading.keys()].map((name) => this.unload(name)));
+  }
+}

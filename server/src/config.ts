@@ -1,0 +1,71 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration, validated once at boot (STYLE.md). Defaults are named here and nowhere else;
+ * the rest of the server receives the typed `Config` and never reads `process.env`.
+ */
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+export const configSchema = z.object({
+  PORT: int(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SECRET: z.string().min(16, "SECRET must be at least 16 characters").optional(),
+  ADMIN_TOKEN: z.string().min(8, "ADMIN_TOKEN must be at least 8 characters").optional(),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest websocket message accepted, in bytes; larger ones close with 4413. */
+  MAX_MESSAGE_BYTES: int(4 * 1024 * 1024),
+  /** Message flood limit: a token bucket of this many messages, refilled per second. */
+  RATE_LIMIT_BURST: int(600),
+  RATE_LIMIT_PER_SECOND: int(200),
+  /** How long a document with no connections stays loaded. */
+  IDLE_UNLOAD_MS: int(30_000),
+  /** Compact a document's log into a snapshot after this many appended updates. */
+  COMPACT_AFTER_UPDATES: int(500),
+  HEARTBEAT_MS: int(30_000),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  secret: string | undefined;
+  adminToken: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof configSchema>["LOG_LEVEL"];
+  maxMessageBytes: number;
+  rateLimitBurst: number;
+  rateLimitPerSecond: number;
+  idleUnloadMs: number;
+  compactAfterUpdates: number;
+  heartbeatMs: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses an environment into a `Config`; throws `ConfigError` listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    secret: e.SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    rateLimitBurst: e.RATE_LIMIT_BURST,
+    rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+    idleUnloadMs: e.IDLE_UNLOAD_MS,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    heartbeatMs: e.HEARTBEAT_MS,
+  };
+}

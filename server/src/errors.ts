@@ -1,0 +1,24 @@
+/**
+ * Errors with a code and an HTTP status, from one place (STYLE.md); `http/onError.ts` maps them
+ * to `{ error: { code, message } }` responses and log lines.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const unauthorized = (message = "Missing, invalid or expired token") =>
+  new AppError(401, "unauthorized", message);
+export const forbidden = (message = "This token does not allow that") =>
+  new AppError(403, "forbidden", message);
+export const notFound = (message = "Not found") => new AppError(404, "not_found", message);
+export const invalidInput = (message: string, details?: unknown) =>
+  new AppError(400, "invalid_input", message, details);

@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics, one registry per server instance (tests start several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "percorso_" });
+  return {
+    registry,
+    connections: new Gauge({
+      name: "percorso_connections",
+      help: "Open collaboration websockets",
+      registers: [registry],
+    }),
+    loadedDocuments: new Gauge({
+      name: "percorso_loaded_documents",
+      help: "Documents held in memory",
+      registers: [registry],
+    }),
+    updatesIn: new Counter({
+      name: "percorso_updates_in_total",
+      help: "Document updates accepted from clients",
+      registers: [registry],
+    }),
+    bytesIn: new Counter({
+      name: "percorso_bytes_in_total",
+      help: "Websocket bytes received",
+      registers: [registry],
+    }),
+    bytesOut: new Counter({
+      name: "percorso_bytes_out_total",
+      help: "Websocket bytes sent",
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: "percorso_refusals_total",
+      help: "Connections closed by the server, by close reason",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    persistSeconds: new Histogram({
+      name: "percorso_persist_seconds",
+      help: "Time to append one update to storage",
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

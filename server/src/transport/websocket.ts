@@ -1,0 +1,128 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { CLOSE, effectiveRole, parseDocumentName, type CloseKind } from "@percorso/schema";
+import type { Catalogue } from "../catalogue.ts";
+import { Connection, type ConnectionLimits } from "../collab/connection.ts";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Tokens } from "../tokens.ts";
+
+export const COLLAB_PATH = "/collab/";
+
+export interface WebsocketDeps {
+  registry: DocumentRegistry;
+  catalogue: Catalogue;
+  tokens: Tokens;
+  log: Logger;
+  metrics: Metrics;
+  limits: ConnectionLimits;
+  heartbeatMs: number;
+}
+
+/**
+ * Adapts `ws` to the collaboration core: upgrade, authenticate, resolve the document, then
+ * hand bytes to a `Connection`. Refusals complete the upgrade and close with a catalogue code,
+ * since a browser cannot read an HTTP status from a failed upgrade.
+ */
+export function createWebsocketTransport(deps: WebsocketDeps) {
+  // ws cuts frames above maxPayload itself (1009); ours is larger so 4413 is what clients see.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes * 4 });
+  const sockets = new Set<WebSocket>();
+  const alive = new WeakSet<WebSocket>();
+
+  const heartbeat = setInterval(() => {
+    for (const socket of sockets) {
+      if (!alive.has(socket)) {
+        deps.log.info("dropping a socket that missed its heartbeat");
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, deps.heartbeatMs);
+  heartbeat.unref();
+
+  const refuse = (socket: WebSocket, kind: CloseKind, detail: string, documentName: string) => {
+    const { code, reason } = CLOSE[kind];
+    deps.log.warn({ doc: documentName, code, reason, detail }, "connection refused");
+    deps.metrics.refusals.inc({ reason });
+    socket.close(code, reason);
+  };
+
+  async function accept(socket: WebSocket, req: IncomingMessage): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let documentName: string;
+    try {
+      documentName = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length));
+    } catch {
+      documentName = url.pathname;
+    }
+    // Messages may arrive while the token is checked and the document loads: keep them.
+    const early: Uint8Array[] = [];
+    const buffer = (data: Buffer) => early.push(new Uint8Array(data));
+    socket.on("message", buffer);
+
+    const claims = await deps.tokens.verify(url.searchParams.get("token"));
+    if (claims === null)
+      return refuse(socket, "unauthorized", "no, invalid or expired token", documentName);
+    const name = parseDocumentName(documentName);
+    const scope = name === null ? null : deps.catalogue.scopeOf(name);
+    if (scope === null) return refuse(socket, "unknownDocument", "no such document", documentName);
+    const role = effectiveRole(claims, scope);
+    if (role === null)
+      return refuse(socket, "forbidden", "document outside the token's programme", documentName);
+
+    const doc = await deps.registry.open(documentName, scope);
+    if (socket.readyState !== socket.OPEN) return;
+    const connection = new Connection(
+      {
+        send: (message) => socket.send(message, { binary: true }),
+        close: (code, reason) => socket.close(code, reason),
+      },
+      doc,
+      role,
+      deps.limits,
+      deps.log,
+      deps.metrics,
+    );
+    socket.off("message", buffer);
+    socket.on("message", (data: Buffer) => connection.receive(new Uint8Array(data)));
+    socket.on("close", (code: number) => {
+      connection.closed();
+      deps.registry.release(doc);
+      deps.log.info({ doc: documentName, role, code }, "connection closed");
+    });
+    connection.start();
+    deps.log.info({ doc: documentName, role, jti: claims.jti }, "connection opened");
+    for (const message of early) connection.receive(message);
+  }
+
+  return {
+    handleUpgrade(req: IncomingMessage, head: Buffer, stream: Duplex): void {
+      wss.handleUpgrade(req, stream, head, (socket) => {
+        sockets.add(socket);
+        alive.add(socket);
+        deps.metrics.connections.inc();
+        socket.on("pong", () => alive.add(socket));
+        socket.on("error", (error) => deps.log.info({ err: error }, "socket error"));
+        socket.on("close", () => {
+          sockets.delete(socket);
+          deps.metrics.connections.dec();
+        });
+        accept(socket, req).catch((error: unknown) => {
+          deps.log.error({ err: error }, "accepting a connection failed");
+          socket.close(1011, "internal-error");
+        });
+      });
+    },
+    /** Closes every socket with 1012 so clients reconnect to the next server. */
+    closeAll(): void {
+      clearInterval(heartbeat);
+      for (const socket of sockets) socket.close(CLOSE.restarting.code, CLOSE.restarting.reason);
+      wss.close();
+    },
+  };
+}

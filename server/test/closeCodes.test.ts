@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import type { PercorsoServer } from "../src/app.ts";
+import {
+  ADMIN_TOKEN,
+  invite,
+  rawSocket,
+  startTestServer,
+  syncedClient,
+  tempDataDir,
+  waitFor,
+  wsUrl,
+  type TestClient,
+} from "./harness.ts";
+
+const SEMINAR = "seminar:s2-economia-circolare";
+
+describe("close codes of the wire contract", () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let server: PercorsoServer;
+  const clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    data = tempDataDir();
+    server = await startTestServer(data.dir, {
+      MAX_MESSAGE_BYTES: "65536",
+      RATE_LIMIT_BURST: "50",
+      RATE_LIMIT_PER_SECOND: "10",
+    });
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await server.stop();
+    data.remove();
+  });
+
+  const url = (name: string, token?: string) =>
+    `${wsUrl(server)}/${name}${token === undefined ? "" : `?token=${encodeURIComponent(token)}`}`;
+
+  it("4401 without a token", async () => {
+    const { closed } = await rawSocket(url(SEMINAR));
+    expect(await closed).toEqual({ code: 4401, reason: "unauthorized" });
+  });
+
+  it("4401 with a forged token", async () => {
+    const token = await invite(server, { role: "participant" });
+    const forged = token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    const { closed } = await rawSocket(url(SEMINAR, forged));
+    expect((await closed).code).toBe(4401);
+  });
+
+  it("4401 once an invite has expired", async () => {
+    const token = await invite(server, { role: "participant", expiresInSeconds: 1 });
+    const first = await syncedClient(server, SEMINAR, token);
+    first.destroy();
+    const expiry = Date.now() + 2_100;
+    await waitFor(() => Date.now() > expiry, "the invite to expire");
+    const { closed } = await rawSocket(url(SEMINAR, token));
+    expect((await closed).code).toBe(4401);
+  });
+
+  it("4404 for an unknown seminar and for a name outside the contract", async () => {
+    for (const name of ["seminar:non-esiste", "qualcosa", "seminar:../etc"]) {
+      const { closed } = await rawSocket(url(name, ADMIN_TOKEN));
+      expect((await closed).code, name).toBe(4404);
+    }
+  });
+
+  it("4413 for a frame over the limit, and the server keeps serving others", async () => {
+    const bystander = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
+    clients.push(bystander);
+    const { socket, closed } = await rawSocket(url(SEMINAR, ADMIN_TOKEN));
+    socket.send(new Uint8Array(70_000));
+    expect(await closed).toEqual({ code: 4413, reason: "message-too-large" });
+    await expectStillServing(bystander);
+  });
+
+  it("4429 for a message flood", async () => {
+    const { socket, closed } = await rawSocket(url(SEMINAR, ADMIN_TOKEN));
+    const queryAwareness = new Uint8Array([3]);
+    for (let i = 0; i < 200; i++) socket.send(queryAwareness);
+    expect(await closed).toEqual({ code: 4429, reason: "too-many-messages" });
+  });
+
+  it("1007 for garbage, without affecting other connections", async () => {
+    const bystander = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
+    clients.push(bystander);
+    const garbage = [
+      new Uint8Array([0, 2, 200, 1, 2, 3]), // sync update with a truncated payload
+      new Uint8Array([0, 9]), // unknown sync step
+      new Uint8Array([42]), // unknown message type
+      new Uint8Array([1, 5, 1, 2]), // truncated awareness
+    ];
+    for (const message of garbage) {
+      const { socket, closed } = await rawSocket(url(SEMINAR, ADMIN_TOKEN));
+      socket.send(message);
+      expect((await closed).code, `message ${message.join(",")}`).toBe(1007);
+    }
+    // A random update body that parses as a varint frame but not as a Yjs update.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    syncProtocol.writeUpdate(encoder, new Uint8Array([255, 255, 255, 255, 1, 7, 7, 7]));
+    const { socket, closed } = await rawSocket(url(SEMINAR, ADMIN_TOKEN));
+    socket.send(encoding.toUint8Array(encoder));
+    expect((await closed).code).toBe(1007);
+    await expectStillServing(bystander);
+  });
+
+  it("1012 on shutdown, so clients reconnect", async () => {
+    const client = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
+    clients.push(client);
+    await server.stop();
+    await waitFor(() => client.closes.length > 0, "close");
+    expect(client.closes[0]).toEqual({ code: 1012, reason: "server-restarting" });
+    server = await startTestServer(data.dir);
+  });
+
+  async function expectStillServing(bystander: TestClient): Promise<void> {
+    const peer = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
+    clients.push(peer);
+    peer.doc.getArray("answers").push([new Y.Map()]);
+    await waitFor(
+      () => bystander.doc.getArray("answers").length === 1,
+      "the bystander to get updates",
+    );
+    expect(bystander.closes).toEqual([]);
+  }
+});

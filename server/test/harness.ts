@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import WebSocket from "ws";
+import { readAuthMessage } from "y-protocols/auth";
+import { startServer, type PercorsoServer } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const PROGRAMME = "toscana-2021";
+
+export function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "percorso-test-"));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A real server on a free port with its own SQLite file. */
+export async function startTestServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<PercorsoServer> {
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN,
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  return startServer(config);
+}
+
+export function wsUrl(server: { url: string }): string {
+  return server.url.replace(/^http/, "ws") + "/collab";
+}
+
+/** Polls a condition; fails with `what` after `timeoutMs`. No fixed sleeps in tests. */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  closes: { code: number; reason: string }[];
+  denied: string[];
+  destroy(): void;
+}
+
+/** A stock y-websocket provider in Node (ws as the WebSocket polyfill). */
+export function connectClient(
+  server: { url: string },
+  documentName: string,
+  token: string | undefined,
+  doc = new Y.Doc(),
+): TestClient {
+  const closes: { code: number; reason: string }[] = [];
+  const denied: string[] = [];
+  const provider = new WebsocketProvider(wsUrl(server), documentName, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: token === undefined ? {} : { token },
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  provider.on("connection-close", (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason });
+  });
+  // Stock y-websocket only console.warns the y-protocols "permission denied" message: record it.
+  provider.messageHandlers[2] = (_encoder, decoder) =>
+    readAuthMessage(decoder, doc, (_doc, reason) => denied.push(reason));
+  return {
+    doc,
+    provider,
+    closes,
+    denied,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export async function syncedClient(
+  server: { url: string },
+  documentName: string,
+  token: string | undefined,
+): Promise<TestClient> {
+  const client = connectClient(server, documentName, token);
+  await waitFor(() => client.provider.synced, `${documentName} to sync`);
+  return client;
+}
+
+export async function invite(
+  server: { url: string },
+  body: { role: string; programmeId?: string; seminarId?: string; expiresInSeconds?: number },
+  bearer = ADMIN_TOKEN,
+): Promise<string> {
+  const response = await fetch(`${server.url}/api/invites`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ programmeId: PROGRAMME, ...body }),
+  });
+  if (response.status !== 201)
+    throw new Error(`invite failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** A raw websocket that records how the server closed it. */
+export function rawSocket(url: string): Promise<{
+  socket: WebSocket;
+  closed: Promise<{ code: number; reason: string }>;
+}> {
+  const socket = new WebSocket(url);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  socket.on("error", () => {});
+  return new Promise((resolve, reject) => {
+    socket.once("open", () => resolve({ socket, closed }));
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+/** The value of a Prometheus gauge or counter (no labels) from `GET /metrics`. */
+export async function readMetric(server: { url: string }, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split("\n").find((row) => row.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`no metric ${name}`);
+  return Number(line.slice(name.length + 1));
+}
+
+export async function waitForMetric(
+  server: { url: string },
+  name: string,
+  value: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await readMetric(server, name)) !== value) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} = ${value}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import * as encoding from "lib0/encoding";
+import type { PercorsoServer } from "../src/app.ts";
+import {
+  invite,
+  startTestServer,
+  syncedClient,
+  tempDataDir,
+  waitFor,
+  waitForMetric,
+  type TestClient,
+} from "./harness.ts";
+
+const SEMINAR = "seminar:s2-economia-circolare";
+
+function answer(doc: Y.Doc, id: string, text: string): void {
+  const item = new Y.Map<unknown>();
+  item.set("id", id);
+  item.set("questionId", "q");
+  item.set("text", text);
+  item.set("votes", new Y.Map());
+  doc.getArray("answers").push([item]);
+}
+
+const answerTexts = (doc: Y.Doc) =>
+  doc
+    .getArray<Y.Map<unknown>>("answers")
+    .toArray()
+    .map((a) => a.get("text"));
+
+describe("collaboration between stock y-websocket clients", () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let server: PercorsoServer;
+  const clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    data = tempDataDir();
+    server = await startTestServer(data.dir);
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await server.stop();
+    data.remove();
+  });
+
+  it("serves the seeded seminar with its starter questions", async () => {
+    const token = await invite(server, { role: "participant" });
+    const client = await syncedClient(server, SEMINAR, token);
+    clients.push(client);
+    expect(client.doc.getArray("questions").length).toBeGreaterThanOrEqual(2);
+    expect(client.doc.getMap("session").get("status")).toBe("scheduled");
+  });
+
+  it("syncs answers and recommendation text between two participants", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await syncedClient(server, SEMINAR, token);
+    const bruno = await syncedClient(server, SEMINAR, token);
+    clients.push(alice, bruno);
+
+    answer(alice.doc, "a1", "Serve una rete regionale di economia circolare");
+    await waitFor(() => answerTexts(bruno.doc).length === 1, "answer at the peer");
+    expect(answerTexts(bruno.doc)).toEqual(["Serve una rete regionale di economia circolare"]);
+
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("Nuovi temi: ")]);
+    alice.doc.getXmlFragment("recommendations").push([paragraph]);
+    await waitFor(
+      () => bruno.doc.getXmlFragment("recommendations").toString().includes("Nuovi temi"),
+      "recommendation text at the peer",
+    );
+    // Concurrent edits converge.
+    const brunoParagraph = bruno.doc.getXmlFragment("recommendations").get(0) as Y.XmlElement;
+    (brunoParagraph.get(0) as Y.XmlText).insert(12, "filiere corte");
+    answer(alice.doc, "a2", "Formazione congiunta");
+    await waitFor(
+      () =>
+        alice.doc.getXmlFragment("recommendations").toString() ===
+          bruno.doc.getXmlFragment("recommendations").toString() &&
+        answerTexts(bruno.doc).length === 2,
+      "convergence",
+    );
+    expect(alice.doc.getXmlFragment("recommendations").toString()).toContain("filiere corte");
+  });
+
+  it("keeps every accepted update across a clean restart", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await syncedClient(server, SEMINAR, token);
+    for (let i = 0; i < 50; i++) answer(alice.doc, `a${i}`, `risposta ${i}`);
+    const observer = await syncedClient(
+      server,
+      SEMINAR,
+      await invite(server, { role: "observer" }),
+    );
+    clients.push(observer);
+    await waitFor(() => answerTexts(observer.doc).length === 50, "answers at the observer");
+    alice.destroy();
+    await server.stop();
+
+    server = await startTestServer(data.dir);
+    const again = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    clients.push(again);
+    expect(answerTexts(again.doc)).toEqual(answerTexts(observer.doc));
+  });
+
+  it("compacts the log into a snapshot on unload and loads snapshot plus tail", async () => {
+    await server.stop();
+    server = await startTestServer(data.dir, { COMPACT_AFTER_UPDATES: "10", IDLE_UNLOAD_MS: "50" });
+    const token = await invite(server, { role: "participant" });
+    const alice = await syncedClient(server, SEMINAR, token);
+    const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    for (let i = 0; i < 35; i++) answer(alice.doc, `a${i}`, `r${i}`);
+    await waitFor(() => answerTexts(watcher.doc).length === 35, "answers at the watcher");
+    alice.destroy();
+    watcher.destroy();
+    await waitForMetric(server, "percorso_loaded_documents", 0);
+
+    // Reloaded from the snapshot; a few more updates stay in the log's tail.
+    const bruno = await syncedClient(server, SEMINAR, token);
+    expect(answerTexts(bruno.doc)).toHaveLength(35);
+    const reader = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    clients.push(reader);
+    for (let i = 35; i < 40; i++) answer(bruno.doc, `a${i}`, `r${i}`);
+    await waitFor(() => answerTexts(reader.doc).length === 40, "tail at the reader");
+    const expected = answerTexts(bruno.doc);
+    bruno.destroy();
+    await server.stop();
+
+    server = await startTestServer(data.dir);
+    const again = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    clients.push(again);
+    expect(answerTexts(again.doc)).toEqual(expected);
+    expect(expected).toHaveLength(40);
+  });
+
+  it("removes a leaving client's presence for everyone else", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await syncedClient(server, SEMINAR, token);
+    const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    clients.push(watcher);
+    alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
+    const aliceId = alice.doc.clientID;
+    await waitFor(() => watcher.provider.awareness.getStates().has(aliceId), "presence");
+    alice.destroy();
+    await waitFor(() => !watcher.provider.awareness.getStates().has(aliceId), "presence removed");
+    // The watcher's client echoes the states it receives: that is not a reason to close it.
+    expect(watcher.closes).toEqual([]);
+  });
+
+  it("lets no client speak for another client's presence", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await syncedClient(server, SEMINAR, token);
+    const mallory = await syncedClient(server, SEMINAR, token);
+    const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
+    clients.push(alice, mallory, watcher);
+    alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
+    const aliceId = alice.doc.clientID;
+    await waitFor(() => watcher.provider.awareness.getStates().has(aliceId), "alice's presence");
+
+    // Mallory forges a newer state for Alice's client id, then announces her own.
+    const forged = encoding.createEncoder();
+    encoding.writeVarUint(forged, 1); // y-protocols awareness message
+    const entries = encoding.createEncoder();
+    encoding.writeVarUint(entries, 1);
+    encoding.writeVarUint(entries, aliceId);
+    encoding.writeVarUint(entries, 1000);
+    encoding.writeVarString(entries, JSON.stringify({ user: { name: "Mallory" } }));
+    encoding.writeVarUint8Array(forged, encoding.toUint8Array(entries));
+    mallory.provider.ws!.send(encoding.toUint8Array(forged));
+    mallory.provider.awareness.setLocalStateField("user", { name: "Mallory" });
+    await waitFor(
+      () => watcher.provider.awareness.getStates().has(mallory.doc.clientID),
+      "mallory's own presence",
+    );
+    expect(watcher.provider.awareness.getStates().get(aliceId)).toEqual({
+      user: { name: "Alice" },
+    });
+    expect(mallory.closes).toEqual([]);
+  });
+
+  it("keeps a read-only observer's presence visible", async () => {
+    const observer = await syncedClient(
+      server,
+      SEMINAR,
+      await invite(server, { role: "observer" }),
+    );
+    const participant = await syncedClient(
+      server,
+      SEMINAR,
+      await invite(server, { role: "participant" }),
+    );
+    clients.push(observer, participant);
+    observer.provider.awareness.setLocalStateField("user", { name: "Proiettore" });
+    await waitFor(
+      () => participant.provider.awareness.getStates().has(observer.doc.clientID),
+      "observer presence",
+    );
+    expect(observer.closes).toEqual([]);
+  });
+});
