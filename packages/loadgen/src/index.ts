@@ -1,1 +1,12 @@
-export {};
+export { LatencyRecorder, percentile, type Summary } from "./stats.ts";
+export { Probe, SilentClient, nowMs, type ProtocolMode } from "./protocol.ts";
+export { startTarget, TARGET_NAMES, type RunningTarget, type TargetName } from "./targets.ts";
+export {
+  FULL_SIZES,
+  SHORT_SIZES,
+  WORKLOAD_NAMES,
+  runWorkload,
+  type WorkloadName,
+  type WorkloadResult,
+  type WorkloadSizes,
+} from "./workloads.ts";
