@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import WebSocket from "ws";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import type { PercorsoServer } from "../src/app.ts";
@@ -115,6 +116,30 @@ describe("close codes of the wire contract", () => {
     await waitFor(() => client.closes.length > 0, "close");
     expect(client.closes[0]).toEqual({ code: 1012, reason: "server-restarting" });
     server = await startTestServer(data.dir);
+  });
+
+  it("drops a socket that stops answering heartbeats, and its presence with it", async () => {
+    await server.stop();
+    server = await startTestServer(data.dir, { HEARTBEAT_MS: "100" });
+    const watcher = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
+    clients.push(watcher);
+    // A client whose network died: it never answers pings (ws answers them by default).
+    const silent = new WebSocket(url(SEMINAR, ADMIN_TOKEN), { autoPong: false });
+    const closed = new Promise<number>((resolve) => silent.on("close", (code) => resolve(code)));
+    await new Promise((resolve) => silent.once("open", resolve));
+    const presence = encoding.createEncoder();
+    encoding.writeVarUint(presence, 1);
+    const entries = encoding.createEncoder();
+    encoding.writeVarUint(entries, 1);
+    encoding.writeVarUint(entries, 4242);
+    encoding.writeVarUint(entries, 1);
+    encoding.writeVarString(entries, JSON.stringify({ user: { name: "Fantasma" } }));
+    encoding.writeVarUint8Array(presence, encoding.toUint8Array(entries));
+    silent.send(encoding.toUint8Array(presence));
+    await waitFor(() => watcher.provider.awareness.getStates().has(4242), "the silent presence");
+    expect(await closed).toBe(1006); // terminated: no close frame
+    await waitFor(() => !watcher.provider.awareness.getStates().has(4242), "presence removed");
+    expect(watcher.closes).toEqual([]);
   });
 
   async function expectStillServing(bystander: TestClient): Promise<void> {

@@ -151,3 +151,10 @@ export async function waitForMetric(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The `text` field of every item of a Y.Array of Y.Maps (answers, questions). */
+export const itemTexts = (doc: Y.Doc, root: "answers" | "questions"): unknown[] =>
+  doc
+    .getArray<Y.Map<unknown>>(root)
+    .toArray()
+    .map((item) => item.get("text"));

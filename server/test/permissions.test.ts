@@ -4,6 +4,7 @@ import type { PercorsoServer } from "../src/app.ts";
 import {
   ADMIN_TOKEN,
   invite,
+  itemTexts,
   startTestServer,
   syncedClient,
   tempDataDir,
@@ -14,11 +15,7 @@ import {
 const SEMINAR_ID = "s3-crisi-umanitarie";
 const SEMINAR = `seminar:${SEMINAR_ID}`;
 
-const questionTexts = (doc: Y.Doc) =>
-  doc
-    .getArray<Y.Map<unknown>>("questions")
-    .toArray()
-    .map((q) => q.get("text"));
+const questionTexts = (doc: Y.Doc) => itemTexts(doc, "questions");
 
 describe("server-side write permissions (DESIGN.md §4)", () => {
   let data: ReturnType<typeof tempDataDir>;
@@ -38,6 +35,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
     data.remove();
   });
 
+  /** A client of this seminar with a seminar-scoped grant of `role`. */
   async function participant(role = "participant"): Promise<TestClient> {
     const client = await syncedClient(
       server,
@@ -137,12 +135,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
   });
 
   it("refuses participants' writes once the facilitator closes the seminar", async () => {
-    const facilitator = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "facilitator", seminarId: SEMINAR_ID }),
-    );
-    clients.push(facilitator);
+    const facilitator = await participant("facilitator");
     const alice = await participant();
     facilitator.doc.getMap("session").set("status", "closed");
     await waitFor(() => alice.doc.getMap("session").get("status") === "closed", "status");
@@ -152,12 +145,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
   });
 
   it("lets a participant rejoin with a full state that includes the facilitator's deletions", async () => {
-    const facilitator = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "facilitator", seminarId: SEMINAR_ID }),
-    );
-    clients.push(facilitator);
+    const facilitator = await participant("facilitator");
     const alice = await participant();
     facilitator.doc.getArray("questions").delete(0, 1);
     await waitFor(

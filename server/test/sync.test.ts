@@ -4,6 +4,7 @@ import * as encoding from "lib0/encoding";
 import type { PercorsoServer } from "../src/app.ts";
 import {
   invite,
+  itemTexts,
   startTestServer,
   syncedClient,
   tempDataDir,
@@ -23,11 +24,7 @@ function answer(doc: Y.Doc, id: string, text: string): void {
   doc.getArray("answers").push([item]);
 }
 
-const answerTexts = (doc: Y.Doc) =>
-  doc
-    .getArray<Y.Map<unknown>>("answers")
-    .toArray()
-    .map((a) => a.get("text"));
+const answerTexts = (doc: Y.Doc) => itemTexts(doc, "answers");
 
 describe("collaboration between stock y-websocket clients", () => {
   let data: ReturnType<typeof tempDataDir>;

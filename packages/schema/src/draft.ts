@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { Programme } from "./programme.ts";
 import { REACTIONS, type Reaction } from "./types.ts";
 import { headingNode, paragraphNode, textOf } from "./xml.ts";
-import { indexById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
+import { removeById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
 
 /**
  * Typed accessors and mutations of a `draft:<programmeId>` document (DESIGN.md §5): the
@@ -148,11 +148,7 @@ export function removeComment(
   commentId: string,
   options: MutationOptions = {},
 ): boolean {
-  const list = draftRoots(doc).comments;
-  const index = indexById(list, commentId);
-  if (index < 0) return false;
-  doc.transact(() => list.delete(index, 1), options.origin);
-  return true;
+  return removeById(draftRoots(doc).comments, commentId, options);
 }
 
 export function listComments(doc: Y.Doc, section?: string): DraftComment[] {

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { Phase } from "./types.ts";
-import { indexById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
+import { indexById, newId, now, readString, removeById, type MutationOptions } from "./yhelpers.ts";
 
 /** A phase of the method (the brief's "Metodologia di lavoro"). */
 export interface PhaseInfo {
@@ -80,11 +80,7 @@ export function addAnnouncement(doc: Y.Doc, text: string, options: MutationOptio
 }
 
 export function removeAnnouncement(doc: Y.Doc, id: string, options: MutationOptions = {}): boolean {
-  const list = doc.getArray<Y.Map<unknown>>("announcements");
-  const index = indexById(list, id);
-  if (index < 0) return false;
-  doc.transact(() => list.delete(index, 1), options.origin);
-  return true;
+  return removeById(doc.getArray<Y.Map<unknown>>("announcements"), id, options);
 }
 
 export function listAnnouncements(doc: Y.Doc): Announcement[] {

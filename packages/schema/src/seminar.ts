@@ -10,7 +10,16 @@ import {
   type SeminarStatus,
 } from "./types.ts";
 import { headingNode, paragraphNode } from "./xml.ts";
-import { findById, indexById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
+import {
+  findById,
+  indexById,
+  newId,
+  now,
+  readString,
+  removeById,
+  setFieldById,
+  type MutationOptions,
+} from "./yhelpers.ts";
 
 /**
  * Typed accessors and every mutation of a `seminar:<id>` document (DESIGN.md §5). Readers
@@ -226,10 +235,7 @@ export function editQuestion(
   text: string,
   options: MutationOptions = {},
 ): boolean {
-  const item = findById(seminarRoots(doc).questions, questionId);
-  if (!item) return false;
-  doc.transact(() => item.set("text", text.trim()), options.origin);
-  return true;
+  return setFieldById(seminarRoots(doc).questions, questionId, "text", text.trim(), options);
 }
 
 /** Opens, closes or puts back into draft a question. */
@@ -239,10 +245,7 @@ export function setQuestionState(
   state: QuestionState,
   options: MutationOptions = {},
 ): boolean {
-  const item = findById(seminarRoots(doc).questions, questionId);
-  if (!item) return false;
-  doc.transact(() => item.set("state", state), options.origin);
-  return true;
+  return setFieldById(seminarRoots(doc).questions, questionId, "state", state, options);
 }
 
 /** Moves a question to a new position in the list. */
@@ -273,13 +276,9 @@ export function removeQuestion(
   options: MutationOptions = {},
 ): boolean {
   const roots = seminarRoots(doc);
-  const index = indexById(roots.questions, questionId);
-  if (index < 0) return false;
-  doc.transact(() => {
-    roots.questions.delete(index, 1);
+  return removeById(roots.questions, questionId, options, () => {
     if (roots.session.get("spotlight") === questionId) roots.session.set("spotlight", null);
-  }, options.origin);
-  return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -316,11 +315,7 @@ export function removeMaterial(
   materialId: string,
   options: MutationOptions = {},
 ): boolean {
-  const list = seminarRoots(doc).materials;
-  const index = indexById(list, materialId);
-  if (index < 0) return false;
-  doc.transact(() => list.delete(index, 1), options.origin);
-  return true;
+  return removeById(seminarRoots(doc).materials, materialId, options);
 }
 
 export function listMaterials(doc: Y.Doc, kind?: MaterialKind): Material[] {
@@ -388,10 +383,8 @@ export function editAnswer(
   text: string,
   options: MutationOptions = {},
 ): boolean {
-  const item = findById(seminarRoots(doc).answers, answerId);
-  if (!item || text.trim() === "") return false;
-  doc.transact(() => item.set("text", text.trim()), options.origin);
-  return true;
+  if (text.trim() === "") return false;
+  return setFieldById(seminarRoots(doc).answers, answerId, "text", text.trim(), options);
 }
 
 /** Adds or withdraws `voterId`'s vote on an answer; returns whether the vote now stands. */

@@ -39,3 +39,33 @@ export function findById(list: Y.Array<Y.Map<unknown>>, id: string): Y.Map<unkno
   }
   return undefined;
 }
+
+/** Deletes the Y.Map with this `id` from a Y.Array of Y.Maps; false when there is none. */
+export function removeById(
+  list: Y.Array<Y.Map<unknown>>,
+  id: string,
+  options: MutationOptions,
+  alsoInTransaction?: () => void,
+): boolean {
+  const index = indexById(list, id);
+  if (index < 0 || list.doc === null) return false;
+  list.doc.transact(() => {
+    list.delete(index, 1);
+    alsoInTransaction?.();
+  }, options.origin);
+  return true;
+}
+
+/** Sets one field of the Y.Map with this `id`; false when there is none. */
+export function setFieldById(
+  list: Y.Array<Y.Map<unknown>>,
+  id: string,
+  key: string,
+  value: unknown,
+  options: MutationOptions,
+): boolean {
+  const item = findById(list, id);
+  if (!item || list.doc === null) return false;
+  list.doc.transact(() => item.set(key, value), options.origin);
+  return true;
+}
