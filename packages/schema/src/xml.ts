@@ -28,3 +28,25 @@ export function textOf(node: Y.XmlElement | Y.XmlText): string {
     )
     .join("");
 }
+
+/**
+ * The inline node a recommendation text uses to cite a live answer: an element named
+ * `answerRef` with the answer's id and a short label, so the link from the text to the
+ * answer survives into the final draft.
+ */
+export const ANSWER_REF_NODE = "answerRef";
+
+/** The answer ids cited anywhere in a rich-text fragment. */
+export function citedAnswerIds(fragment: Y.XmlFragment | Y.XmlElement): string[] {
+  const ids: string[] = [];
+  for (const child of fragment.toArray()) {
+    if (!(child instanceof Y.XmlElement)) continue;
+    if (child.nodeName === ANSWER_REF_NODE) {
+      const id = child.getAttribute("answerId");
+      if (typeof id === "string") ids.push(id);
+    } else {
+      ids.push(...citedAnswerIds(child));
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import {
+  ANSWER_REF_NODE,
+  citedAnswerIds,
+  headingNode,
+  paragraphNode,
+  textOf,
+} from "../src/index.ts";
+
+/** A paragraph citing answers, as y-prosemirror stores an `answerRef` inline node. */
+function citingParagraph(text: string, ...answerIds: string[]): Y.XmlElement {
+  const paragraph = paragraphNode(text);
+  for (const id of answerIds) {
+    const ref = new Y.XmlElement(ANSWER_REF_NODE);
+    ref.setAttribute("answerId", id);
+    ref.setAttribute("label", `risposta ${id}`);
+    paragraph.push([ref]);
+  }
+  return paragraph;
+}
+
+describe("rich-text helpers", () => {
+  it("finds every cited answer, nested at any depth, in document order", () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment("recommendations");
+    const list = new Y.XmlElement("bulletList");
+    const item = new Y.XmlElement("listItem");
+    item.push([citingParagraph("in un elenco", "a3")]);
+    list.push([item]);
+    fragment.push([headingNode(2, "Temi"), citingParagraph("primo", "a1", "a2"), list]);
+    expect(citedAnswerIds(fragment)).toEqual(["a1", "a2", "a3"]);
+  });
+
+  it("finds nothing in a text without citations, and ignores a reference without an id", () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment("recommendations");
+    const broken = new Y.XmlElement(ANSWER_REF_NODE);
+    fragment.push([paragraphNode("solo testo"), broken]);
+    expect(citedAnswerIds(fragment)).toEqual([]);
+  });
+
+  it("reads the plain text of headings and paragraphs", () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment("recommendations");
+    fragment.push([headingNode(2, "Nuovi temi"), paragraphNode("testo")]);
+    expect(fragment.toArray().map((node) => textOf(node as Y.XmlElement))).toEqual([
+      "Nuovi temi",
+      "testo",
+    ]);
+  });
+});
