@@ -7,6 +7,7 @@ import { DocumentRegistry } from "./collab/registry.ts";
 import type { Config } from "./config.ts";
 import { createApi } from "./http/api.ts";
 import { errorHandler } from "./http/onError.ts";
+import { serveClient } from "./http/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
@@ -40,6 +41,11 @@ export async function startServer(
     metrics,
     compactAfterUpdates: config.compactAfterUpdates,
     idleUnloadMs: config.idleUnloadMs,
+    onSeminarStatus: (seminarId, status) => {
+      catalogue.setSeminarStatus(seminarId, status).catch((error: unknown) => {
+        log.error({ err: error, seminarId }, "could not record the seminar status");
+      });
+    },
   });
   const transport = createWebsocketTransport({
     registry,
@@ -61,6 +67,7 @@ export async function startServer(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use("/api", createApi({ catalogue, tokens, publicUrl: () => config.publicUrl ?? baseUrl }));
+  app.use(serveClient(config.clientDir, log));
   app.use(errorHandler(log));
 
   const http: Server = createServer(app);

@@ -9,11 +9,13 @@ import {
   type DocumentName,
   type DocumentScope,
   type Programme,
+  type SeminarStatus,
 } from "@percorso/schema";
 import type { Storage } from "./storage/storage.ts";
 import type { Logger } from "./logger.ts";
 
 const PROGRAMME = "programme";
+const SEMINAR_STATUS = "seminar-status";
 
 /**
  * The programmes and their seminars (REST metadata), and which documents exist. Held in
@@ -22,6 +24,8 @@ const PROGRAMME = "programme";
 export class Catalogue {
   private readonly storage: Storage;
   private readonly programmes = new Map<string, Programme>();
+  /** Each seminar's `session.status`, as its document last said (for the overview). */
+  private readonly statuses = new Map<string, SeminarStatus>();
 
   private constructor(storage: Storage) {
     this.storage = storage;
@@ -32,6 +36,10 @@ export class Catalogue {
     for (const record of await storage.listRecords(PROGRAMME)) {
       const programme = record as Programme;
       catalogue.programmes.set(programme.id, programme);
+    }
+    for (const record of await storage.listRecords(SEMINAR_STATUS)) {
+      const { id, status } = record as { id: string; status: SeminarStatus };
+      catalogue.statuses.set(id, status);
     }
     if (catalogue.programmes.size === 0) {
       await catalogue.create(TOSCANA_2021);
@@ -62,6 +70,13 @@ export class Catalogue {
     this.programmes.set(programme.id, programme);
   }
 
+  /** Records a seminar's status when its document changes it. */
+  async setSeminarStatus(seminarId: string, status: SeminarStatus): Promise<void> {
+    if (this.statuses.get(seminarId) === status) return;
+    this.statuses.set(seminarId, status);
+    await this.storage.putRecord(SEMINAR_STATUS, seminarId, { id: seminarId, status });
+  }
+
   /** The programme a document belongs to, or null when no such document exists. */
   scopeOf(name: DocumentName): DocumentScope | null {
     if (name.kind === "seminar") {
@@ -84,6 +99,7 @@ export class Catalogue {
       seminars: programme.seminars.map((seminar) => ({
         ...seminar,
         document: seminarDocumentName(seminar.id),
+        status: this.statuses.get(seminar.id) ?? "scheduled",
       })),
     };
   }

@@ -25,6 +25,11 @@ export const configSchema = z.object({
   /** Compact a document's log into a snapshot after this many appended updates. */
   COMPACT_AFTER_UPDATES: int(500),
   HEARTBEAT_MS: int(30_000),
+  /** The built web app (`client/dist`), served at `/`. */
+  CLIENT_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(import.meta.dirname, "../../client/dist")),
 });
 
 export type Config = {
@@ -41,6 +46,7 @@ export type Config = {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   heartbeatMs: number;
+  clientDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -67,5 +73,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     heartbeatMs: e.HEARTBEAT_MS,
+    clientDir: resolve(e.CLIENT_DIR),
   };
 }

@@ -18,6 +18,8 @@ export interface DocumentDeps {
   log: Logger;
   metrics: Metrics;
   compactAfterUpdates: number;
+  /** Told when a seminar document's `session.status` is loaded or changes. */
+  onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export class CollabDocument {
   private lastSeq: number;
   private sinceCompaction: number;
   private compacting: Promise<void> | null = null;
+  private reportedStatus: SeminarStatus | undefined;
 
   private constructor(
     name: string,
@@ -66,6 +69,7 @@ export class CollabDocument {
       if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(doc.ydoc, update);
     });
+    doc.reportStatus();
     doc.ydoc.on("update", (update: Uint8Array, origin: unknown) => doc.onUpdate(update, origin));
     doc.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
       doc.onAwareness(change, origin),
@@ -77,6 +81,13 @@ export class CollabDocument {
     if (this.scope.kind !== "seminar") return {};
     const status = this.ydoc.getMap("session").get("status");
     return typeof status === "string" ? { seminarStatus: status as SeminarStatus } : {};
+  }
+
+  private reportStatus(): void {
+    const status = this.permissionState().seminarStatus;
+    if (status === undefined || status === this.reportedStatus) return;
+    this.reportedStatus = status;
+    this.deps.onSeminarStatus?.(this.scope.id, status);
   }
 
   /** Resolves once every update applied so far is durable. */
@@ -94,6 +105,7 @@ export class CollabDocument {
           this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
           this.lastSeq = seq;
           for (const peer of this.peers) if (peer !== origin) peer.send(message);
+          this.reportStatus();
           if (++this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
         },
         (error: unknown) => {

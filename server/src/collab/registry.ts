@@ -1,4 +1,4 @@
-import type { DocumentScope } from "@percorso/schema";
+import type { DocumentScope, SeminarStatus } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { DocumentStore } from "../storage/storage.ts";
@@ -10,6 +10,7 @@ export interface RegistryDeps {
   metrics: Metrics;
   compactAfterUpdates: number;
   idleUnloadMs: number;
+  onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
 }
 
 /**

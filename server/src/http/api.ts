@@ -44,6 +44,17 @@ export function createApi(deps: ApiDeps): Router {
     res.json(deps.catalogue.describe(programme));
   });
 
+  /** Who a token is: the join page checks a link before asking for a name. */
+  api.get("/me", async (req, res) => {
+    const claims = await requireClaims(req, deps.tokens);
+    res.json({
+      role: claims.role,
+      programmeId: claims.programmeId,
+      seminarId: claims.seminarId ?? null,
+      expiresAt: claims.exp ?? null,
+    });
+  });
+
   api.post("/invites", async (req, res) => {
     const claims = await requireClaims(req, deps.tokens);
     const parsed = inviteSchema.safeParse(req.body);
