@@ -1,0 +1,46 @@
+import i18next from "i18next";
+import { initReactI18next } from "react-i18next";
+import { en } from "./locales/en.ts";
+import { it } from "./locales/it.ts";
+
+export const LANGUAGES = ["it", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+const KEY = "percorso.language";
+
+/** Italian first; the English switch is remembered on the device. */
+export function initI18n(): typeof i18next {
+  const stored = localStorage.getItem(KEY);
+  const lng: Language = stored === "en" ? "en" : "it";
+  void i18next.use(initReactI18next).init({
+    resources: { it: { translation: it }, en: { translation: en } },
+    lng,
+    fallbackLng: "it",
+    interpolation: { escapeValue: false },
+  });
+  document.documentElement.lang = lng;
+  return i18next;
+}
+
+export function setLanguage(lng: Language): void {
+  localStorage.setItem(KEY, lng);
+  document.documentElement.lang = lng;
+  void i18next.changeLanguage(lng);
+}
+
+/** Dates as the brief writes them: "22 aprile 2021". */
+export function formatDate(iso: string, lng: string): string {
+  const date = new Date(`${iso}T12:00:00`);
+  return new Intl.DateTimeFormat(lng === "en" ? "en-GB" : "it-IT", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(date);
+}
+
+export function formatMonth(yyyyMm: string, lng: string, style: "long" | "short" = "long"): string {
+  const date = new Date(`${yyyyMm}-15T12:00:00`);
+  return new Intl.DateTimeFormat(lng === "en" ? "en-GB" : "it-IT", {
+    month: style,
+    ...(style === "long" ? { year: "numeric" } : {}),
+  }).format(date);
+}

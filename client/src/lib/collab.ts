@@ -1,0 +1,142 @@
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { CLOSE, closeKindOf, type CloseKind } from "@percorso/schema";
+
+/**
+ * One shared document as the app holds it: the Y.Doc, its local copy in IndexedDB (so typing
+ * goes on offline and survives a reload), the y-websocket provider, and a small store of the
+ * connection state for the UI (`useSyncExternalStore`).
+ */
+export type ConnectionState = "connecting" | "online" | "reconnecting" | "offline";
+
+export interface CollabStatus {
+  state: ConnectionState;
+  /** Local edits the server has not confirmed yet. */
+  unsent: boolean;
+  /** The server's state has been received at least once. */
+  synced: boolean;
+  /** The local copy (IndexedDB) has loaded. */
+  localLoaded: boolean;
+  /** A close that reconnecting cannot fix (bad token, unknown document, refused write). */
+  refusal: CloseKind | null;
+}
+
+export interface PresenceUser {
+  name: string;
+  color: string;
+  actorKind?: string;
+  role?: string;
+}
+
+const STOP_RECONNECTING: readonly CloseKind[] = ["unauthorized", "unknownDocument", "forbidden"];
+
+export class CollabSession {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly local: IndexeddbPersistence;
+  private status: CollabStatus = {
+    state: "connecting",
+    unsent: false,
+    synced: false,
+    localLoaded: false,
+    refusal: null,
+  };
+  private readonly listeners = new Set<() => void>();
+  private everConnected = false;
+  /**
+   * The browser knows before the socket does when the Wi-Fi drops: go offline at once (edits
+   * keep landing in IndexedDB) and reconnect as soon as the network is back, instead of
+   * waiting out y-websocket's backoff.
+   */
+  private readonly onBrowserNetwork = () => {
+    if (!navigator.onLine) this.provider.disconnect();
+    else if (this.status.refusal === null && !this.provider.shouldConnect) this.provider.connect();
+    this.updateState();
+  };
+
+  constructor(documentName: string, token: string, user: PresenceUser, base = location) {
+    const scheme = base.protocol === "https:" ? "wss" : "ws";
+    this.local = new IndexeddbPersistence(`percorso:${documentName}`, this.doc);
+    void this.local.whenSynced.then(() => this.set({ localLoaded: true }));
+    this.provider = new WebsocketProvider(
+      `${scheme}://${base.host}/collab`,
+      documentName,
+      this.doc,
+      {
+        params: { token },
+        maxBackoffTime: 5000,
+        connect: navigator.onLine, // opened offline: connect when the network comes back
+      },
+    );
+    this.provider.awareness.setLocalStateField("user", user);
+    this.provider.on("status", () => this.updateState());
+    this.provider.on("sync", (synced: boolean) => {
+      if (synced) this.set({ synced: true, unsent: false });
+    });
+    this.provider.on("connection-close", (event) => {
+      const kind = event ? closeKindOf(event.code) : null;
+      if (kind && STOP_RECONNECTING.includes(kind)) {
+        this.provider.disconnect();
+        this.set({ refusal: kind });
+      }
+    });
+    this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider && origin !== this.local && this.status.state !== "online") {
+        this.set({ unsent: true });
+      }
+    });
+    window.addEventListener("online", this.onBrowserNetwork);
+    window.addEventListener("offline", this.onBrowserNetwork);
+    this.updateState();
+  }
+
+  private updateState(): void {
+    const connected = this.provider.wsconnected;
+    if (connected) this.everConnected = true;
+    // Offline first: a socket closed by `disconnect()` may take a while to report its close.
+    const state: ConnectionState = !navigator.onLine
+      ? "offline"
+      : connected
+        ? "online"
+        : this.everConnected
+          ? "reconnecting"
+          : "connecting";
+    this.set({ state });
+  }
+
+  private set(patch: Partial<CollabStatus>): void {
+    this.status = { ...this.status, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getStatus = (): CollabStatus => this.status;
+
+  setUser(user: PresenceUser): void {
+    this.provider.awareness.setLocalStateField("user", user);
+  }
+
+  /**
+   * After a refused write the local copy holds an edit the server will never take: drop it
+   * (and the IndexedDB copy) and start again from the server's state.
+   */
+  async discardLocalCopy(): Promise<void> {
+    await this.local.clearData();
+  }
+
+  destroy(): void {
+    window.removeEventListener("online", this.onBrowserNetwork);
+    window.removeEventListener("offline", this.onBrowserNetwork);
+    this.provider.destroy();
+    void this.local.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+}
+
+export { CLOSE };

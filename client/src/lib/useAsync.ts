@@ -1,0 +1,22 @@
+import { useEffect, useState } from "react";
+
+export type AsyncState<T> =
+  { status: "loading" } | { status: "ok"; value: T } | { status: "error"; error: unknown };
+
+/** Runs a promise-returning loader when `deps` change; `reload` runs it again. */
+export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]) {
+  const [state, setState] = useState<AsyncState<T>>({ status: "loading" });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState({ status: "loading" });
+    load().then(
+      (value) => live && setState({ status: "ok", value }),
+      (error: unknown) => live && setState({ status: "error", error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, attempt]);
+  return { state, reload: () => setAttempt((n) => n + 1) };
+}

@@ -1,0 +1,78 @@
+import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
+import type { Awareness } from "y-protocols/awareness";
+import type { CollabSession, CollabStatus, PresenceUser } from "./collab.ts";
+
+/**
+ * Small hooks over Yjs: a component subscribes to the one shared type it shows and re-reads
+ * only when that type (or something inside it) changes.
+ */
+/** What `useYRead` needs of a shared type: deep observation (every Y.Map, Y.Array, …). */
+export interface DeepObservable {
+  observeDeep(handler: () => void): void;
+  unobserveDeep(handler: () => void): void;
+}
+
+export function useYRead<T>(
+  target: DeepObservable | null,
+  read: () => T,
+  deps: readonly unknown[] = [],
+): T {
+  const version = useRef(0);
+  const subscribe = useCallback(
+    (notify: () => void) => {
+      if (!target) return () => {};
+      const handler = () => {
+        version.current += 1;
+        notify();
+      };
+      target.observeDeep(handler);
+      return () => target.unobserveDeep(handler);
+    },
+    [target],
+  );
+  const current = useSyncExternalStore(subscribe, () => version.current);
+  return useMemo(read, [current, target, ...deps]);
+}
+
+export function useCollabStatus(session: CollabSession | null): CollabStatus | null {
+  return useSyncExternalStore(
+    session?.subscribe ?? noopSubscribe,
+    session?.getStatus ?? nullSnapshot,
+  );
+}
+
+export interface PresentUser extends PresenceUser {
+  clientId: number;
+  self: boolean;
+}
+
+/** Everyone present on a document (awareness), self first. */
+export function usePresence(awareness: Awareness | null): PresentUser[] {
+  const version = useRef(0);
+  const subscribe = useCallback(
+    (notify: () => void) => {
+      if (!awareness) return () => {};
+      const handler = () => {
+        version.current += 1;
+        notify();
+      };
+      awareness.on("change", handler);
+      return () => awareness.off("change", handler);
+    },
+    [awareness],
+  );
+  const current = useSyncExternalStore(subscribe, () => version.current);
+  return useMemo(() => {
+    if (!awareness) return [];
+    const users: PresentUser[] = [];
+    for (const [clientId, state] of awareness.getStates()) {
+      const user = (state as { user?: PresenceUser }).user;
+      if (!user || typeof user.name !== "string") continue;
+      users.push({ ...user, clientId, self: clientId === awareness.clientID });
+    }
+    return users.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+  }, [awareness, current]);
+}
+
+const noopSubscribe = () => () => {};
+const nullSnapshot = () => null;

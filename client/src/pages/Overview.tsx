@@ -1,0 +1,135 @@
+import { Link } from "react-router";
+import { useTranslation } from "react-i18next";
+import { effectiveRole } from "@percorso/schema";
+import { api } from "../lib/api.ts";
+import { loadIdentity } from "../lib/identity.ts";
+import { useAsync } from "../lib/useAsync.ts";
+import { formatDate, formatMonth } from "../i18n.ts";
+import { Gantt } from "../components/Gantt.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+
+/** `/`: the programme, its seminars with their status, the method's phases, the timeline. */
+export function Overview() {
+  const { t, i18n } = useTranslation();
+  const identity = loadIdentity();
+  const { state, reload } = useAsync(async () => {
+    const me = identity?.token ? await api.me(identity.token).catch(() => null) : null;
+    const list = await api.programmes();
+    const id = me?.programmeId && me.programmeId !== "*" ? me.programmeId : list[0]?.id;
+    return { me, programme: id ? await api.programme(id) : null };
+  }, []);
+
+  if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
+  if (state.status === "error") {
+    return (
+      <div role="alert" className="alert">
+        <p>{t("overview.loadError")}</p>
+        <button type="button" className="btn" onClick={reload}>
+          {t("app.retry")}
+        </button>
+      </div>
+    );
+  }
+  const { me, programme } = state.value;
+  if (!programme) return <p>{t("overview.empty")}</p>;
+  const lng = i18n.language;
+  const canEnter = (seminarId: string) =>
+    me !== null &&
+    effectiveRole(
+      {
+        role: me.role,
+        programmeId: me.programmeId,
+        ...(me.seminarId ? { seminarId: me.seminarId } : {}),
+      },
+      { kind: "seminar", id: seminarId, programmeId: programme.id },
+    ) !== null;
+
+  return (
+    <article className="overview">
+      <p className="eyebrow">{t("overview.heading")}</p>
+      <h1>{programme.title}</h1>
+      <p className="lead">{programme.subtitle}</p>
+      <dl className="facts">
+        <div>
+          <dt>{t("overview.period")}</dt>
+          <dd>
+            {formatMonth(programme.period.start, lng)} – {formatMonth(programme.period.end, lng)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("overview.place")}</dt>
+          <dd>{programme.place}</dd>
+        </div>
+        <div>
+          <dt>{t("overview.mode")}</dt>
+          <dd>{programme.mode}</dd>
+        </div>
+        <div>
+          <dt>{t("overview.beneficiaries")}</dt>
+          <dd>{programme.beneficiaries}</dd>
+        </div>
+      </dl>
+      {me ? (
+        <p className="hint">{t("overview.joinedAs", { role: t(`roles.${me.role}`) })}</p>
+      ) : (
+        <p className="hint">{t("overview.noInvite")}</p>
+      )}
+
+      <section aria-labelledby="seminars-title">
+        <h2 id="seminars-title">{t("overview.seminars")}</h2>
+        <ol className="seminar-list">
+          {programme.seminars.map((seminar) => (
+            <li key={seminar.id} className="card seminar-card">
+              <span className="seminar-number" aria-hidden="true">
+                {seminar.number}
+              </span>
+              <div className="seminar-body">
+                <h3>{seminar.title}</h3>
+                <p className="muted">
+                  <time dateTime={seminar.date}>{formatDate(seminar.date, lng)}</time>{" "}
+                  <StatusBadge status={seminar.status} />
+                </p>
+              </div>
+              {canEnter(seminar.id) && (
+                <Link
+                  className="btn btn-primary"
+                  to={`/seminari/${seminar.id}`}
+                  aria-label={t("overview.enterSeminar", {
+                    number: seminar.number,
+                    title: seminar.title,
+                  })}
+                >
+                  {t("overview.enter")}
+                </Link>
+              )}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="phases-title">
+        <h2 id="phases-title">{t("overview.phases")}</h2>
+        <ol className="phase-list">
+          {programme.phases.map((phase) => (
+            <li key={phase.number} className={`card phase-card phase-${phase.number}`}>
+              <p className="eyebrow">{t("overview.phase", { number: phase.number })}</p>
+              <h3>{phase.title}</h3>
+              <p>{phase.description}</p>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t("overview.timeline")}</h2>
+        <Gantt period={programme.period} activities={programme.timeline} />
+        <p className="muted">
+          {t("overview.conference")}: {programme.conference.title},{" "}
+          <time dateTime={programme.conference.date}>
+            {formatDate(programme.conference.date, lng)}
+          </time>
+        </p>
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,286 @@
+import { useEffect, useMemo, useState } from "react";
+import { useParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import * as Tabs from "@radix-ui/react-tabs";
+import {
+  effectiveRole,
+  readSession,
+  seminarDocumentName,
+  seminarRoots,
+  writableRoots,
+  type Phase,
+  type Role,
+} from "@percorso/schema";
+import { ApiError, api, type Me, type ProgrammeDescription } from "../lib/api.ts";
+import { CollabSession } from "../lib/collab.ts";
+import { loadIdentity, publicName, type Identity } from "../lib/identity.ts";
+import { useAsync } from "../lib/useAsync.ts";
+import { useCollabStatus, useYRead } from "../lib/useY.ts";
+import { formatDate } from "../i18n.ts";
+import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
+import { Presence } from "../components/Presence.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { InvitePanel } from "../components/InvitePanel.tsx";
+import { Notice } from "./NotFound.tsx";
+import { Materials } from "../room/Materials.tsx";
+import { Questions } from "../room/Questions.tsx";
+import { Recommendations } from "../room/Recommendations.tsx";
+import { Conference } from "../room/Conference.tsx";
+
+const TABS = ["materiali", "domande", "raccomandazioni", "conferenza"] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABEL: Record<Tab, string> = {
+  materiali: "room.tabMaterials",
+  domande: "room.tabQuestions",
+  raccomandazioni: "room.tabRecommendations",
+  conferenza: "room.tabConference",
+};
+const CACHE = "percorso.room-cache";
+
+interface RoomContext {
+  me: Me;
+  programme: ProgrammeDescription;
+}
+
+/** What the room needs from REST, cached so a room reloaded without network still opens. */
+async function loadContext(token: string): Promise<RoomContext> {
+  try {
+    const me = await api.me(token);
+    const programme = await api.programme(me.programmeId === "*" ? "toscana-2021" : me.programmeId);
+    localStorage.setItem(CACHE, JSON.stringify({ token, me, programme }));
+    return { me, programme };
+  } catch (error) {
+    const cached = JSON.parse(localStorage.getItem(CACHE) ?? "null") as
+      (RoomContext & { token: string }) | null;
+    if (error instanceof ApiError && error.status === 0 && cached?.token === token) return cached;
+    throw error;
+  }
+}
+
+/** `/seminari/:id`: one tab per phase of the method, presence and connection state. */
+export function Room() {
+  const { t } = useTranslation();
+  const { seminarId = "" } = useParams();
+  const identity = loadIdentity();
+  const token = identity?.token ?? "";
+  const { state, reload } = useAsync(() => loadContext(token), [token]);
+
+  if (!identity || !token)
+    return <Notice title={t("room.needInvite")} body={t("join.missingBody")} />;
+  if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
+  if (state.status === "error") {
+    if (state.error instanceof ApiError && state.error.status === 401) {
+      return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
+    }
+    return (
+      <div role="alert" className="alert">
+        <p>{t("overview.loadError")}</p>
+        <button type="button" className="btn" onClick={reload}>
+          {t("app.retry")}
+        </button>
+      </div>
+    );
+  }
+  const { me, programme } = state.value;
+  const seminar = programme.seminars.find((s) => s.id === seminarId);
+  const role = seminar
+    ? effectiveRole(
+        {
+          role: me.role,
+          programmeId: me.programmeId,
+          ...(me.seminarId ? { seminarId: me.seminarId } : {}),
+        },
+        { kind: "seminar", id: seminarId, programmeId: programme.id },
+      )
+    : null;
+  if (!seminar || !role) return <Notice title={t("room.notFound")} body={t("notFound.body")} />;
+  return (
+    <SeminarRoom
+      key={`${seminarId}:${token}`}
+      identity={identity}
+      role={role}
+      programme={programme}
+      seminar={seminar}
+    />
+  );
+}
+
+function SeminarRoom({
+  identity,
+  role,
+  programme,
+  seminar,
+}: {
+  identity: Identity;
+  role: Role;
+  programme: ProgrammeDescription;
+  seminar: ProgrammeDescription["seminars"][number];
+}) {
+  const { t, i18n } = useTranslation();
+  const [session, setSession] = useState<CollabSession | null>(null);
+  const name = publicName(identity, t("presence.anonymous"));
+
+  useEffect(() => {
+    const created = new CollabSession(seminarDocumentName(seminar.id), identity.token, {
+      name,
+      color: identity.color,
+      actorKind: identity.actorKind,
+      role,
+    });
+    setSession(created);
+    return () => created.destroy();
+  }, [seminar.id, identity.token]); // the presence name follows below, without reconnecting
+
+  useEffect(() => {
+    session?.setUser({ name, color: identity.color, actorKind: identity.actorKind, role });
+  }, [session, name, identity.color, identity.actorKind, role]);
+
+  if (!session) return <p role="status">{t("app.loading")}</p>;
+  return (
+    <RoomBody
+      session={session}
+      identity={identity}
+      name={name}
+      role={role}
+      programme={programme}
+      seminar={seminar}
+      dateLabel={formatDate(seminar.date, i18n.language)}
+    />
+  );
+}
+
+function RoomBody({
+  session,
+  identity,
+  name,
+  role,
+  programme,
+  seminar,
+  dateLabel,
+}: {
+  session: CollabSession;
+  identity: Identity;
+  name: string;
+  role: Role;
+  programme: ProgrammeDescription;
+  seminar: ProgrammeDescription["seminars"][number];
+  dateLabel: string;
+}) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(session.doc), [session]);
+  const live = useYRead(roots.session, () => readSession(session.doc));
+  const status = useCollabStatus(session);
+  const hasSession = useYRead(roots.session, () => roots.session.has("status"));
+  const writable = writableRoots("seminar", role, { seminarStatus: live.status });
+  const [tab, setTab] = useState<Tab | null>(null);
+  const phaseTab = TABS[live.phase - 1] ?? "domande";
+  useEffect(() => {
+    if (tab === null && hasSession) setTab(phaseTab);
+  }, [tab, hasSession, phaseTab]);
+
+  return (
+    <div className="room">
+      <div className="room-head">
+        <div>
+          <p className="eyebrow">
+            {t("room.seminar", { number: seminar.number })} · {dateLabel}
+          </p>
+          <h1>{seminar.title}</h1>
+          <p className="muted">
+            <StatusBadge status={live.status} /> {programme.title}
+          </p>
+        </div>
+        <ConnectionBadge session={session} />
+      </div>
+      {status?.refusal && <RefusalBanner session={session} kind={status.refusal} />}
+      {live.status === "closed" ? (
+        <p className="alert">{t("room.closedBanner")}</p>
+      ) : writable.size === 0 ? (
+        <p className="alert">{t("room.readOnlyBanner")}</p>
+      ) : null}
+      {status?.unsent && status.state !== "online" && (
+        <p className="hint" role="status">
+          {t("connection.savedLocally")}
+        </p>
+      )}
+      <div className="room-grid">
+        <Tabs.Root
+          className="tabs"
+          value={tab ?? phaseTab}
+          onValueChange={(value) => setTab(value as Tab)}
+          activationMode="manual"
+        >
+          <Tabs.List className="tab-list" aria-label={t("room.phasesLabel")}>
+            {TABS.map((value, index) => (
+              <Tabs.Trigger key={value} value={value} className="tab">
+                <span className="tab-phase" aria-hidden="true">
+                  {index + 1}
+                </span>
+                {t(TAB_LABEL[value])}
+                {live.phase === ((index + 1) as Phase) && (
+                  <span className="visually-hidden"> ({t("room.currentPhase")})</span>
+                )}
+                {live.phase === ((index + 1) as Phase) && (
+                  <span className="tab-current" aria-hidden="true" />
+                )}
+              </Tabs.Trigger>
+            ))}
+          </Tabs.List>
+          <Tabs.Content value="materiali" className="tab-panel">
+            <Materials doc={session.doc} canAdd={writable.has("materials")} addedBy={name} />
+          </Tabs.Content>
+          <Tabs.Content value="domande" className="tab-panel">
+            <Questions
+              doc={session.doc}
+              identity={identity}
+              name={name}
+              canAnswer={writable.has("answers")}
+              spotlight={live.spotlight}
+            />
+          </Tabs.Content>
+          <Tabs.Content
+            value="raccomandazioni"
+            className="tab-panel"
+            forceMount
+            hidden={(tab ?? phaseTab) !== "raccomandazioni"}
+          >
+            <Recommendations
+              session={session}
+              user={{ name, color: identity.color }}
+              canEdit={writable.has("recommendations")}
+            />
+          </Tabs.Content>
+          <Tabs.Content value="conferenza" className="tab-panel">
+            <Conference programme={programme} />
+          </Tabs.Content>
+        </Tabs.Root>
+        <aside className="room-side">
+          <Presence awareness={session.provider.awareness} />
+          {(role === "facilitator" || role === "admin") && (
+            <InvitePanel token={identity.token} programmeId={programme.id} seminarId={seminar.id} />
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function RefusalBanner({ session, kind }: { session: CollabSession; kind: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="alert alert-danger" role="alert">
+      <p>{t(`connection.${kind}`)}</p>
+      {kind === "forbidden" && (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            void session.discardLocalCopy().then(() => location.reload());
+          }}
+        >
+          {t("connection.discard")}
+        </button>
+      )}
+    </div>
+  );
+}

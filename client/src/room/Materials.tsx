@@ -1,0 +1,178 @@
+import { useId, useMemo, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import * as Dialog from "@radix-ui/react-dialog";
+import type * as Y from "yjs";
+import {
+  MATERIAL_KINDS,
+  addMaterial,
+  listMaterials,
+  seminarRoots,
+  type MaterialKind,
+} from "@percorso/schema";
+import { useYRead } from "../lib/useY.ts";
+
+/** Phase 1: case studies, experiences, theory; filter by kind; participants may propose one. */
+export function Materials({
+  doc,
+  canAdd,
+  addedBy,
+}: {
+  doc: Y.Doc;
+  canAdd: boolean;
+  addedBy: string;
+}) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const all = useYRead(roots.materials, () => listMaterials(doc));
+  const [filter, setFilter] = useState<MaterialKind | "all">("all");
+  const shown = filter === "all" ? all : all.filter((m) => m.kind === filter);
+
+  return (
+    <section aria-labelledby="materials-title">
+      <div className="section-head">
+        <div>
+          <h2 id="materials-title">{t("materials.heading")}</h2>
+          <p className="muted">{t("materials.intro")}</p>
+        </div>
+        {canAdd && <ProposeMaterial doc={doc} addedBy={addedBy} />}
+      </div>
+      <fieldset className="filter">
+        <legend>{t("materials.filter")}</legend>
+        {(["all", ...MATERIAL_KINDS] as const).map((kind) => (
+          <label key={kind} className={`chip${filter === kind ? " active" : ""}`}>
+            <input
+              type="radio"
+              name="material-kind"
+              value={kind}
+              checked={filter === kind}
+              onChange={() => setFilter(kind)}
+            />
+            {kind === "all" ? t("materials.all") : t(`materials.kinds.${kind}`)}
+          </label>
+        ))}
+      </fieldset>
+      {shown.length === 0 ? (
+        <p className="empty">
+          {all.length === 0 ? t("materials.empty") : t("materials.emptyFiltered")}
+        </p>
+      ) : (
+        <ul className="material-list">
+          {shown.map((material) => (
+            <li key={material.id} className="card material-card">
+              <span className={`badge kind-${material.kind}`}>
+                {t(`materials.kinds.${material.kind}`)}
+              </span>
+              <h3>{material.title}</h3>
+              {material.summary && <p>{material.summary}</p>}
+              <p className="muted">
+                {material.addedBy && t("materials.addedBy", { name: material.addedBy })}
+                {material.url && (
+                  <>
+                    {" · "}
+                    <a href={material.url} target="_blank" rel="noreferrer noopener">
+                      {t("materials.open")}
+                      <span className="visually-hidden">: {material.title}</span>
+                    </a>
+                  </>
+                )}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ProposeMaterial({ doc, addedBy }: { doc: Y.Doc; addedBy: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState("");
+  const [kind, setKind] = useState<MaterialKind>("case-study");
+  const [url, setUrl] = useState("");
+  const [summary, setSummary] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const ids = { title: useId(), kind: useId(), url: useId(), summary: useId(), error: useId() };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (title.trim() === "") return setError(t("materials.titleRequired"));
+    if (url.trim() !== "" && !/^https?:\/\//i.test(url.trim()))
+      return setError(t("materials.urlInvalid"));
+    addMaterial(doc, { kind, title, url, summary, addedBy });
+    setTitle("");
+    setUrl("");
+    setSummary("");
+    setError(null);
+    setOpen(false);
+  };
+
+  return (
+    <Dialog.Root open={open} onOpenChange={setOpen}>
+      <Dialog.Trigger className="btn btn-primary">{t("materials.propose")}</Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog" aria-describedby={undefined}>
+          <Dialog.Title>{t("materials.propose")}</Dialog.Title>
+          <form onSubmit={submit} noValidate>
+            <div className="field">
+              <label htmlFor={ids.title}>{t("materials.title")}</label>
+              <input
+                id={ids.title}
+                value={title}
+                onChange={(e) => setTitle(e.target.value)}
+                required
+                maxLength={200}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.kind}>{t("materials.kind")}</label>
+              <select
+                id={ids.kind}
+                value={kind}
+                onChange={(e) => setKind(e.target.value as MaterialKind)}
+              >
+                {MATERIAL_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`materials.kinds.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.url}>{t("materials.url")}</label>
+              <input
+                id={ids.url}
+                type="url"
+                inputMode="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.summary}>{t("materials.summary")}</label>
+              <textarea
+                id={ids.summary}
+                rows={3}
+                value={summary}
+                onChange={(e) => setSummary(e.target.value)}
+                maxLength={2000}
+              />
+            </div>
+            {error && (
+              <p id={ids.error} className="field-error" role="alert">
+                {error}
+              </p>
+            )}
+            <div className="form-row end">
+              <Dialog.Close className="btn">{t("materials.cancel")}</Dialog.Close>
+              <button type="submit" className="btn btn-primary">
+                {t("materials.add")}
+              </button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,80 @@
+import { describe, expect, test } from "vitest";
+import { TOSCANA_2021 } from "@percorso/schema";
+import { layoutGantt } from "../src/lib/gantt.ts";
+import { citationLabel } from "../src/lib/citation.ts";
+import { it as italian } from "../src/locales/it.ts";
+import { en as english } from "../src/locales/en.ts";
+
+/** Every key path of a nested message table, e.g. `questions.votes_one`. */
+function keys(table: object, prefix = ""): string[] {
+  return Object.entries(table).flatMap(([key, value]) =>
+    typeof value === "string" ? [`${prefix}${key}`] : keys(value as object, `${prefix}${key}.`),
+  );
+}
+
+describe("locales", () => {
+  test("English has exactly the Italian keys, plural forms included", () => {
+    expect(keys(english).sort()).toEqual(keys(italian).sort());
+  });
+
+  test("no message is left empty, and placeholders match between languages", () => {
+    const flatIt = Object.fromEntries(keys(italian).map((k) => [k, lookup(italian, k)]));
+    for (const key of keys(english)) {
+      const en = lookup(english, key);
+      expect(en.trim(), key).not.toBe("");
+      expect(placeholders(en), key).toEqual(placeholders(flatIt[key]!));
+    }
+  });
+});
+
+function lookup(table: object, path: string): string {
+  return path
+    .split(".")
+    .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], table) as string;
+}
+
+function placeholders(message: string): string[] {
+  return [...message.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort();
+}
+
+describe("Gantt layout", () => {
+  test("the seeded timeline spans March to November, one bar per activity", () => {
+    const { months, bars } = layoutGantt(TOSCANA_2021.period, TOSCANA_2021.timeline);
+    expect(months[0]).toBe("2021-03");
+    expect(months.at(-1)).toBe("2021-11");
+    expect(months).toHaveLength(9);
+    expect(bars).toHaveLength(TOSCANA_2021.timeline.length);
+    for (const bar of bars) {
+      expect(bar.column).toBeGreaterThanOrEqual(0);
+      expect(bar.column + bar.span).toBeLessThanOrEqual(months.length);
+    }
+  });
+
+  test("activities are clipped to the period, and those outside it are left out", () => {
+    const period = { start: "2021-03", end: "2021-06" };
+    const { bars } = layoutGantt(period, [
+      { id: "a", label: "before and into", start: "2021-01", end: "2021-04" },
+      { id: "b", label: "into and after", start: "2021-05", end: "2021-12" },
+      { id: "c", label: "outside", start: "2022-01", end: "2022-02" },
+      { id: "d", label: "one month", start: "2021-04", end: "2021-04" },
+    ]);
+    expect(bars.map((b) => [b.activity.id, b.column, b.span])).toEqual([
+      ["a", 0, 2],
+      ["b", 2, 2],
+      ["d", 1, 1],
+    ]);
+  });
+});
+
+describe("citation label", () => {
+  test("keeps a short answer whole and adds its author", () => {
+    expect(citationLabel("  Più   fondi\nai comuni ", "Anna")).toBe("Più fondi ai comuni (Anna)");
+    expect(citationLabel("Più fondi ai comuni", null)).toBe("Più fondi ai comuni");
+  });
+
+  test("cuts a long answer to 80 characters with an ellipsis", () => {
+    const label = citationLabel("parola ".repeat(40), null);
+    expect(label.length).toBeLessThanOrEqual(80);
+    expect(label.endsWith("…")).toBe(true);
+  });
+});
