@@ -10,3 +10,5 @@ export * from "./seminar.ts";
 export * from "./draft.ts";
 export * from "./seed.ts";
 export * from "./xml.ts";
+export * from "./facilitation.ts";
+export * from "./report.ts";

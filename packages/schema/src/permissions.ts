@@ -15,6 +15,9 @@ export const WRITERS: Record<DocumentKind, Readonly<Record<string, readonly Role
     answers: ["participant", "facilitator"],
     moderation: ["facilitator"],
     recommendations: ["participant", "facilitator", "drafter"],
+    pins: ["facilitator"],
+    approvals: ["facilitator"],
+    clusters: ["facilitator"],
   },
   draft: {
     body: ["drafter"],

@@ -29,6 +29,8 @@ export interface SeminarInfo {
   date: string;
   /** Key questions the seminar document starts with. */
   starterQuestions: readonly string[];
+  /** Names of the seminar's facilitators, as the programme lists them. */
+  facilitators?: readonly string[];
 }
 
 /** A participatory process: seminars, method and timeline, ending in a conference. */

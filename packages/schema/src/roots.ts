@@ -13,6 +13,12 @@ export const SEMINAR_ROOTS = {
   answers: "array",
   moderation: "map",
   recommendations: "xml",
+  /** answer id → true: pinned by the facilitator (shown first, on the projector too). */
+  pins: "map",
+  /** answer id → true: approved, for questions under pre-moderation. */
+  approvals: "map",
+  /** Harvest: answers grouped under short labels, each a new theme or a governance process. */
+  clusters: "array",
 } as const satisfies Record<string, RootTypeKind>;
 
 export const DRAFT_ROOTS = {

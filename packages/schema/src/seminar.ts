@@ -32,13 +32,27 @@ export interface SessionState {
   phase: Phase;
   spotlight: string | null;
   timerEndsAt: number | null;
+  /** How the projector shows the spotlight question's answers. */
+  screenMode: ScreenMode;
+  /** The participants' join link the projector shows as a QR code, set by the facilitator. */
+  joinUrl: string | null;
+  /** When the seminar first went live (epoch ms), for the session clock. */
+  startedAt: number | null;
 }
+
+export const SCREEN_MODES = ["cards", "cloud"] as const;
+export type ScreenMode = (typeof SCREEN_MODES)[number];
 
 export interface Question {
   id: string;
   text: string;
   state: QuestionState;
   createdAt: number;
+  /** Answers reach the projector only once approved. */
+  premoderated: boolean;
+  /** When the question was last opened and closed (epoch ms). */
+  openedAt: number | null;
+  closedAt: number | null;
 }
 
 export interface Material {
@@ -100,6 +114,9 @@ export const seminarRoots = (doc: Y.Doc) => ({
   answers: doc.getArray<Y.Map<unknown>>("answers"),
   moderation: doc.getMap<unknown>("moderation"),
   recommendations: doc.getXmlFragment("recommendations"),
+  pins: doc.getMap<unknown>("pins"),
+  approvals: doc.getMap<unknown>("approvals"),
+  clusters: doc.getArray<Y.Map<unknown>>("clusters"),
 });
 
 /**
@@ -141,6 +158,9 @@ export function readSession(doc: Y.Doc): SessionState {
   const phase = session.get("phase");
   const spotlight = session.get("spotlight");
   const timerEndsAt = session.get("timerEndsAt");
+  const screenMode = session.get("screenMode");
+  const joinUrl = session.get("joinUrl");
+  const startedAt = session.get("startedAt");
   return {
     status: (SEMINAR_STATUSES as readonly unknown[]).includes(status)
       ? (status as SeminarStatus)
@@ -148,11 +168,36 @@ export function readSession(doc: Y.Doc): SessionState {
     phase: phase === 1 || phase === 2 || phase === 3 || phase === 4 ? phase : 1,
     spotlight: typeof spotlight === "string" ? spotlight : null,
     timerEndsAt: typeof timerEndsAt === "number" ? timerEndsAt : null,
+    screenMode: (SCREEN_MODES as readonly unknown[]).includes(screenMode)
+      ? (screenMode as ScreenMode)
+      : "cards",
+    joinUrl: typeof joinUrl === "string" ? joinUrl : null,
+    startedAt: typeof startedAt === "number" ? startedAt : null,
   };
 }
 
+/** Moves the seminar through scheduled → live → closed; going live starts the session clock. */
 export function setStatus(doc: Y.Doc, status: SeminarStatus, options: MutationOptions = {}): void {
-  doc.transact(() => seminarRoots(doc).session.set("status", status), options.origin);
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    session.set("status", status);
+    if (status === "live" && typeof session.get("startedAt") !== "number") {
+      session.set("startedAt", now(options));
+    }
+  }, options.origin);
+}
+
+/** What the projector shows: answers as cards or as a word cloud, and the join link's QR code. */
+export function setScreen(
+  doc: Y.Doc,
+  screen: { mode?: ScreenMode; joinUrl?: string | null },
+  options: MutationOptions = {},
+): void {
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    if (screen.mode !== undefined) session.set("screenMode", screen.mode);
+    if (screen.joinUrl !== undefined) session.set("joinUrl", screen.joinUrl);
+  }, options.origin);
 }
 
 export function setPhase(doc: Y.Doc, phase: Phase, options: MutationOptions = {}): void {
@@ -176,7 +221,11 @@ export function startTimer(doc: Y.Doc, seconds: number, options: MutationOptions
 }
 
 export function clearTimer(doc: Y.Doc, options: MutationOptions = {}): void {
-  doc.transact(() => seminarRoots(doc).session.set("timerEndsAt", null), options.origin);
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    session.set("timerEndsAt", null);
+    session.delete("timerRemaining");
+  }, options.origin);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -209,7 +258,17 @@ export function listQuestions(doc: Y.Doc): Question[] {
       (QUESTION_STATES as readonly unknown[]).includes(state) &&
       typeof createdAt === "number"
     ) {
-      result.push({ id, text, state: state as QuestionState, createdAt });
+      const openedAt = item.get("openedAt");
+      const closedAt = item.get("closedAt");
+      result.push({
+        id,
+        text,
+        state: state as QuestionState,
+        createdAt,
+        premoderated: item.get("premoderated") === true,
+        openedAt: typeof openedAt === "number" ? openedAt : null,
+        closedAt: typeof closedAt === "number" ? closedAt : null,
+      });
     }
   }
   return result;
@@ -238,14 +297,43 @@ export function editQuestion(
   return setFieldById(seminarRoots(doc).questions, questionId, "text", text.trim(), options);
 }
 
-/** Opens, closes or puts back into draft a question. */
+/**
+ * Opens, closes or puts back into draft a question. Opening records `openedAt` and closing
+ * `closedAt`, so the console can time each question.
+ */
 export function setQuestionState(
   doc: Y.Doc,
   questionId: string,
   state: QuestionState,
   options: MutationOptions = {},
 ): boolean {
-  return setFieldById(seminarRoots(doc).questions, questionId, "state", state, options);
+  const item = findById(seminarRoots(doc).questions, questionId);
+  if (!item) return false;
+  doc.transact(() => {
+    item.set("state", state);
+    if (state === "open") {
+      item.set("openedAt", now(options));
+      item.delete("closedAt");
+    }
+    if (state === "closed") item.set("closedAt", now(options));
+  }, options.origin);
+  return true;
+}
+
+/** Pre-moderation: answers to this question reach the projector only once approved. */
+export function setPremoderated(
+  doc: Y.Doc,
+  questionId: string,
+  premoderated: boolean,
+  options: MutationOptions = {},
+): boolean {
+  return setFieldById(
+    seminarRoots(doc).questions,
+    questionId,
+    "premoderated",
+    premoderated,
+    options,
+  );
 }
 
 /** Moves a question to a new position in the list. */
@@ -258,14 +346,14 @@ export function moveQuestion(
   const list = seminarRoots(doc).questions;
   const from = indexById(list, questionId);
   if (from < 0) return false;
-  const question = listQuestions(doc).find((q) => q.id === questionId);
-  if (!question) return false;
+  const original = list.get(from);
   const target = Math.max(0, Math.min(toIndex, list.length - 1));
   doc.transact(() => {
+    // A Y.Map cannot move: a copy with every field takes its new place.
+    const copy = new Y.Map<unknown>();
+    for (const [key, value] of original) copy.set(key, value);
     list.delete(from, 1);
-    list.insert(target, [
-      questionItem(question.id, question.text, question.state, question.createdAt),
-    ]);
+    list.insert(target, [copy]);
   }, options.origin);
   return true;
 }
@@ -308,6 +396,25 @@ export function addMaterial(
   item.set("createdAt", now(options));
   doc.transact(() => seminarRoots(doc).materials.push([item]), options.origin);
   return id;
+}
+
+/** Changes a material's kind, title, link or summary (facilitator, before the seminar). */
+export function editMaterial(
+  doc: Y.Doc,
+  materialId: string,
+  patch: Partial<Omit<NewMaterial, "addedBy">>,
+  options: MutationOptions = {},
+): boolean {
+  const item = findById(seminarRoots(doc).materials, materialId);
+  if (!item) return false;
+  doc.transact(() => {
+    if (patch.kind !== undefined) item.set("kind", patch.kind);
+    if (patch.title !== undefined && patch.title.trim() !== "")
+      item.set("title", patch.title.trim());
+    if (patch.url !== undefined) item.set("url", patch.url.trim());
+    if (patch.summary !== undefined) item.set("summary", patch.summary.trim());
+  }, options.origin);
+  return true;
 }
 
 export function removeMaterial(

@@ -20,7 +20,12 @@ export function paragraphNode(text = ""): Y.XmlElement {
 
 /** The plain text of an element, its children's text joined. */
 export function textOf(node: Y.XmlElement | Y.XmlText): string {
-  if (node instanceof Y.XmlText) return node.toString();
+  if (node instanceof Y.XmlText) {
+    // `toString()` would render formatting as markup (`<bold>…</bold>`): read the delta.
+    return (node.toDelta() as { insert: unknown }[])
+      .map((part) => (typeof part.insert === "string" ? part.insert : ""))
+      .join("");
+  }
   return node
     .toArray()
     .map((child) =>

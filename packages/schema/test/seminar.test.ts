@@ -16,13 +16,17 @@ import {
   listVisibleAnswers,
   mergeAnswer,
   moveQuestion,
+  pauseTimer,
+  readTimer,
   readModeration,
   readSession,
   removeMaterial,
   removeQuestion,
   restoreAnswer,
   setPhase,
+  setPremoderated,
   setQuestionState,
+  setScreen,
   setStatus,
   spotlightQuestion,
   startTimer,
@@ -54,11 +58,22 @@ describe("initSeminarDocument", () => {
       phase: 1,
       spotlight: null,
       timerEndsAt: null,
+      screenMode: "cards",
+      joinUrl: null,
+      startedAt: null,
     });
     const questions = listQuestions(doc);
     expect(questions.map((q) => q.text)).toEqual(seminar.starterQuestions);
     expect(questions.every((q) => q.state === "open")).toBe(true);
-    expect(questions[0]!.id).toBe(`${seminar.id}-q1`);
+    expect(questions[0]).toEqual({
+      id: `${seminar.id}-q1`,
+      text: seminar.starterQuestions[0],
+      state: "open",
+      createdAt: 1000,
+      premoderated: false,
+      openedAt: null,
+      closedAt: null,
+    });
     const headings = doc
       .getXmlFragment("recommendations")
       .toArray()
@@ -91,9 +106,10 @@ describe("session", () => {
   it("sets status, phase, spotlight and timer, and a peer sees them", () => {
     const doc = freshDoc();
     const peer = replicaOf(doc);
-    setStatus(doc, "live");
+    setStatus(doc, "live", { at: 5_000 });
     setPhase(doc, 3);
     spotlightQuestion(doc, `${seminar.id}-q2`);
+    setScreen(doc, { mode: "cloud", joinUrl: "https://percorso.example/join/s2" });
     const endsAt = startTimer(doc, 90, { at: 10_000 });
     expect(endsAt).toBe(100_000);
     expect(readSession(peer)).toEqual({
@@ -101,10 +117,43 @@ describe("session", () => {
       phase: 3,
       spotlight: `${seminar.id}-q2`,
       timerEndsAt: 100_000,
+      screenMode: "cloud",
+      joinUrl: "https://percorso.example/join/s2",
+      startedAt: 5_000,
     });
     clearTimer(doc);
     spotlightQuestion(doc, null);
     expect(readSession(peer)).toMatchObject({ spotlight: null, timerEndsAt: null });
+    setScreen(doc, { joinUrl: null });
+    expect(readSession(peer)).toMatchObject({ screenMode: "cloud", joinUrl: null });
+    setScreen(doc, { mode: "cards" });
+    expect(readSession(peer)).toMatchObject({ screenMode: "cards", joinUrl: null });
+  });
+
+  it("starts the session clock on the first time the seminar goes live only", () => {
+    const doc = freshDoc();
+    setStatus(doc, "scheduled", { at: 1_000 });
+    expect(readSession(doc).startedAt).toBeNull();
+    setStatus(doc, "live", { at: 2_000 });
+    expect(readSession(doc)).toMatchObject({ status: "live", startedAt: 2_000 });
+    setStatus(doc, "closed", { at: 3_000 });
+    setStatus(doc, "live", { at: 4_000 });
+    expect(readSession(doc)).toMatchObject({ status: "live", startedAt: 2_000 });
+  });
+
+  it("clears a paused timer too", () => {
+    const doc = freshDoc();
+    startTimer(doc, 60, { at: 0 });
+    pauseTimer(doc, { at: 30_000 });
+    expect(readTimer(doc, 40_000)).toMatchObject({ paused: true, remainingMs: 30_000 });
+    clearTimer(doc);
+    expect(readTimer(doc, 40_000)).toEqual({
+      running: false,
+      paused: false,
+      remainingMs: 0,
+      endsAt: null,
+    });
+    expect(readSession(doc).timerEndsAt).toBeNull();
   });
 
   it("reads garbage written by a foreign client as defaults", () => {
@@ -113,11 +162,17 @@ describe("session", () => {
     session.set("status", "exploded");
     session.set("phase", 9);
     session.set("spotlight", 42);
+    session.set("screenMode", "hologram");
+    session.set("joinUrl", 7);
+    session.set("startedAt", "yesterday");
     expect(readSession(doc)).toEqual({
       status: "scheduled",
       phase: 1,
       spotlight: null,
       timerEndsAt: null,
+      screenMode: "cards",
+      joinUrl: null,
+      startedAt: null,
     });
   });
 });
@@ -131,18 +186,44 @@ describe("questions", () => {
       text: "Una nuova domanda?",
       state: "draft",
       createdAt: 5,
+      premoderated: false,
+      openedAt: null,
+      closedAt: null,
     });
     expect(editQuestion(doc, id, "Domanda riformulata?")).toBe(true);
-    expect(setQuestionState(doc, id, "open")).toBe(true);
+    expect(setQuestionState(doc, id, "open", { at: 100 })).toBe(true);
     expect(listQuestions(doc).find((q) => q.id === id)).toMatchObject({
       text: "Domanda riformulata?",
       state: "open",
+      openedAt: 100,
+      closedAt: null,
     });
-    setQuestionState(doc, id, "closed");
-    expect(listQuestions(doc).find((q) => q.id === id)?.state).toBe("closed");
+    setQuestionState(doc, id, "closed", { at: 200 });
+    expect(listQuestions(doc).find((q) => q.id === id)).toMatchObject({
+      state: "closed",
+      openedAt: 100,
+      closedAt: 200,
+    });
+    expect(setPremoderated(doc, id, true)).toBe(true);
 
     expect(moveQuestion(doc, id, 0)).toBe(true);
-    expect(listQuestions(doc)[0]).toMatchObject({ id, text: "Domanda riformulata?", createdAt: 5 });
+    expect(listQuestions(doc)[0]).toEqual({
+      id,
+      text: "Domanda riformulata?",
+      state: "closed",
+      createdAt: 5,
+      premoderated: true,
+      openedAt: 100,
+      closedAt: 200,
+    });
+
+    // Reopening records a new opening and forgets the previous closing.
+    setQuestionState(doc, id, "open", { at: 300 });
+    expect(listQuestions(doc)[0]).toMatchObject({ state: "open", openedAt: 300, closedAt: null });
+    setQuestionState(doc, id, "draft", { at: 400 });
+    expect(listQuestions(doc)[0]).toMatchObject({ state: "draft", openedAt: 300, closedAt: null });
+    expect(setPremoderated(doc, id, false)).toBe(true);
+    expect(listQuestions(doc)[0]!.premoderated).toBe(false);
 
     spotlightQuestion(doc, id);
     expect(removeQuestion(doc, id)).toBe(true);
@@ -155,6 +236,7 @@ describe("questions", () => {
     expect(editQuestion(doc, "nope", "x")).toBe(false);
     expect(setQuestionState(doc, "nope", "open")).toBe(false);
     expect(moveQuestion(doc, "nope", 0)).toBe(false);
+    expect(setPremoderated(doc, "nope", true)).toBe(false);
     expect(removeQuestion(doc, "nope")).toBe(false);
   });
 

@@ -11,12 +11,14 @@ import {
 /** A paragraph citing answers, as y-prosemirror stores an `answerRef` inline node. */
 function citingParagraph(text: string, ...answerIds: string[]): Y.XmlElement {
   const paragraph = paragraphNode(text);
-  for (const id of answerIds) {
+  const refs = answerIds.map((id) => {
     const ref = new Y.XmlElement(ANSWER_REF_NODE);
     ref.setAttribute("answerId", id);
     ref.setAttribute("label", `risposta ${id}`);
-    paragraph.push([ref]);
-  }
+    return ref;
+  });
+  // `push` reads the length, which Yjs warns about before the element is in a document.
+  paragraph.insert(text ? 1 : 0, refs);
   return paragraph;
 }
 
@@ -26,8 +28,8 @@ describe("rich-text helpers", () => {
     const fragment = doc.getXmlFragment("recommendations");
     const list = new Y.XmlElement("bulletList");
     const item = new Y.XmlElement("listItem");
-    item.push([citingParagraph("in un elenco", "a3")]);
-    list.push([item]);
+    item.insert(0, [citingParagraph("in un elenco", "a3")]);
+    list.insert(0, [item]);
     fragment.push([headingNode(2, "Temi"), citingParagraph("primo", "a1", "a2"), list]);
     expect(citedAnswerIds(fragment)).toEqual(["a1", "a2", "a3"]);
   });

@@ -1,0 +1,369 @@
+import * as Y from "yjs";
+import {
+  listAllAnswers,
+  listQuestions,
+  listVisibleAnswers,
+  readModeration,
+  seminarRoots,
+  type Answer,
+  type AnswerOrder,
+  type VisibleAnswer,
+} from "./seminar.ts";
+import { ANSWER_REF_NODE, textOf } from "./xml.ts";
+import { findById, newId, now, readString, removeById, type MutationOptions } from "./yhelpers.ts";
+
+/**
+ * What the facilitator runs during a live seminar (DESIGN.md §4): the countdown, pinned and
+ * pre-moderated answers, the harvest of answers into clusters and their promotion into the
+ * recommendation text, and the figures the console shows.
+ */
+
+// ---------------------------------------------------------------------------------------
+// Countdown timer (session root): running = `timerEndsAt`, paused = `timerRemaining`
+
+export interface TimerState {
+  running: boolean;
+  paused: boolean;
+  /** Milliseconds left at `at`, never negative; 0 when no timer is set. */
+  remainingMs: number;
+  endsAt: number | null;
+}
+
+export function readTimer(doc: Y.Doc, at = Date.now()): TimerState {
+  const session = seminarRoots(doc).session;
+  const endsAt = session.get("timerEndsAt");
+  const remaining = session.get("timerRemaining");
+  if (typeof endsAt === "number") {
+    return { running: true, paused: false, remainingMs: Math.max(0, endsAt - at), endsAt };
+  }
+  if (typeof remaining === "number") {
+    return { running: false, paused: true, remainingMs: Math.max(0, remaining), endsAt: null };
+  }
+  return { running: false, paused: false, remainingMs: 0, endsAt: null };
+}
+
+export function pauseTimer(doc: Y.Doc, options: MutationOptions = {}): void {
+  const timer = readTimer(doc, now(options));
+  if (!timer.running) return;
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    session.set("timerRemaining", timer.remainingMs);
+    session.set("timerEndsAt", null);
+  }, options.origin);
+}
+
+export function resumeTimer(doc: Y.Doc, options: MutationOptions = {}): void {
+  const timer = readTimer(doc, now(options));
+  if (!timer.paused) return;
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    session.set("timerEndsAt", now(options) + timer.remainingMs);
+    session.delete("timerRemaining");
+  }, options.origin);
+}
+
+/** Adds time to the running or paused timer (a minute: `60`); starts one when none is set. */
+export function addTimerSeconds(doc: Y.Doc, seconds: number, options: MutationOptions = {}): void {
+  const at = now(options);
+  const timer = readTimer(doc, at);
+  const extra = Math.round(seconds * 1000);
+  const session = seminarRoots(doc).session;
+  doc.transact(() => {
+    if (timer.paused) session.set("timerRemaining", timer.remainingMs + extra);
+    else session.set("timerEndsAt", at + timer.remainingMs + extra);
+  }, options.origin);
+}
+
+// ---------------------------------------------------------------------------------------
+// Pins and pre-moderation approvals (answer id → true)
+
+function flagSet(map: Y.Map<unknown>): Set<string> {
+  const result = new Set<string>();
+  for (const [key, value] of map) if (value === true) result.add(key);
+  return result;
+}
+
+export const readPins = (doc: Y.Doc): Set<string> => flagSet(seminarRoots(doc).pins);
+export const readApprovals = (doc: Y.Doc): Set<string> => flagSet(seminarRoots(doc).approvals);
+
+function setFlag(map: Y.Map<unknown>, answerId: string, on: boolean, options: MutationOptions) {
+  map.doc?.transact(() => (on ? map.set(answerId, true) : map.delete(answerId)), options.origin);
+}
+
+export function setPinned(
+  doc: Y.Doc,
+  answerId: string,
+  pinned: boolean,
+  options: MutationOptions = {},
+) {
+  setFlag(seminarRoots(doc).pins, answerId, pinned, options);
+}
+
+export function setApproved(
+  doc: Y.Doc,
+  answerId: string,
+  approved: boolean,
+  options: MutationOptions = {},
+) {
+  setFlag(seminarRoots(doc).approvals, answerId, approved, options);
+}
+
+export interface AnswerView extends VisibleAnswer {
+  pinned: boolean;
+  /** False while a pre-moderated answer waits for the facilitator. */
+  approved: boolean;
+}
+
+export type Audience =
+  /** The facilitator sees every answer, approved or not. */
+  | { kind: "facilitator" }
+  /** A participant sees approved answers and their own. */
+  | { kind: "participant"; userId: string }
+  /** The projector shows approved answers only. */
+  | { kind: "projector" };
+
+/**
+ * The answers of a question as an audience sees them: moderation applied (hidden out, merged
+ * folded), pre-moderation applied when the question asks for it, pinned answers first.
+ */
+export function answersFor(
+  doc: Y.Doc,
+  questionId: string,
+  audience: Audience,
+  order: AnswerOrder = "newest",
+): AnswerView[] {
+  const question = listQuestions(doc).find((q) => q.id === questionId);
+  const premoderated = question?.premoderated === true;
+  const pins = readPins(doc);
+  const approvals = readApprovals(doc);
+  const views = listVisibleAnswers(doc, questionId, order).map((answer) => ({
+    ...answer,
+    pinned: pins.has(answer.id),
+    approved: !premoderated || approvals.has(answer.id),
+  }));
+  const shown = views.filter(
+    (a) =>
+      a.approved ||
+      audience.kind === "facilitator" ||
+      (audience.kind === "participant" && a.authorId === audience.userId),
+  );
+  return shown.sort((a, b) => Number(b.pinned) - Number(a.pinned));
+}
+
+// ---------------------------------------------------------------------------------------
+// Harvest: clusters of answers, each a new theme or a governance process/method
+
+export const CLUSTER_AXES = ["theme", "process"] as const;
+export type ClusterAxis = (typeof CLUSTER_AXES)[number];
+
+export interface Cluster {
+  id: string;
+  label: string;
+  axis: ClusterAxis;
+  answerIds: string[];
+  createdAt: number;
+  /** When the cluster was promoted into the recommendation text, if it was. */
+  promotedAt: number | null;
+}
+
+export function listClusters(doc: Y.Doc): Cluster[] {
+  const result: Cluster[] = [];
+  for (const item of seminarRoots(doc).clusters) {
+    const id = readString(item.get("id"));
+    const label = readString(item.get("label"));
+    const axis = item.get("axis");
+    const answers = item.get("answerIds");
+    const createdAt = item.get("createdAt");
+    const promotedAt = item.get("promotedAt");
+    if (!id || label === undefined || !(CLUSTER_AXES as readonly unknown[]).includes(axis))
+      continue;
+    result.push({
+      id,
+      label,
+      axis: axis as ClusterAxis,
+      // Two facilitators assigning the same answer concurrently both push it: list it once.
+      answerIds:
+        answers instanceof Y.Array
+          ? [...new Set(answers.toArray().filter((a): a is string => typeof a === "string"))]
+          : [],
+      createdAt: typeof createdAt === "number" ? createdAt : 0,
+      promotedAt: typeof promotedAt === "number" ? promotedAt : null,
+    });
+  }
+  return result;
+}
+
+export function addCluster(
+  doc: Y.Doc,
+  label: string,
+  axis: ClusterAxis,
+  options: MutationOptions = {},
+): string {
+  const clean = label.trim();
+  if (clean === "") throw new Error("A cluster needs a label.");
+  const id = options.id ?? newId();
+  const item = new Y.Map<unknown>();
+  item.set("id", id);
+  item.set("label", clean);
+  item.set("axis", axis);
+  item.set("answerIds", new Y.Array<string>());
+  item.set("createdAt", now(options));
+  doc.transact(() => seminarRoots(doc).clusters.push([item]), options.origin);
+  return id;
+}
+
+export function updateCluster(
+  doc: Y.Doc,
+  clusterId: string,
+  patch: { label?: string; axis?: ClusterAxis },
+  options: MutationOptions = {},
+): boolean {
+  const item = findById(seminarRoots(doc).clusters, clusterId);
+  if (!item) return false;
+  doc.transact(() => {
+    if (patch.label !== undefined && patch.label.trim() !== "")
+      item.set("label", patch.label.trim());
+    if (patch.axis !== undefined) item.set("axis", patch.axis);
+  }, options.origin);
+  return true;
+}
+
+export function removeCluster(
+  doc: Y.Doc,
+  clusterId: string,
+  options: MutationOptions = {},
+): boolean {
+  return removeById(seminarRoots(doc).clusters, clusterId, options);
+}
+
+/** Puts an answer into a cluster (out of any other), or into none with `null`. */
+export function assignToCluster(
+  doc: Y.Doc,
+  answerId: string,
+  clusterId: string | null,
+  options: MutationOptions = {},
+): void {
+  doc.transact(() => {
+    for (const item of seminarRoots(doc).clusters) {
+      const answers = item.get("answerIds");
+      if (!(answers instanceof Y.Array)) continue;
+      const ids = answers.toArray();
+      for (let i = ids.length - 1; i >= 0; i--) if (ids[i] === answerId) answers.delete(i, 1);
+      if (item.get("id") === clusterId) answers.push([answerId]);
+    }
+  }, options.origin);
+}
+
+/** Cluster labels per answer id, for the report's tags. */
+export function clusterLabelsByAnswer(doc: Y.Doc): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const cluster of listClusters(doc)) {
+    for (const id of cluster.answerIds) result.set(id, [...(result.get(id) ?? []), cluster.label]);
+  }
+  return result;
+}
+
+/** The two level-2 headings the recommendation text is organised by, one per axis. */
+const AXIS_HEADING: Record<ClusterAxis, RegExp> = {
+  theme: /\b(temi|themes)\b/i,
+  process: /\b(processi|processes|governance)\b/i,
+};
+
+/**
+ * Writes a cluster into the recommendation text: a paragraph with the label in bold followed
+ * by a citation of each of its answers (hidden ones left out), at the end of the part for its
+ * axis (new themes, or new governance processes and methods), or at the end of the text when
+ * that heading is gone.
+ */
+export function promoteCluster(
+  doc: Y.Doc,
+  clusterId: string,
+  options: MutationOptions = {},
+): boolean {
+  const roots = seminarRoots(doc);
+  const item = findById(roots.clusters, clusterId);
+  const cluster = listClusters(doc).find((c) => c.id === clusterId);
+  if (!item || !cluster) return false;
+  const byId = new Map(listAllAnswers(doc).map((a) => [a.id, a]));
+  const moderation = readModeration(doc);
+  const paragraph = new Y.XmlElement("paragraph");
+  const label = new Y.XmlText();
+  paragraph.insert(0, [label]);
+  const cited = cluster.answerIds.flatMap((id) => {
+    const answer = byId.get(id);
+    // A hidden answer's text must not reach the shared recommendation text through its label.
+    return answer && moderation.get(id) !== "hidden" ? [answer] : [];
+  });
+  doc.transact(() => {
+    roots.recommendations.insert(insertionIndex(roots.recommendations, cluster.axis), [paragraph]);
+    label.insert(0, cluster.label, { bold: {} });
+    // Without an explicit `bold: null` Yjs would carry the bold on to the colon.
+    if (cited.length > 0) label.insert(cluster.label.length, ": ", { bold: null });
+    paragraph.insert(
+      1,
+      cited.flatMap((answer, index) => {
+        const ref = new Y.XmlElement(ANSWER_REF_NODE);
+        ref.setAttribute("answerId", answer.id);
+        ref.setAttribute("label", citationText(answer));
+        return index < cited.length - 1 ? [ref, new Y.XmlText(" ")] : [ref];
+      }),
+    );
+    item.set("promotedAt", now(options));
+  }, options.origin);
+  return true;
+}
+
+function citationText(answer: Answer): string {
+  const flat = answer.text.replace(/\s+/g, " ").trim();
+  const short = flat.length > 80 ? `${flat.slice(0, 79).trimEnd()}…` : flat;
+  return answer.author ? `${short} (${answer.author})` : short;
+}
+
+function insertionIndex(fragment: Y.XmlFragment, axis: ClusterAxis): number {
+  const nodes = fragment.toArray();
+  const isPart = (node: unknown) =>
+    node instanceof Y.XmlElement &&
+    node.nodeName === "heading" &&
+    Number(node.getAttribute("level")) <= 2;
+  const start = nodes.findIndex(
+    (node) => isPart(node) && AXIS_HEADING[axis].test(textOf(node as Y.XmlElement)),
+  );
+  if (start < 0) return nodes.length;
+  const next = nodes.findIndex((node, index) => index > start && isPart(node));
+  return next < 0 ? nodes.length : next;
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures for the console
+
+export interface Participation {
+  answers: number;
+  /** Distinct people who answered. */
+  people: number;
+  /** Answers per kind of actor (`unknown` when the client did not say). */
+  byActorKind: Record<string, number>;
+}
+
+export function participation(doc: Y.Doc): Participation {
+  const answers = listAllAnswers(doc);
+  const byActorKind: Record<string, number> = {};
+  for (const answer of answers) {
+    const kind = answer.actorKind ?? "unknown";
+    byActorKind[kind] = (byActorKind[kind] ?? 0) + 1;
+  }
+  return {
+    answers: answers.length,
+    people: new Set(answers.map((a) => a.authorId)).size,
+    byActorKind,
+  };
+}
+
+/** Answers received per minute over the last `minutes` minutes, oldest first. */
+export function answersPerMinute(doc: Y.Doc, minutes = 10, at = Date.now()): number[] {
+  const buckets = new Array<number>(minutes).fill(0);
+  for (const answer of listAllAnswers(doc)) {
+    const age = Math.floor((at - answer.createdAt) / 60_000);
+    if (age >= 0 && age < minutes) buckets[minutes - 1 - age]! += 1;
+  }
+  return buckets;
+}
