@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
+import { Invites } from "./invites.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
 import { COLLAB_PATH, createWebsocketTransport } from "./transport/websocket.ts";
 
@@ -35,6 +36,7 @@ export async function startServer(
   const storage = options.storage ?? openSqliteStorage(join(config.dataDir, "percorso.sqlite"));
   const catalogue = await Catalogue.open(storage, log);
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
+  const invites = await Invites.open(storage, tokens);
   const registry = new DocumentRegistry({
     store: storage,
     log,
@@ -50,7 +52,7 @@ export async function startServer(
   const transport = createWebsocketTransport({
     registry,
     catalogue,
-    tokens,
+    invites,
     log,
     metrics,
     limits: config,
@@ -66,7 +68,10 @@ export async function startServer(
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use("/api", createApi({ catalogue, tokens, publicUrl: () => config.publicUrl ?? baseUrl }));
+  app.use(
+    "/api",
+    createApi({ catalogue, invites, registry, publicUrl: () => config.publicUrl ?? baseUrl }),
+  );
   app.use(serveClient(config.clientDir, log));
   app.use(errorHandler(log));
 

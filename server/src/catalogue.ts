@@ -9,10 +9,12 @@ import {
   type DocumentName,
   type DocumentScope,
   type Programme,
+  type SeminarInfo,
   type SeminarStatus,
 } from "@percorso/schema";
 import type { Storage } from "./storage/storage.ts";
 import type { Logger } from "./logger.ts";
+import { conflict } from "./errors.ts";
 
 const PROGRAMME = "programme";
 const SEMINAR_STATUS = "seminar-status";
@@ -26,6 +28,8 @@ export class Catalogue {
   private readonly programmes = new Map<string, Programme>();
   /** Each seminar's `session.status`, as its document last said (for the overview). */
   private readonly statuses = new Map<string, SeminarStatus>();
+  /** Programme and seminar ids of programmes being created right now. */
+  private readonly reserved = new Set<string>();
 
   private constructor(storage: Storage) {
     this.storage = storage;
@@ -56,18 +60,85 @@ export class Catalogue {
     return this.programmes.get(id);
   }
 
-  /** Stores a programme and writes the initial state of its documents. */
-  async create(programme: Programme): Promise<void> {
-    for (const seminar of programme.seminars) {
-      const doc = new Y.Doc();
-      initSeminarDocument(doc, seminar);
-      await this.storage.appendUpdate(seminarDocumentName(seminar.id), Y.encodeStateAsUpdate(doc));
+  /** Whether any programme (or one being created) has a seminar with this id. */
+  hasSeminar(seminarId: string): boolean {
+    if (this.reserved.has(`seminar:${seminarId}`)) return true;
+    return this.list().some((p) => p.seminars.some((seminar) => seminar.id === seminarId));
+  }
+
+  /** A seminar of a programme, with its programme; undefined when either is unknown. */
+  findSeminar(
+    programmeId: string,
+    seminarId: string,
+  ): { programme: Programme; seminar: SeminarInfo } | undefined {
+    const programme = this.programmes.get(programmeId);
+    const seminar = programme?.seminars.find((s) => s.id === seminarId);
+    return programme && seminar ? { programme, seminar } : undefined;
+  }
+
+  /**
+   * Adds a new programme (admin): 409 when its id or one of its seminar ids is taken. Ids are
+   * reserved while the documents are written, so two concurrent requests cannot both win.
+   */
+  async add(programme: Programme): Promise<void> {
+    const keys = [
+      `programme:${programme.id}`,
+      ...programme.seminars.map((seminar) => `seminar:${seminar.id}`),
+    ];
+    if (this.programmes.has(programme.id) || this.reserved.has(keys[0]!)) {
+      throw conflict(`A programme '${programme.id}' already exists`, {
+        id: ["This id is taken"],
+      });
     }
-    const draft = new Y.Doc();
-    initDraftDocument(draft, programme);
-    await this.storage.appendUpdate(draftDocumentName(programme.id), Y.encodeStateAsUpdate(draft));
+    const taken: Record<string, string[]> = {};
+    programme.seminars.forEach((seminar, index) => {
+      if (this.hasSeminar(seminar.id)) taken[`seminars.${index}.id`] = ["This id is taken"];
+    });
+    if (Object.keys(taken).length > 0) throw conflict("A seminar id is already in use", taken);
+    for (const key of keys) this.reserved.add(key);
+    try {
+      await this.create(programme);
+    } finally {
+      for (const key of keys) this.reserved.delete(key);
+    }
+  }
+
+  /** Replaces a programme's metadata (its documents are left as they are). */
+  async update(programme: Programme): Promise<void> {
+    if (!this.programmes.has(programme.id)) throw new Error(`No programme ${programme.id}`);
     await this.storage.putRecord(PROGRAMME, programme.id, programme);
     this.programmes.set(programme.id, programme);
+  }
+
+  /**
+   * Stores a programme and writes the initial state of its documents. Each document is
+   * initialised over what storage already holds (the init functions are idempotent), so a
+   * create interrupted by a crash and tried again does not write the starter content twice.
+   */
+  private async create(programme: Programme): Promise<void> {
+    for (const seminar of programme.seminars) {
+      await this.initialise(seminarDocumentName(seminar.id), (doc) =>
+        initSeminarDocument(doc, seminar),
+      );
+    }
+    await this.initialise(draftDocumentName(programme.id), (doc) =>
+      initDraftDocument(doc, programme),
+    );
+    await this.storage.putRecord(PROGRAMME, programme.id, programme);
+    this.programmes.set(programme.id, programme);
+  }
+
+  private async initialise(name: string, init: (doc: Y.Doc) => void): Promise<void> {
+    const stored = await this.storage.load(name);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    const before = Y.encodeStateVector(doc);
+    init(doc);
+    const update = Y.encodeStateAsUpdate(doc, before);
+    // An empty update is two zero bytes: nothing was written.
+    if (update.some((byte) => byte !== 0)) await this.storage.appendUpdate(name, update);
+    doc.destroy();
   }
 
   /** Records a seminar's status when its document changes it. */
@@ -98,6 +169,7 @@ export class Catalogue {
       draftDocument: draftDocumentName(programme.id),
       seminars: programme.seminars.map((seminar) => ({
         ...seminar,
+        facilitators: seminar.facilitators ?? [],
         document: seminarDocumentName(seminar.id),
         status: this.statuses.get(seminar.id) ?? "scheduled",
       })),

@@ -20,5 +20,7 @@ export const unauthorized = (message = "Missing, invalid or expired token") =>
 export const forbidden = (message = "This token does not allow that") =>
   new AppError(403, "forbidden", message);
 export const notFound = (message = "Not found") => new AppError(404, "not_found", message);
+export const conflict = (message: string, details?: unknown) =>
+  new AppError(409, "conflict", message, details);
 export const invalidInput = (message: string, details?: unknown) =>
   new AppError(400, "invalid_input", message, details);

@@ -158,3 +158,35 @@ export const itemTexts = (doc: Y.Doc, root: "answers" | "questions"): unknown[] 
     .getArray<Y.Map<unknown>>(root)
     .toArray()
     .map((item) => item.get("text"));
+
+/** A JSON request to the REST API; `body` is sent as JSON when given. */
+export function api(
+  server: { url: string },
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+}
+
+/** Issues an invite as `bearer` and returns the whole response body (id, token, url, …). */
+export async function inviteRecord(
+  server: { url: string },
+  body: { role: string; programmeId?: string; seminarId?: string; expiresInSeconds?: number },
+  bearer = ADMIN_TOKEN,
+): Promise<{ id: string; token: string; url: string; role: string }> {
+  const response = await api(server, "POST", "/api/invites", {
+    body: { programmeId: PROGRAMME, ...body },
+    token: bearer,
+  });
+  if (response.status !== 201)
+    throw new Error(`invite failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; token: string; url: string; role: string };
+}

@@ -1,3 +1,4 @@
+import * as Y from "yjs";
 import type { DocumentScope, SeminarStatus } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
@@ -40,6 +41,29 @@ export class DocumentRegistry {
       doc.catch(() => this.loading.delete(name));
     }
     return doc;
+  }
+
+  /**
+   * Runs `read` on a document's current state without keeping it loaded: the live document
+   * when it is loaded, else a copy from storage that is dropped right after (exports).
+   */
+  async read<T>(name: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const loaded = this.loading.get(name);
+    if (loaded !== undefined) {
+      const doc = await loaded.catch(() => null);
+      if (doc !== null) return read(doc.ydoc);
+    }
+    const stored = await this.deps.store.load(name);
+    const copy = new Y.Doc();
+    try {
+      copy.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(copy, stored.snapshot);
+        for (const update of stored.updates) Y.applyUpdate(copy, update);
+      });
+      return read(copy);
+    } finally {
+      copy.destroy();
+    }
   }
 
   /** Called when a connection leaves: unload later if nobody is left. */

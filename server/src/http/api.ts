@@ -1,31 +1,22 @@
 import express, { Router } from "express";
-import { z } from "zod";
-import { ROLES, effectiveRole } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
-import { forbidden, invalidInput, notFound } from "../errors.ts";
-import type { Tokens } from "../tokens.ts";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import { notFound } from "../errors.ts";
+import type { Invites } from "../invites.ts";
 import { requireClaims } from "./auth.ts";
+import { inviteRoutes } from "./invites.ts";
+import { programmeRoutes } from "./programmes.ts";
+import { reportRoutes } from "./reports.ts";
 
 export interface ApiDeps {
   catalogue: Catalogue;
-  tokens: Tokens;
+  invites: Invites;
+  registry: DocumentRegistry;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }
 
-const inviteSchema = z.object({
-  role: z.enum(ROLES),
-  programmeId: z.string().min(1),
-  seminarId: z.string().min(1).optional(),
-  expiresInSeconds: z
-    .number()
-    .int()
-    .positive()
-    .max(60 * 60 * 24 * 366)
-    .optional(),
-});
-
-/** REST under /api (DESIGN.md §5): discovery and invites. */
+/** REST under /api (DESIGN.md §5): discovery, who a token is, invites, administration, exports. */
 export function createApi(deps: ApiDeps): Router {
   const api = Router();
   api.use(express.json({ limit: "256kb" }));
@@ -46,7 +37,7 @@ export function createApi(deps: ApiDeps): Router {
 
   /** Who a token is: the join page checks a link before asking for a name. */
   api.get("/me", async (req, res) => {
-    const claims = await requireClaims(req, deps.tokens);
+    const claims = await requireClaims(req, deps.invites);
     res.json({
       role: claims.role,
       programmeId: claims.programmeId,
@@ -55,50 +46,9 @@ export function createApi(deps: ApiDeps): Router {
     });
   });
 
-  api.post("/invites", async (req, res) => {
-    const claims = await requireClaims(req, deps.tokens);
-    const parsed = inviteSchema.safeParse(req.body);
-    if (!parsed.success)
-      throw invalidInput("Invalid invite request", z.flattenError(parsed.error).fieldErrors);
-    const invite = parsed.data;
-    const programme = deps.catalogue.get(invite.programmeId);
-    if (programme === undefined) throw notFound(`No programme '${invite.programmeId}'`);
-    if (
-      invite.seminarId !== undefined &&
-      !programme.seminars.some((s) => s.id === invite.seminarId)
-    ) {
-      throw notFound(`No seminar '${invite.seminarId}' in programme '${invite.programmeId}'`);
-    }
-    if (claims.role !== "admin") {
-      // A facilitator invites to their own seminar, and never above their own role.
-      const ownRole =
-        invite.seminarId === undefined
-          ? null
-          : effectiveRole(claims, {
-              kind: "seminar",
-              id: invite.seminarId,
-              programmeId: programme.id,
-            });
-      if (ownRole !== "facilitator" || invite.role === "admin" || invite.role === "drafter") {
-        throw forbidden(
-          "Only an admin, or a facilitator for their own seminar, can create this invite",
-        );
-      }
-    }
-    const { token, claims: issued } = await deps.tokens.issue(
-      {
-        role: invite.role,
-        programmeId: invite.programmeId,
-        ...(invite.seminarId === undefined ? {} : { seminarId: invite.seminarId }),
-      },
-      invite.expiresInSeconds,
-    );
-    const url = new URL("/join", deps.publicUrl());
-    url.searchParams.set("token", token);
-    res
-      .status(201)
-      .json({ token, url: url.toString(), role: issued.role, expiresAt: issued.exp ?? null });
-  });
+  api.use(programmeRoutes(deps));
+  api.use(inviteRoutes(deps));
+  api.use(reportRoutes(deps));
 
   api.use((req, _res) => {
     throw notFound(`No route ${req.method} /api${req.path}`);

@@ -7,14 +7,14 @@ import { Connection, type ConnectionLimits } from "../collab/connection.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Tokens } from "../tokens.ts";
+import type { Invites } from "../invites.ts";
 
 export const COLLAB_PATH = "/collab/";
 
 export interface WebsocketDeps {
   registry: DocumentRegistry;
   catalogue: Catalogue;
-  tokens: Tokens;
+  invites: Invites;
   log: Logger;
   metrics: Metrics;
   limits: ConnectionLimits;
@@ -31,6 +31,13 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes * 4 });
   const sockets = new Set<WebSocket>();
   const alive = new WeakSet<WebSocket>();
+  /** Open connections by the id of the token they authenticated with, to close on revocation. */
+  const byToken = new Map<string, Set<Connection>>();
+  const stopListening = deps.invites.onRevoked((jti) => {
+    for (const connection of byToken.get(jti) ?? []) {
+      connection.refuse("unauthorized", "invite revoked");
+    }
+  });
 
   const heartbeat = setInterval(() => {
     for (const socket of sockets) {
@@ -65,9 +72,12 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     const buffer = (data: Buffer) => early.push(new Uint8Array(data));
     socket.on("message", buffer);
 
-    const claims = await deps.tokens.verify(url.searchParams.get("token"));
-    if (claims === null)
-      return refuse(socket, "unauthorized", "no, invalid or expired token", documentName);
+    const auth = await deps.invites.authenticate(url.searchParams.get("token"));
+    if (!auth.ok) {
+      const detail = auth.reason === "revoked" ? "invite revoked" : "no, invalid or expired token";
+      return refuse(socket, "unauthorized", detail, documentName);
+    }
+    const { claims } = auth;
     const name = parseDocumentName(documentName);
     const scope = name === null ? null : deps.catalogue.scopeOf(name);
     if (scope === null) return refuse(socket, "unknownDocument", "no such document", documentName);
@@ -76,7 +86,13 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
       return refuse(socket, "forbidden", "document outside the token's programme", documentName);
 
     const doc = await deps.registry.open(documentName, scope);
-    if (socket.readyState !== socket.OPEN) return;
+    // Gone, or revoked, while the document loaded (from here on the listener above sees this
+    // connection): let the document unload when idle rather than stay loaded.
+    if (socket.readyState !== socket.OPEN) return deps.registry.release(doc);
+    if (deps.invites.isRevoked(claims.jti)) {
+      deps.registry.release(doc);
+      return refuse(socket, "unauthorized", "invite revoked", documentName);
+    }
     const connection = new Connection(
       {
         send: (message) => socket.send(message, { binary: true }),
@@ -90,8 +106,13 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     );
     socket.off("message", buffer);
     socket.on("message", (data: Buffer) => connection.receive(new Uint8Array(data)));
+    const sameToken = byToken.get(claims.jti) ?? new Set<Connection>();
+    sameToken.add(connection);
+    byToken.set(claims.jti, sameToken);
     socket.on("close", (code: number) => {
       connection.closed();
+      sameToken.delete(connection);
+      if (sameToken.size === 0 && byToken.get(claims.jti) === sameToken) byToken.delete(claims.jti);
       deps.registry.release(doc);
       deps.log.info({ doc: documentName, role, code }, "connection closed");
     });
@@ -121,6 +142,7 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     /** Closes every socket with 1012 so clients reconnect to the next server. */
     closeAll(): void {
       clearInterval(heartbeat);
+      stopListening();
       for (const socket of sockets) socket.close(CLOSE.restarting.code, CLOSE.restarting.reason);
       wss.close();
     },

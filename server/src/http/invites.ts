@@ -1,0 +1,122 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ROLES, effectiveRole, type Grant } from "@percorso/schema";
+import type { Catalogue } from "../catalogue.ts";
+import { forbidden, notFound } from "../errors.ts";
+import type { InviteRecord, Invites } from "../invites.ts";
+import type { TokenClaims } from "../tokens.ts";
+import { requireClaims } from "./auth.ts";
+import { parseInput } from "./validation.ts";
+
+export interface InviteRouteDeps {
+  catalogue: Catalogue;
+  invites: Invites;
+  /** Base URL the join links point at. */
+  publicUrl: () => string;
+}
+
+const createSchema = z.object({
+  role: z.enum(ROLES),
+  programmeId: z.string().min(1),
+  seminarId: z.string().min(1).optional(),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(60 * 60 * 24 * 366)
+    .optional(),
+});
+
+const listSchema = z.object({
+  programmeId: z.string().min(1),
+  seminarId: z.string().min(1).optional(),
+});
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** Whether the caller runs this seminar: an admin, or a facilitator of it. */
+function facilitates(claims: TokenClaims, programmeId: string, seminarId: string | null): boolean {
+  if (claims.role === "admin") return true;
+  if (seminarId === null) return false;
+  return effectiveRole(claims, { kind: "seminar", id: seminarId, programmeId }) === "facilitator";
+}
+
+/** Invites: create (with a join link), list a programme's or a seminar's, revoke. */
+export function inviteRoutes(deps: InviteRouteDeps): Router {
+  const routes = Router();
+
+  const joinUrl = (token: string) => {
+    const url = new URL("/join", deps.publicUrl());
+    url.searchParams.set("token", token);
+    return url.toString();
+  };
+  const view = (invite: InviteRecord) => ({
+    id: invite.id,
+    role: invite.role,
+    programmeId: invite.programmeId,
+    seminarId: invite.seminarId,
+    url: joinUrl(invite.token),
+    createdAt: seconds(invite.createdMs),
+    expiresAt: invite.expiresAt,
+    revokedAt: invite.revokedMs === null ? null : seconds(invite.revokedMs),
+  });
+
+  /** 404 for an unknown programme, or a seminar that is not in it. */
+  const requireScope = (programmeId: string, seminarId: string | undefined) => {
+    const programme = deps.catalogue.get(programmeId);
+    if (programme === undefined) throw notFound(`No programme '${programmeId}'`);
+    if (seminarId !== undefined && !programme.seminars.some((s) => s.id === seminarId)) {
+      throw notFound(`No seminar '${seminarId}' in programme '${programmeId}'`);
+    }
+  };
+
+  routes.post("/invites", async (req, res) => {
+    const claims = await requireClaims(req, deps.invites);
+    const request = parseInput(createSchema, req.body, "invite request");
+    requireScope(request.programmeId, request.seminarId);
+    // A facilitator invites to their own seminar, and never above their own role.
+    const allowed =
+      claims.role === "admin" ||
+      (facilitates(claims, request.programmeId, request.seminarId ?? null) &&
+        request.role !== "admin" &&
+        request.role !== "drafter");
+    if (!allowed) {
+      throw forbidden(
+        "Only an admin, or a facilitator for their own seminar, can create this invite",
+      );
+    }
+    const grant: Grant = {
+      role: request.role,
+      programmeId: request.programmeId,
+      ...(request.seminarId === undefined ? {} : { seminarId: request.seminarId }),
+    };
+    const invite = await deps.invites.issue(grant, request.expiresInSeconds);
+    res.status(201).json({ token: invite.token, ...view(invite) });
+  });
+
+  routes.get("/invites", async (req, res) => {
+    const claims = await requireClaims(req, deps.invites);
+    const query = parseInput(listSchema, req.query, "invite query");
+    requireScope(query.programmeId, query.seminarId);
+    if (
+      claims.role !== "admin" &&
+      (query.seminarId === undefined || !facilitates(claims, query.programmeId, query.seminarId))
+    ) {
+      throw forbidden("Only an admin, or a facilitator for their own seminar, can list invites");
+    }
+    res.json(deps.invites.list(query.programmeId, query.seminarId).map(view));
+  });
+
+  routes.delete("/invites/:id", async (req, res) => {
+    const claims = await requireClaims(req, deps.invites);
+    const invite = deps.invites.get(req.params.id);
+    if (invite === undefined) throw notFound(`No invite '${req.params.id}'`);
+    if (!facilitates(claims, invite.programmeId, invite.seminarId)) {
+      throw forbidden("Only an admin, or a facilitator of its seminar, can revoke this invite");
+    }
+    await deps.invites.revoke(invite.id);
+    res.status(204).end();
+  });
+
+  return routes;
+}

@@ -1,0 +1,297 @@
+import { inflateRawSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import {
+  ANSWER_REF_NODE,
+  buildSeminarReport,
+  addAnswer,
+  addCluster,
+  assignToCluster,
+  toggleVote,
+} from "@percorso/schema";
+import type { PercorsoServer } from "../src/app.ts";
+import { reportDocx } from "../src/report/docx.ts";
+import {
+  ADMIN_TOKEN,
+  PROGRAMME,
+  api,
+  inviteRecord,
+  readMetric,
+  startTestServer,
+  syncedClient,
+  tempDataDir,
+  waitFor,
+  type TestClient,
+} from "./harness.ts";
+
+const SEMINAR_ID = "s2-economia-circolare";
+const SEMINAR = `seminar:${SEMINAR_ID}`;
+const QUESTION = `${SEMINAR_ID}-q1`;
+const REPORT = `/api/programmes/${PROGRAMME}/seminars/${SEMINAR_ID}/report`;
+
+const ANSWER = "Una rete regionale per il riuso dei materiali";
+const ANONYMOUS_ANSWER = "Formazione congiunta con le imprese";
+const RECOMMENDATION = "Istituire un tavolo permanente sull'economia circolare";
+
+/** The entries of a zip file by name, through its central directory (no zip library needed). */
+function unzip(zip: Buffer): Map<string, Buffer> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error("no end of central directory");
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("bad central directory entry");
+    const method = zip.readUInt16LE(offset + 10);
+    const size = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataStart, dataStart + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe("seminar report export", () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let server: PercorsoServer;
+  const clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    data = tempDataDir();
+    server = await startTestServer(data.dir);
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await server.stop();
+    data.remove();
+  });
+
+  async function client(token: string): Promise<TestClient> {
+    const connected = await syncedClient(server, SEMINAR, token);
+    clients.push(connected);
+    return connected;
+  }
+
+  /**
+   * Through real y-websocket clients: two answers (one anonymous, with a vote), a cluster, and
+   * recommendation text with bold, a link, a bullet list and a citation of the first answer.
+   */
+  async function writeSeminar(): Promise<{ answerId: string }> {
+    const facilitator = await client(
+      (await inviteRecord(server, { role: "facilitator", seminarId: SEMINAR_ID })).token,
+    );
+    const participant = await client(
+      (await inviteRecord(server, { role: "participant", seminarId: SEMINAR_ID })).token,
+    );
+    const answerId = addAnswer(participant.doc, {
+      questionId: QUESTION,
+      text: ANSWER,
+      author: "Lucia Ferri",
+      authorId: "lucia",
+      actorKind: "ngo",
+    });
+    addAnswer(participant.doc, {
+      questionId: QUESTION,
+      text: ANONYMOUS_ANSWER,
+      author: "",
+      authorId: "anon",
+    });
+    await waitFor(
+      () => facilitator.doc.getArray("answers").length === 2,
+      "answers at the facilitator",
+    );
+    toggleVote(participant.doc, answerId, "lucia");
+    const cluster = addCluster(facilitator.doc, "Reti territoriali", "theme");
+    assignToCluster(facilitator.doc, answerId, cluster);
+
+    const fragment = participant.doc.getXmlFragment("recommendations");
+    const paragraph = fragment.get(1) as Y.XmlElement;
+    const text = new Y.XmlText();
+    const ref = new Y.XmlElement(ANSWER_REF_NODE);
+    const list = new Y.XmlElement("bulletList");
+    const item = new Y.XmlElement("listItem");
+    const itemParagraph = new Y.XmlElement("paragraph");
+    const itemText = new Y.XmlText();
+    participant.doc.transact(() => {
+      paragraph.insert(0, [text, ref]);
+      text.insert(0, `${RECOMMENDATION} `);
+      text.insert(text.length, "in grassetto", { bold: true });
+      text.insert(text.length, " e un ", { bold: null });
+      text.insert(text.length, "collegamento", { link: { href: "https://example.org/rete" } });
+      ref.setAttribute("answerId", answerId);
+      ref.setAttribute("label", "Una rete regionale (Lucia Ferri)");
+      fragment.insert(2, [list]);
+      list.insert(0, [item]);
+      item.insert(0, [itemParagraph]);
+      itemParagraph.insert(0, [itemText]);
+      itemText.insert(0, "Primo punto dell'elenco");
+    });
+    await waitFor(
+      () => facilitator.doc.getXmlFragment("recommendations").toString().includes("Primo punto"),
+      "the recommendation text at the facilitator",
+    );
+    await waitFor(
+      () =>
+        participant.doc.getArray("clusters").length === 1 &&
+        (facilitator.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")?.size ??
+          0) === 1,
+      "the cluster and the vote everywhere",
+    );
+    expect(participant.closes).toEqual([]);
+    expect(facilitator.closes).toEqual([]);
+    return { answerId };
+  }
+
+  it("exports Markdown with the answers and the recommendation text written through y-websocket", async () => {
+    const { answerId } = await writeSeminar();
+    const response = await api(server, "GET", `${REPORT}.md`, { token: ADMIN_TOKEN });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/markdown/);
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="seminario-2.md"',
+    );
+    const markdown = await response.text();
+    expect(markdown).toMatch(/^# Seminario 2: Economia circolare/);
+    expect(markdown).toContain(RECOMMENDATION);
+    expect(markdown).toContain("**in grassetto**");
+    expect(markdown).toContain("[collegamento](https://example.org/rete)");
+    expect(markdown).toContain("- Primo punto dell'elenco");
+    expect(markdown).toContain(`${ANSWER} — 1 voto · Lucia Ferri · #Reti territoriali`);
+    expect(markdown).toContain(`${ANONYMOUS_ANSWER} — 0 voti · anonimo`);
+    expect(markdown).toContain(`[^${answerId}]: ${ANSWER}`);
+  });
+
+  it("exports from storage when the document is not loaded, and leaves it unloaded", async () => {
+    await writeSeminar();
+    for (const connected of clients.splice(0)) connected.destroy();
+    await server.stop();
+    server = await startTestServer(data.dir);
+    expect(await readMetric(server, "percorso_loaded_documents")).toBe(0);
+
+    const drafter = await inviteRecord(server, { role: "drafter" });
+    const response = await api(server, "GET", `${REPORT}.md`, { token: drafter.token });
+    expect(response.status).toBe(200);
+    const markdown = await response.text();
+    expect(markdown).toContain(ANSWER);
+    expect(markdown).toContain(RECOMMENDATION);
+    expect(await readMetric(server, "percorso_loaded_documents")).toBe(0);
+  });
+
+  it("exports a valid DOCX with the answers, the recommendations and the citation as a footnote", async () => {
+    await writeSeminar();
+    const facilitator = await inviteRecord(server, { role: "facilitator", seminarId: SEMINAR_ID });
+    const response = await api(server, "GET", `${REPORT}.docx`, { token: facilitator.token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe(
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    );
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="seminario-2.docx"',
+    );
+    const file = Buffer.from(await response.arrayBuffer());
+    expect(file.subarray(0, 2).toString()).toBe("PK");
+    expect(file.byteLength).toBeGreaterThan(4_000);
+    const entries = unzip(file);
+    const document = entries.get("word/document.xml")?.toString("utf8").replaceAll("&apos;", "'");
+    expect(document).toBeDefined();
+    expect(document).toContain("Seminario 2: Economia circolare");
+    expect(document).toContain("Raccomandazioni");
+    expect(document).toContain(RECOMMENDATION);
+    expect(document).toContain("Primo punto dell");
+    expect(document).toContain(ANSWER);
+    expect(document).toContain("anonimo");
+    expect(document).toContain("Reti territoriali");
+    expect(document).toContain("<w:hyperlink");
+    expect(entries.get("word/_rels/document.xml.rels")?.toString("utf8")).toContain(
+      "https://example.org/rete",
+    );
+    expect(document).toContain("w:footnoteReference");
+    expect(entries.get("word/footnotes.xml")?.toString("utf8")).toContain(ANSWER);
+  });
+
+  it("lets admins, the seminar's facilitators and drafters export; 403 for the others", async () => {
+    const allowed = [
+      ADMIN_TOKEN,
+      (await inviteRecord(server, { role: "facilitator", seminarId: SEMINAR_ID })).token,
+      (await inviteRecord(server, { role: "drafter" })).token,
+    ];
+    for (const token of allowed) {
+      expect((await api(server, "GET", `${REPORT}.md`, { token })).status).toBe(200);
+    }
+    const refused = [
+      (await inviteRecord(server, { role: "participant", seminarId: SEMINAR_ID })).token,
+      (await inviteRecord(server, { role: "participant" })).token,
+      (await inviteRecord(server, { role: "observer" })).token,
+      (await inviteRecord(server, { role: "facilitator", seminarId: "s3-crisi-umanitarie" })).token,
+    ];
+    for (const token of refused) {
+      for (const format of ["md", "docx"]) {
+        const response = await api(server, "GET", `${REPORT}.${format}`, { token });
+        expect(response.status).toBe(403);
+        expect(await response.json()).toMatchObject({ error: { code: "forbidden" } });
+      }
+    }
+    expect((await api(server, "GET", `${REPORT}.md`)).status).toBe(401);
+  });
+
+  it("404 for an unknown programme or seminar", async () => {
+    const paths = [
+      `/api/programmes/nessuno/seminars/${SEMINAR_ID}/report.md`,
+      `/api/programmes/${PROGRAMME}/seminars/s9-nulla/report.docx`,
+    ];
+    for (const path of paths) {
+      const response = await api(server, "GET", path, { token: ADMIN_TOKEN });
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+    }
+  });
+
+  it("renders each ordered list numbered from 1, nested lists one level deeper", async () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment("recommendations");
+    const list = (kind: string, ...items: (string | Y.XmlElement)[]) => {
+      const element = new Y.XmlElement(kind);
+      element.insert(
+        0,
+        items.map((content) => {
+          const item = new Y.XmlElement("listItem");
+          if (typeof content === "string") {
+            const paragraph = new Y.XmlElement("paragraph");
+            paragraph.insert(0, [new Y.XmlText(content)]);
+            item.insert(0, [paragraph]);
+          } else item.insert(0, [content]);
+          return item;
+        }),
+      );
+      return element;
+    };
+    fragment.insert(0, [
+      list("orderedList", "Uno", "Due", list("bulletList", "Annidato")),
+      new Y.XmlElement("paragraph"),
+      list("orderedList", "Ancora uno"),
+    ]);
+    const report = buildSeminarReport(doc, {
+      programme: { id: "p", title: "Programma" },
+      seminar: { id: "s", number: 1, title: "Seminario", date: "2027-01-01" },
+    });
+    const entries = unzip(await reportDocx(report));
+    const document = entries.get("word/document.xml")!.toString("utf8");
+    const numbered = (text: string) => {
+      const paragraph = document.split("<w:p>").find((p) => p.includes(`>${text}<`));
+      const [, level, id] =
+        /w:ilvl w:val="(\d)"\/><w:numId w:val="(\d+)"/.exec(paragraph ?? "") ?? [];
+      return { level, id };
+    };
+    expect(numbered("Uno").id).toMatch(/^\d+$/);
+    expect(numbered("Uno").id).toBe(numbered("Due").id);
+    expect(numbered("Ancora uno").id).not.toBe(numbered("Uno").id);
+    expect(numbered("Annidato").level).toBe("1");
+    expect(entries.get("word/numbering.xml")!.toString("utf8")).toContain("decimal");
+  });
+});
