@@ -31,27 +31,52 @@ export interface InviteRequest {
 }
 
 export interface Invite {
+  id?: string;
   token: string;
   url: string;
   role: Role;
   expiresAt: number | null;
 }
 
+export interface InviteRecord {
+  id: string;
+  role: Role;
+  programmeId: string;
+  seminarId: string | null;
+  url: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** Field errors of a 400 `invalid_input`: field path → messages. */
+  readonly details: Record<string, string[]>;
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, string[]> = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
-async function request<T>(path: string, token?: string, body?: unknown): Promise<T> {
+async function send(
+  path: string,
+  token: string | undefined,
+  method: string,
+  body?: unknown,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(path, {
-      method: body === undefined ? "GET" : "POST",
+      method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
@@ -62,15 +87,21 @@ async function request<T>(path: string, token?: string, body?: unknown): Promise
     throw new ApiError(0, "network", "network error");
   }
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
+    const failure = (await response.json().catch(() => null)) as {
+      error?: { code?: string; message?: string; details?: Record<string, string[]> };
     } | null;
     throw new ApiError(
       response.status,
-      body?.error?.code ?? "http_error",
-      body?.error?.message ?? response.statusText,
+      failure?.error?.code ?? "http_error",
+      failure?.error?.message ?? response.statusText,
+      failure?.error?.details ?? {},
     );
   }
+  return response;
+}
+
+async function request<T>(path: string, token?: string, body?: unknown): Promise<T> {
+  const response = await send(path, token, body === undefined ? "GET" : "POST", body);
   return (await response.json()) as T;
 }
 
@@ -80,4 +111,26 @@ export const api = {
     request<ProgrammeDescription>(`/api/programmes/${encodeURIComponent(id)}`),
   me: (token: string) => request<Me>("/api/me", token),
   invite: (token: string, invite: InviteRequest) => request<Invite>("/api/invites", token, invite),
+  invites: (token: string, programmeId: string, seminarId: string) =>
+    request<InviteRecord[]>(
+      `/api/invites?${new URLSearchParams({ programmeId, seminarId }).toString()}`,
+      token,
+    ),
+  revokeInvite: async (token: string, id: string) => {
+    await send(`/api/invites/${encodeURIComponent(id)}`, token, "DELETE");
+  },
+  createProgramme: (token: string, programme: unknown) =>
+    request<ProgrammeDescription>("/api/programmes", token, programme),
+  /** A file from the API (a report), as a Blob with the server's file name. */
+  download: async (token: string, path: string) => {
+    const response = await send(path, token, "GET");
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split("/").pop() ?? "file";
+    return { blob: await response.blob(), name };
+  },
 };
+
+/** Epoch ms from a server time that may be in seconds (JWT `exp`) or milliseconds. */
+export function toMillis(time: number): number {
+  return time < 1e12 ? time * 1000 : time;
+}

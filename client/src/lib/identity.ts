@@ -63,3 +63,12 @@ export function forgetToken(): void {
 export function publicName(identity: Identity, anonymousLabel: string): string {
   return identity.anonymous || identity.name.trim() === "" ? anonymousLabel : identity.name.trim();
 }
+
+/**
+ * An identity that lives only in this page, for a token carried in the URL (the projector's
+ * observer link): it must not replace the facilitator's own identity on the same laptop.
+ */
+export function pageIdentity(token: string, name: string): Identity {
+  const userId = `page-${token.slice(-12)}`;
+  return { token, userId, name, actorKind: "other", anonymous: false, color: colorFor(userId) };
+}

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ACTOR_KINDS, type ActorKind } from "@percorso/schema";
@@ -29,9 +29,19 @@ export function Join() {
     actor: useId(),
   };
   const { state } = useAsync(() => api.me(token), [token]);
+  const projector = params.get("vista") === "proiettore";
+
+  // A projector link (observer, opened from the console) needs no name: straight to the screen.
+  useEffect(() => {
+    if (!projector || state.status !== "ok" || !state.value.seminarId) return;
+    const target = `/seminari/${state.value.seminarId}/screen?${new URLSearchParams({ token }).toString()}`;
+    void navigate(target, { replace: true });
+  }, [projector, state, token, navigate]);
 
   if (!token) return <Notice title={t("join.missingTitle")} body={t("join.missingBody")} />;
-  if (state.status === "loading") return <p role="status">{t("join.checking")}</p>;
+  if (state.status === "loading" || (projector && state.status === "ok")) {
+    return <p role="status">{t("join.checking")}</p>;
+  }
   const offline =
     state.status === "error" && state.error instanceof ApiError && state.error.status === 0;
   if (state.status === "error" && !offline) {

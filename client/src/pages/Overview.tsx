@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { effectiveRole } from "@percorso/schema";
 import { api } from "../lib/api.ts";
@@ -12,12 +12,17 @@ import { StatusBadge } from "../components/StatusBadge.tsx";
 export function Overview() {
   const { t, i18n } = useTranslation();
   const identity = loadIdentity();
+  const [params] = useSearchParams();
+  const chosen = params.get("programma");
   const { state, reload } = useAsync(async () => {
     const me = identity?.token ? await api.me(identity.token).catch(() => null) : null;
     const list = await api.programmes();
-    const id = me?.programmeId && me.programmeId !== "*" ? me.programmeId : list[0]?.id;
-    return { me, programme: id ? await api.programme(id) : null };
-  }, []);
+    const id =
+      me?.programmeId && me.programmeId !== "*"
+        ? me.programmeId
+        : (list.find((p) => p.id === chosen)?.id ?? list[0]?.id);
+    return { me, list, programme: id ? await api.programme(id) : null };
+  }, [chosen]);
 
   if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
   if (state.status === "error") {
@@ -30,7 +35,7 @@ export function Overview() {
       </div>
     );
   }
-  const { me, programme } = state.value;
+  const { me, list, programme } = state.value;
   if (!programme) return <p>{t("overview.empty")}</p>;
   const lng = i18n.language;
   const canEnter = (seminarId: string) =>
@@ -43,9 +48,43 @@ export function Overview() {
       },
       { kind: "seminar", id: seminarId, programmeId: programme.id },
     ) !== null;
+  const canRun = (seminarId: string) => {
+    if (me === null) return false;
+    const role = effectiveRole(
+      {
+        role: me.role,
+        programmeId: me.programmeId,
+        ...(me.seminarId ? { seminarId: me.seminarId } : {}),
+      },
+      { kind: "seminar", id: seminarId, programmeId: programme.id },
+    );
+    return role === "facilitator" || role === "admin";
+  };
 
   return (
     <article className="overview">
+      {me?.role === "admin" && (
+        <nav className="admin-bar" aria-label={t("overview.programmes")}>
+          {list.length > 1 && (
+            <ul className="chips">
+              {list.map((p) => (
+                <li key={p.id}>
+                  <Link
+                    className={`chip${p.id === programme.id ? " active" : ""}`}
+                    to={`/?programma=${encodeURIComponent(p.id)}`}
+                    aria-current={p.id === programme.id ? "page" : undefined}
+                  >
+                    {p.title}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Link className="btn btn-small" to="/admin">
+            {t("overview.newProgramme")}
+          </Link>
+        </nav>
+      )}
       <p className="eyebrow">{t("overview.heading")}</p>
       <h1>{programme.title}</h1>
       <p className="lead">{programme.subtitle}</p>
@@ -91,16 +130,30 @@ export function Overview() {
                 </p>
               </div>
               {canEnter(seminar.id) && (
-                <Link
-                  className="btn btn-primary"
-                  to={`/seminari/${seminar.id}`}
-                  aria-label={t("overview.enterSeminar", {
-                    number: seminar.number,
-                    title: seminar.title,
-                  })}
-                >
-                  {t("overview.enter")}
-                </Link>
+                <div className="seminar-actions">
+                  <Link
+                    className="btn btn-primary"
+                    to={`/seminari/${seminar.id}`}
+                    aria-label={t("overview.enterSeminar", {
+                      number: seminar.number,
+                      title: seminar.title,
+                    })}
+                  >
+                    {t("overview.enter")}
+                  </Link>
+                  {canRun(seminar.id) && (
+                    <Link
+                      className="btn"
+                      to={`/seminari/${seminar.id}/console`}
+                      aria-label={t("overview.consoleFor", {
+                        number: seminar.number,
+                        title: seminar.title,
+                      })}
+                    >
+                      {t("overview.console")}
+                    </Link>
+                  )}
+                </div>
               )}
             </li>
           ))}

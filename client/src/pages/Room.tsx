@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from "react";
-import { useParams } from "react-router";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import * as Tabs from "@radix-ui/react-tabs";
 import {
@@ -13,7 +13,7 @@ import {
 } from "@percorso/schema";
 import { ApiError, api, type Me, type ProgrammeDescription } from "../lib/api.ts";
 import { CollabSession } from "../lib/collab.ts";
-import { loadIdentity, publicName, type Identity } from "../lib/identity.ts";
+import { loadIdentity, pageIdentity, publicName, type Identity } from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { formatDate } from "../i18n.ts";
@@ -21,6 +21,7 @@ import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { Presence } from "../components/Presence.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { InvitePanel } from "../components/InvitePanel.tsx";
+import { Countdown } from "../components/Countdown.tsx";
 import { Notice } from "./NotFound.tsx";
 import { Materials } from "../room/Materials.tsx";
 import { Questions } from "../room/Questions.tsx";
@@ -57,11 +58,29 @@ async function loadContext(token: string): Promise<RoomContext> {
   }
 }
 
-/** `/seminari/:id`: one tab per phase of the method, presence and connection state. */
-export function Room() {
+export interface SeminarView {
+  session: CollabSession;
+  identity: Identity;
+  name: string;
+  role: Role;
+  programme: ProgrammeDescription;
+  seminar: ProgrammeDescription["seminars"][number];
+}
+
+/**
+ * Everything a seminar page needs before it can draw: the device's identity, the token's
+ * role for this seminar (REST, cached for offline reloads), and a live collaboration session.
+ * Loading, a missing or refused invite and an unknown seminar each get their own page.
+ */
+export function SeminarGate({ children }: { children: (view: SeminarView) => ReactNode }) {
   const { t } = useTranslation();
   const { seminarId = "" } = useParams();
-  const identity = loadIdentity();
+  const [params] = useSearchParams();
+  const pageToken = params.get("token");
+  const identity = useMemo(
+    () => (pageToken ? pageIdentity(pageToken, t("screen.projectorName")) : loadIdentity()),
+    [pageToken, t],
+  );
   const token = identity?.token ?? "";
   const { state, reload } = useAsync(() => loadContext(token), [token]);
 
@@ -95,28 +114,26 @@ export function Room() {
     : null;
   if (!seminar || !role) return <Notice title={t("room.notFound")} body={t("notFound.body")} />;
   return (
-    <SeminarRoom
+    <SessionHost
       key={`${seminarId}:${token}`}
       identity={identity}
       role={role}
       programme={programme}
       seminar={seminar}
-    />
+    >
+      {children}
+    </SessionHost>
   );
 }
 
-function SeminarRoom({
+function SessionHost({
   identity,
   role,
   programme,
   seminar,
-}: {
-  identity: Identity;
-  role: Role;
-  programme: ProgrammeDescription;
-  seminar: ProgrammeDescription["seminars"][number];
-}) {
-  const { t, i18n } = useTranslation();
+  children,
+}: Omit<SeminarView, "session" | "name"> & { children: (view: SeminarView) => ReactNode }) {
+  const { t } = useTranslation();
   const [session, setSession] = useState<CollabSession | null>(null);
   const name = publicName(identity, t("presence.anonymous"));
 
@@ -136,16 +153,16 @@ function SeminarRoom({
   }, [session, name, identity.color, identity.actorKind, role]);
 
   if (!session) return <p role="status">{t("app.loading")}</p>;
+  return <>{children({ session, identity, name, role, programme, seminar })}</>;
+}
+
+/** `/seminari/:id`: one tab per phase of the method, presence and connection state. */
+export function Room() {
+  const { i18n } = useTranslation();
   return (
-    <RoomBody
-      session={session}
-      identity={identity}
-      name={name}
-      role={role}
-      programme={programme}
-      seminar={seminar}
-      dateLabel={formatDate(seminar.date, i18n.language)}
-    />
+    <SeminarGate>
+      {(view) => <RoomBody {...view} dateLabel={formatDate(view.seminar.date, i18n.language)} />}
+    </SeminarGate>
   );
 }
 
@@ -189,8 +206,16 @@ function RoomBody({
           <p className="muted">
             <StatusBadge status={live.status} /> {programme.title}
           </p>
+          {(role === "facilitator" || role === "admin") && (
+            <p>
+              <Link to={`/seminari/${seminar.id}/console`}>{t("room.toConsole")}</Link>
+            </p>
+          )}
         </div>
-        <ConnectionBadge session={session} />
+        <div className="room-status">
+          <ConnectionBadge session={session} />
+          <Countdown doc={session.doc} />
+        </div>
       </div>
       {status?.refusal && <RefusalBanner session={session} kind={status.refusal} />}
       {live.status === "closed" ? (

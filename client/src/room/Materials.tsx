@@ -5,7 +5,10 @@ import type * as Y from "yjs";
 import {
   MATERIAL_KINDS,
   addMaterial,
+  editMaterial,
   listMaterials,
+  removeMaterial,
+  type Material,
   seminarRoots,
   type MaterialKind,
 } from "@percorso/schema";
@@ -16,10 +19,13 @@ export function Materials({
   doc,
   canAdd,
   addedBy,
+  canManage = false,
 }: {
   doc: Y.Doc;
   canAdd: boolean;
   addedBy: string;
+  /** Facilitators edit and remove materials. */
+  canManage?: boolean;
 }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
@@ -34,7 +40,7 @@ export function Materials({
           <h2 id="materials-title">{t("materials.heading")}</h2>
           <p className="muted">{t("materials.intro")}</p>
         </div>
-        {canAdd && <ProposeMaterial doc={doc} addedBy={addedBy} />}
+        {canAdd && <MaterialDialog doc={doc} addedBy={addedBy} />}
       </div>
       <fieldset className="filter">
         <legend>{t("materials.filter")}</legend>
@@ -76,6 +82,22 @@ export function Materials({
                   </>
                 )}
               </p>
+              {canManage && (
+                <div className="form-row">
+                  <MaterialDialog doc={doc} addedBy={addedBy} material={material} />
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger"
+                    aria-label={t("materials.removeLabel", { title: material.title })}
+                    onClick={() => {
+                      if (window.confirm(t("materials.confirmRemove")))
+                        removeMaterial(doc, material.id);
+                    }}
+                  >
+                    {t("console.remove")}
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>
@@ -84,13 +106,22 @@ export function Materials({
   );
 }
 
-function ProposeMaterial({ doc, addedBy }: { doc: Y.Doc; addedBy: string }) {
+/** Proposes a new material, or edits `material` when given. */
+function MaterialDialog({
+  doc,
+  addedBy,
+  material,
+}: {
+  doc: Y.Doc;
+  addedBy: string;
+  material?: Material;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const [title, setTitle] = useState("");
-  const [kind, setKind] = useState<MaterialKind>("case-study");
-  const [url, setUrl] = useState("");
-  const [summary, setSummary] = useState("");
+  const [title, setTitle] = useState(material?.title ?? "");
+  const [kind, setKind] = useState<MaterialKind>(material?.kind ?? "case-study");
+  const [url, setUrl] = useState(material?.url ?? "");
+  const [summary, setSummary] = useState(material?.summary ?? "");
   const [error, setError] = useState<string | null>(null);
   const ids = { title: useId(), kind: useId(), url: useId(), summary: useId(), error: useId() };
 
@@ -99,21 +130,34 @@ function ProposeMaterial({ doc, addedBy }: { doc: Y.Doc; addedBy: string }) {
     if (title.trim() === "") return setError(t("materials.titleRequired"));
     if (url.trim() !== "" && !/^https?:\/\//i.test(url.trim()))
       return setError(t("materials.urlInvalid"));
-    addMaterial(doc, { kind, title, url, summary, addedBy });
-    setTitle("");
-    setUrl("");
-    setSummary("");
+    if (material) {
+      editMaterial(doc, material.id, { kind, title, url, summary });
+    } else {
+      addMaterial(doc, { kind, title, url, summary, addedBy });
+      setTitle("");
+      setUrl("");
+      setSummary("");
+    }
     setError(null);
     setOpen(false);
   };
 
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger className="btn btn-primary">{t("materials.propose")}</Dialog.Trigger>
+      {material ? (
+        <Dialog.Trigger
+          className="btn btn-small"
+          aria-label={t("materials.editLabel", { title: material.title })}
+        >
+          {t("console.edit")}
+        </Dialog.Trigger>
+      ) : (
+        <Dialog.Trigger className="btn btn-primary">{t("materials.propose")}</Dialog.Trigger>
+      )}
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog" aria-describedby={undefined}>
-          <Dialog.Title>{t("materials.propose")}</Dialog.Title>
+          <Dialog.Title>{material ? t("materials.edit") : t("materials.propose")}</Dialog.Title>
           <form onSubmit={submit} noValidate>
             <div className="field">
               <label htmlFor={ids.title}>{t("materials.title")}</label>
@@ -167,7 +211,7 @@ function ProposeMaterial({ doc, addedBy }: { doc: Y.Doc; addedBy: string }) {
             <div className="form-row end">
               <Dialog.Close className="btn">{t("materials.cancel")}</Dialog.Close>
               <button type="submit" className="btn btn-primary">
-                {t("materials.add")}
+                {material ? t("console.save") : t("materials.add")}
               </button>
             </div>
           </form>

@@ -4,12 +4,12 @@ import type * as Y from "yjs";
 import {
   addAnswer,
   listQuestions,
-  listVisibleAnswers,
+  answersFor,
   seminarRoots,
   toggleVote,
   type AnswerOrder,
   type Question,
-  type VisibleAnswer,
+  type AnswerView,
 } from "@percorso/schema";
 import type { Identity } from "../lib/identity.ts";
 import { useYRead } from "../lib/useY.ts";
@@ -97,12 +97,14 @@ function QuestionCard({
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
   // Answers and moderation both change what is visible.
-  const answersVersion = useYRead(roots.moderation, () => ({}));
-  const answers = useYRead(roots.answers, () => listVisibleAnswers(doc, question.id, order), [
-    question.id,
-    order,
-    answersVersion,
-  ]);
+  const moderation = useYRead(roots.moderation, () => ({}));
+  const approvals = useYRead(roots.approvals, () => ({}));
+  const pins = useYRead(roots.pins, () => ({}));
+  const answers = useYRead(
+    roots.answers,
+    () => answersFor(doc, question.id, { kind: "participant", userId: identity.userId }, order),
+    [question.id, question.premoderated, order, moderation, approvals, pins, identity.userId],
+  );
   const titleId = `question-${question.id}`;
   return (
     <li className={`card question-card${spotlight ? " spotlight" : ""}`} aria-labelledby={titleId}>
@@ -118,6 +120,7 @@ function QuestionCard({
       <h3 id={titleId} className="question-text">
         {question.text}
       </h3>
+      {question.premoderated && <p className="hint">{t("questions.premoderatedNote")}</p>}
       {canAnswer && <AnswerForm doc={doc} question={question} identity={identity} name={name} />}
       <p className="muted">{t("questions.answers", { count: answers.length })}</p>
       {answers.length === 0 ? (
@@ -215,15 +218,21 @@ function AnswerItem({
   canVote,
 }: {
   doc: Y.Doc;
-  answer: VisibleAnswer;
+  answer: AnswerView;
   voterId: string;
   canVote: boolean;
 }) {
   const { t } = useTranslation();
   const voted = answer.voters.includes(voterId);
   return (
-    <li className="answer" data-answer-id={answer.id}>
+    <li className={`answer${answer.pinned ? " pinned" : ""}`} data-answer-id={answer.id}>
       <p className="answer-text">{answer.text}</p>
+      {(answer.pinned || !answer.approved) && (
+        <p className="answer-flags">
+          {answer.pinned && <span className="badge badge-spotlight">{t("console.pinned")}</span>}
+          {!answer.approved && <span className="badge">{t("questions.pending")}</span>}
+        </p>
+      )}
       <div className="answer-meta">
         <span className="muted">{answer.author || t("questions.anonymous")}</span>
         {answer.merged.length > 0 && (

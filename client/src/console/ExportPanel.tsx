@@ -1,0 +1,52 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api } from "../lib/api.ts";
+
+/** The seminar's report — questions, visible answers with votes and tags, the text — as files. */
+export function ExportPanel({
+  token,
+  programmeId,
+  seminarId,
+}: {
+  token: string;
+  programmeId: string;
+  seminarId: string;
+}) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<string>("");
+
+  const download = async (format: "md" | "docx") => {
+    setStatus(t("export.preparing"));
+    try {
+      const path = `/api/programmes/${encodeURIComponent(programmeId)}/seminars/${encodeURIComponent(seminarId)}/report.${format}`;
+      const { blob, name } = await api.download(token, path);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setStatus(t("export.done", { name }));
+    } catch {
+      setStatus(t("export.error"));
+    }
+  };
+
+  return (
+    <section className="card console-panel" aria-labelledby="export-title">
+      <h2 id="export-title">{t("export.heading")}</h2>
+      <p className="muted">{t("export.intro")}</p>
+      <div className="form-row">
+        <button type="button" className="btn" onClick={() => void download("md")}>
+          {t("export.markdown")}
+        </button>
+        <button type="button" className="btn" onClick={() => void download("docx")}>
+          {t("export.docx")}
+        </button>
+        <span role="status" className="hint">
+          {status}
+        </span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,423 @@
+import { useId, useMemo, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type * as Y from "yjs";
+import {
+  addQuestion,
+  answersFor,
+  assignToCluster,
+  editQuestion,
+  hideAnswer,
+  listAllAnswers,
+  listClusters,
+  listQuestions,
+  mergeAnswer,
+  moveQuestion,
+  readModeration,
+  readSession,
+  removeQuestion,
+  restoreAnswer,
+  seminarRoots,
+  setApproved,
+  setPinned,
+  setPremoderated,
+  setQuestionState,
+  spotlightQuestion,
+  type AnswerView,
+  type Cluster,
+  type Question,
+} from "@percorso/schema";
+import { useYRead } from "../lib/useY.ts";
+import { formatDuration, useNow } from "../lib/useNow.ts";
+
+/** Prepare, reorder, open/close and spotlight key questions; moderate each one's answers. */
+export function QuestionsPanel({ doc }: { doc: Y.Doc }) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const questions = useYRead(roots.questions, () => listQuestions(doc));
+  const spotlight = useYRead(roots.session, () => readSession(doc).spotlight);
+  const [text, setText] = useState("");
+  const newId = useId();
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    if (text.trim() === "") return;
+    addQuestion(doc, text, "draft");
+    setText("");
+  };
+
+  return (
+    <section className="card console-panel" aria-labelledby="cq-title">
+      <h2 id="cq-title">{t("console.questions")}</h2>
+      {questions.length === 0 && <p className="empty">{t("console.noQuestions")}</p>}
+      <ol className="console-questions">
+        {questions.map((question, index) => (
+          <QuestionRow
+            key={question.id}
+            doc={doc}
+            question={question}
+            index={index}
+            last={index === questions.length - 1}
+            spotlight={spotlight === question.id}
+          />
+        ))}
+      </ol>
+      <form className="answer-form" onSubmit={add}>
+        <label htmlFor={newId}>{t("console.newQuestion")}</label>
+        <textarea
+          id={newId}
+          rows={2}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          maxLength={500}
+        />
+        <div className="form-row">
+          <span className="help">{t("console.newQuestionHelp")}</span>
+          <button type="submit" className="btn btn-primary" disabled={text.trim() === ""}>
+            {t("console.addQuestion")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function QuestionRow({
+  doc,
+  question,
+  index,
+  last,
+  spotlight,
+}: {
+  doc: Y.Doc;
+  question: Question;
+  index: number;
+  last: boolean;
+  spotlight: boolean;
+}) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(question.text);
+  const editId = useId();
+  const count = useYRead(roots.answers, () => listAllAnswers(doc, question.id).length, [
+    question.id,
+  ]);
+  const now = useNow(question.state === "open" && question.openedAt !== null);
+  const label = `${index + 1}. ${question.text}`;
+
+  return (
+    <li className={`console-question state-${question.state}${spotlight ? " spotlight" : ""}`}>
+      <div className="question-meta">
+        <span
+          className={`badge status-${question.state === "open" ? "live" : question.state === "closed" ? "closed" : "scheduled"}`}
+        >
+          {t(`console.questionState.${question.state}`)}
+        </span>
+        {spotlight && <span className="badge badge-spotlight">{t("questions.spotlight")}</span>}
+        {question.premoderated && <span className="badge">{t("console.premoderated")}</span>}
+        <span className="muted">
+          {t("questions.answers", { count })}
+          {question.state === "open" &&
+            question.openedAt !== null &&
+            ` · ${t("console.openFor", { time: formatDuration(now - question.openedAt) })}`}
+          {question.state === "closed" &&
+            question.openedAt !== null &&
+            question.closedAt !== null &&
+            ` · ${t("console.wasOpen", { time: formatDuration(question.closedAt - question.openedAt) })}`}
+        </span>
+      </div>
+      {editing ? (
+        <form
+          className="form-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (draft.trim()) editQuestion(doc, question.id, draft);
+            setEditing(false);
+          }}
+        >
+          <label htmlFor={editId} className="visually-hidden">
+            {t("console.editQuestion")}
+          </label>
+          <input
+            id={editId}
+            className="grow"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            autoFocus
+          />
+          <button type="submit" className="btn btn-primary btn-small">
+            {t("console.save")}
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setEditing(false)}>
+            {t("materials.cancel")}
+          </button>
+        </form>
+      ) : (
+        <h3 className="question-text">
+          {index + 1}. {question.text}
+        </h3>
+      )}
+      <div
+        className="form-row console-actions"
+        role="group"
+        aria-label={t("console.actionsFor", { question: label })}
+      >
+        {question.state !== "open" && (
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            onClick={() => setQuestionState(doc, question.id, "open")}
+          >
+            {t("console.open")}
+          </button>
+        )}
+        {question.state === "open" && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setQuestionState(doc, question.id, "closed")}
+          >
+            {t("console.close")}
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={spotlight}
+          onClick={() => spotlightQuestion(doc, spotlight ? null : question.id)}
+        >
+          {t("console.spotlight")}
+        </button>
+        <label className="field checkbox inline-check">
+          <input
+            type="checkbox"
+            checked={question.premoderated}
+            onChange={(e) => setPremoderated(doc, question.id, e.target.checked)}
+          />
+          {t("console.premoderation")}
+        </label>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            setDraft(question.text);
+            setEditing(true);
+          }}
+        >
+          {t("console.edit")}
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={index === 0}
+          aria-label={t("console.moveUp", { question: label })}
+          onClick={() => moveQuestion(doc, question.id, index - 1)}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={last}
+          aria-label={t("console.moveDown", { question: label })}
+          onClick={() => moveQuestion(doc, question.id, index + 1)}
+        >
+          ↓
+        </button>
+        {count === 0 && (
+          <button
+            type="button"
+            className="btn btn-small btn-danger"
+            onClick={() => {
+              if (window.confirm(t("console.confirmRemove"))) removeQuestion(doc, question.id);
+            }}
+          >
+            {t("console.remove")}
+          </button>
+        )}
+      </div>
+      {count > 0 && (
+        <details className="moderation">
+          <summary>{t("console.moderate", { count })}</summary>
+          <Moderation doc={doc} question={question} />
+        </details>
+      )}
+    </li>
+  );
+}
+
+function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const moderation = useYRead(roots.moderation, () => readModeration(doc));
+  const pins = useYRead(roots.pins, () => ({}));
+  const approvals = useYRead(roots.approvals, () => ({}));
+  const clusters = useYRead(roots.clusters, () => listClusters(doc));
+  const answers = useYRead(
+    roots.answers,
+    () => answersFor(doc, question.id, { kind: "facilitator" }, "votes"),
+    [question.id, question.premoderated, moderation, pins, approvals],
+  );
+  const hidden = useYRead(
+    roots.answers,
+    () => listAllAnswers(doc, question.id).filter((a) => moderation.get(a.id) === "hidden"),
+    [question.id, moderation],
+  );
+  return (
+    <div>
+      <ul className="answer-list">
+        {answers.map((answer) => (
+          <ModeratedAnswer
+            key={answer.id}
+            doc={doc}
+            answer={answer}
+            others={answers}
+            clusters={clusters}
+            premoderated={question.premoderated}
+          />
+        ))}
+      </ul>
+      {hidden.length > 0 && (
+        <>
+          <h4>{t("console.hiddenAnswers")}</h4>
+          <ul className="answer-list">
+            {hidden.map((answer) => (
+              <li key={answer.id} className="answer answer-hidden">
+                <p className="answer-text">{answer.text}</p>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => restoreAnswer(doc, answer.id)}
+                >
+                  {t("console.unhide")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function ModeratedAnswer({
+  doc,
+  answer,
+  others,
+  clusters,
+  premoderated,
+}: {
+  doc: Y.Doc;
+  answer: AnswerView;
+  others: readonly AnswerView[];
+  clusters: readonly Cluster[];
+  premoderated: boolean;
+}) {
+  const { t } = useTranslation();
+  const mergeId = useId();
+  const clusterId = useId();
+  const cluster = clusters.find((c) => c.answerIds.includes(answer.id));
+  const short = answer.text.slice(0, 60);
+  return (
+    <li className={`answer${answer.approved ? "" : " answer-pending"}`} data-answer-id={answer.id}>
+      <div>
+        <p className="answer-text">{answer.text}</p>
+        <p className="answer-meta">
+          <span>
+            {answer.author || t("questions.anonymous")} ·{" "}
+            {t("questions.votes", { count: answer.votes })}
+            {answer.merged.length > 0 &&
+              ` · ${t("questions.merged", { count: answer.merged.length })}`}
+          </span>
+          {answer.pinned && <span className="badge badge-spotlight">{t("console.pinned")}</span>}
+          {!answer.approved && <span className="badge">{t("console.awaiting")}</span>}
+        </p>
+        {answer.merged.length > 0 && (
+          <ul className="merged-list">
+            {answer.merged.map((m) => (
+              <li key={m.id}>
+                <span className="muted">{m.text}</span>{" "}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => restoreAnswer(doc, m.id)}
+                >
+                  {t("console.split")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div
+        className="form-row console-actions"
+        role="group"
+        aria-label={t("console.answerActions", { text: short })}
+      >
+        {premoderated && (
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={answer.approved}
+            onClick={() => setApproved(doc, answer.id, !answer.approved)}
+          >
+            {answer.approved ? t("console.approved") : t("console.approve")}
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={answer.pinned}
+          onClick={() => setPinned(doc, answer.id, !answer.pinned)}
+        >
+          {t("console.pin")}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => hideAnswer(doc, answer.id)}>
+          {t("console.hide")}
+        </button>
+        {others.length > 1 && (
+          <>
+            <label htmlFor={mergeId} className="visually-hidden">
+              {t("console.mergeInto", { text: short })}
+            </label>
+            <select
+              id={mergeId}
+              value=""
+              onChange={(e) => {
+                if (e.target.value) mergeAnswer(doc, answer.id, e.target.value);
+              }}
+            >
+              <option value="">{t("console.mergePlaceholder")}</option>
+              {others
+                .filter((o) => o.id !== answer.id)
+                .map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.text.slice(0, 60)}
+                  </option>
+                ))}
+            </select>
+          </>
+        )}
+        {clusters.length > 0 && (
+          <>
+            <label htmlFor={clusterId} className="visually-hidden">
+              {t("console.clusterOf", { text: short })}
+            </label>
+            <select
+              id={clusterId}
+              value={cluster?.id ?? ""}
+              onChange={(e) => assignToCluster(doc, answer.id, e.target.value || null)}
+            >
+              <option value="">{t("console.noCluster")}</option>
+              {clusters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}

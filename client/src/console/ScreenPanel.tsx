@@ -1,0 +1,114 @@
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type * as Y from "yjs";
+import { SCREEN_MODES, readSession, seminarRoots, setScreen } from "@percorso/schema";
+import { api } from "../lib/api.ts";
+import { useYRead } from "../lib/useY.ts";
+
+const DAY = 24 * 60 * 60;
+
+/**
+ * The projector, driven from here: cards or word cloud, the participants' join link shown as
+ * a QR code, and the projector page itself opened with an observer link (read-only).
+ */
+export function ScreenPanel({
+  doc,
+  token,
+  programmeId,
+  seminarId,
+}: {
+  doc: Y.Doc;
+  token: string;
+  programmeId: string;
+  seminarId: string;
+}) {
+  const { t } = useTranslation();
+  const session = useMemo(() => seminarRoots(doc).session, [doc]);
+  const live = useYRead(session, () => readSession(doc));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch {
+      setError(t("invite.error"));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const showJoinLink = () =>
+    run(async () => {
+      const invite = await api.invite(token, {
+        role: "participant",
+        programmeId,
+        seminarId,
+        expiresInSeconds: 7 * DAY,
+      });
+      setScreen(doc, { joinUrl: invite.url });
+    });
+
+  const openProjector = () =>
+    run(async () => {
+      // Opened before the await so the browser does not treat it as an unrequested pop-up.
+      const projector = window.open("about:blank", "_blank");
+      const invite = await api.invite(token, {
+        role: "observer",
+        programmeId,
+        seminarId,
+        expiresInSeconds: 2 * DAY,
+      });
+      const url = `${invite.url}&vista=proiettore`;
+      if (projector) projector.location.href = url;
+      else window.location.href = url;
+    });
+
+  return (
+    <section className="card console-panel" aria-labelledby="screen-title">
+      <h2 id="screen-title">{t("screenPanel.heading")}</h2>
+      <fieldset className="segmented">
+        <legend>{t("screenPanel.mode")}</legend>
+        {SCREEN_MODES.map((mode) => (
+          <label key={mode} className={`chip${live.screenMode === mode ? " active" : ""}`}>
+            <input
+              type="radio"
+              name="screen-mode"
+              checked={live.screenMode === mode}
+              onChange={() => setScreen(doc, { mode })}
+            />
+            {t(`screenPanel.modes.${mode}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="form-row">
+        <button type="button" className="btn" disabled={busy} onClick={() => void showJoinLink()}>
+          {live.joinUrl ? t("screenPanel.renewJoin") : t("screenPanel.showJoin")}
+        </button>
+        {live.joinUrl && (
+          <button type="button" className="btn" onClick={() => setScreen(doc, { joinUrl: null })}>
+            {t("screenPanel.hideJoin")}
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy}
+          onClick={() => void openProjector()}
+        >
+          {t("screenPanel.open")}
+        </button>
+      </div>
+      <p className="hint">
+        {live.joinUrl ? t("screenPanel.joinShown") : t("screenPanel.joinHidden")}
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
