@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import {
+  ADMIN_TOKEN,
   joinByInvite,
   launchChromium,
   newContext,
@@ -211,5 +212,43 @@ describe("facilitator console and projector", () => {
     await guestPage.goto(link);
     await guestPage.getByRole("heading", { name: "Link non valido o scaduto" }).waitFor();
     await guest.close();
+  });
+});
+
+describe("programme administration", () => {
+  test("an admin creates a programme: field errors first, then the new programme's overview", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await joinByInvite(page, `${server.url}/join?token=${ADMIN_TOKEN}`, "Amministrazione");
+    await page.waitForURL(`${server.url}/`);
+    await page.getByRole("link", { name: "Nuovo programma" }).click();
+    await page.getByRole("heading", { name: "Nuovo programma" }).waitFor();
+
+    await page.getByLabel("Titolo", { exact: true }).fill("Percorso Africa occidentale 2027");
+    await page.getByLabel("Inizio (mese)").fill("2027-01");
+    await page.getByLabel("Fine (mese)").fill("2027-06");
+    await page.getByLabel("Luogo").fill("Firenze e online");
+    await page.getByLabel("Modalità").fill("Mista");
+    await page.getByLabel("Seminario 1: tema").fill("Migrazioni e sviluppo locale");
+    await page.getByLabel("Seminario 1: data").fill("2027-09-10"); // outside the period
+    await page.getByLabel("Seminario 1: facilitatori").fill("Anna Verdi, Luca Neri");
+    await page.getByLabel("Seminario 1: domande chiave iniziali").fill("Cosa funziona oggi?\nCosa manca?");
+    await page.getByLabel("Titolo della conferenza").fill("Conferenza di restituzione");
+    await page.getByLabel("Data della conferenza").fill("2027-06-20");
+    await page.getByRole("button", { name: "Crea il programma" }).click();
+    await page.getByRole("alert").getByText(/Alcuni campi non sono validi/).waitFor();
+    await page.locator(".field-error").first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel("Seminario 1: data").fill("2027-03-10");
+    await page.getByRole("button", { name: "Crea il programma" }).click();
+    await page.getByRole("heading", { name: "Programma creato" }).waitFor();
+    await page.getByRole("link", { name: "Apri il programma" }).click();
+    await expect
+      .poll(() => page.getByRole("heading", { level: 1 }).textContent())
+      .toBe("Percorso Africa occidentale 2027");
+    expect(await page.locator(".seminar-card").count()).toBe(1);
+    expect(await page.locator(".seminar-card h3").textContent()).toBe("Migrazioni e sviluppo locale");
+    await context.close();
   });
 });
