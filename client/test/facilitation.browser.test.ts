@@ -232,11 +232,16 @@ describe("programme administration", () => {
     await page.getByLabel("Seminario 1: tema").fill("Migrazioni e sviluppo locale");
     await page.getByLabel("Seminario 1: data").fill("2027-09-10"); // outside the period
     await page.getByLabel("Seminario 1: facilitatori").fill("Anna Verdi, Luca Neri");
-    await page.getByLabel("Seminario 1: domande chiave iniziali").fill("Cosa funziona oggi?\nCosa manca?");
+    await page
+      .getByLabel("Seminario 1: domande chiave iniziali")
+      .fill("Cosa funziona oggi?\nCosa manca?");
     await page.getByLabel("Titolo della conferenza").fill("Conferenza di restituzione");
     await page.getByLabel("Data della conferenza").fill("2027-06-20");
     await page.getByRole("button", { name: "Crea il programma" }).click();
-    await page.getByRole("alert").getByText(/Alcuni campi non sono validi/).waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/Alcuni campi non sono validi/)
+      .waitFor();
     await page.locator(".field-error").first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -248,7 +253,9 @@ describe("programme administration", () => {
       .poll(() => page.getByRole("heading", { level: 1 }).textContent())
       .toBe("Percorso Africa occidentale 2027");
     expect(await page.locator(".seminar-card").count()).toBe(1);
-    expect(await page.locator(".seminar-card h3").textContent()).toBe("Migrazioni e sviluppo locale");
+    expect(await page.locator(".seminar-card h3").textContent()).toBe(
+      "Migrazioni e sviluppo locale",
+    );
     await context.close();
   });
 });

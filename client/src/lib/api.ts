@@ -1,4 +1,4 @@
-import type { Programme, Role, SeminarStatus } from "@percorso/schema";
+import { effectiveRole, type Programme, type Role, type SeminarStatus } from "@percorso/schema";
 
 /** The REST API of DESIGN.md §5, typed for the app. */
 export interface SeminarSummary {
@@ -133,4 +133,16 @@ export const api = {
 /** Epoch ms from a server time that may be in seconds (JWT `exp`) or milliseconds. */
 export function toMillis(time: number): number {
   return time < 1e12 ? time * 1000 : time;
+}
+
+/** The role a token (as `/api/me` describes it) has in one seminar, or null when none. */
+export function seminarRoleOf(me: Me, programmeId: string, seminarId: string): Role | null {
+  return effectiveRole(
+    {
+      role: me.role,
+      programmeId: me.programmeId,
+      ...(me.seminarId ? { seminarId: me.seminarId } : {}),
+    },
+    { kind: "seminar", id: seminarId, programmeId },
+  );
 }

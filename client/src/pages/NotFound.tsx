@@ -28,3 +28,16 @@ export function Notice({
     </section>
   );
 }
+
+/** A load that failed (network, server down): says so and offers to try again. */
+export function LoadError({ retry }: { retry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div role="alert" className="alert">
+      <p>{t("overview.loadError")}</p>
+      <button type="button" className="btn" onClick={retry}>
+        {t("app.retry")}
+      </button>
+    </div>
+  );
+}

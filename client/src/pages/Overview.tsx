@@ -1,7 +1,7 @@
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { effectiveRole } from "@percorso/schema";
-import { api } from "../lib/api.ts";
+import { LoadError } from "./NotFound.tsx";
+import { api, seminarRoleOf } from "../lib/api.ts";
 import { loadIdentity } from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { formatDate, formatMonth } from "../i18n.ts";
@@ -26,40 +26,14 @@ export function Overview() {
 
   if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
   if (state.status === "error") {
-    return (
-      <div role="alert" className="alert">
-        <p>{t("overview.loadError")}</p>
-        <button type="button" className="btn" onClick={reload}>
-          {t("app.retry")}
-        </button>
-      </div>
-    );
+    return <LoadError retry={reload} />;
   }
   const { me, list, programme } = state.value;
   if (!programme) return <p>{t("overview.empty")}</p>;
   const lng = i18n.language;
-  const canEnter = (seminarId: string) =>
-    me !== null &&
-    effectiveRole(
-      {
-        role: me.role,
-        programmeId: me.programmeId,
-        ...(me.seminarId ? { seminarId: me.seminarId } : {}),
-      },
-      { kind: "seminar", id: seminarId, programmeId: programme.id },
-    ) !== null;
-  const canRun = (seminarId: string) => {
-    if (me === null) return false;
-    const role = effectiveRole(
-      {
-        role: me.role,
-        programmeId: me.programmeId,
-        ...(me.seminarId ? { seminarId: me.seminarId } : {}),
-      },
-      { kind: "seminar", id: seminarId, programmeId: programme.id },
-    );
-    return role === "facilitator" || role === "admin";
-  };
+  const roleIn = (seminarId: string) => (me ? seminarRoleOf(me, programme.id, seminarId) : null);
+  const canEnter = (seminarId: string) => roleIn(seminarId) !== null;
+  const canRun = (seminarId: string) => ["facilitator", "admin"].includes(roleIn(seminarId) ?? "");
 
   return (
     <article className="overview">

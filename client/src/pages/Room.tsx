@@ -3,7 +3,6 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import * as Tabs from "@radix-ui/react-tabs";
 import {
-  effectiveRole,
   readSession,
   seminarDocumentName,
   seminarRoots,
@@ -11,7 +10,7 @@ import {
   type Phase,
   type Role,
 } from "@percorso/schema";
-import { ApiError, api, type Me, type ProgrammeDescription } from "../lib/api.ts";
+import { ApiError, api, seminarRoleOf, type Me, type ProgrammeDescription } from "../lib/api.ts";
 import { CollabSession } from "../lib/collab.ts";
 import { loadIdentity, pageIdentity, publicName, type Identity } from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
@@ -22,7 +21,7 @@ import { Presence } from "../components/Presence.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { InvitePanel } from "../components/InvitePanel.tsx";
 import { Countdown } from "../components/Countdown.tsx";
-import { Notice } from "./NotFound.tsx";
+import { LoadError, Notice } from "./NotFound.tsx";
 import { Materials } from "../room/Materials.tsx";
 import { Questions } from "../room/Questions.tsx";
 import { Recommendations } from "../room/Recommendations.tsx";
@@ -91,27 +90,11 @@ export function SeminarGate({ children }: { children: (view: SeminarView) => Rea
     if (state.error instanceof ApiError && state.error.status === 401) {
       return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
     }
-    return (
-      <div role="alert" className="alert">
-        <p>{t("overview.loadError")}</p>
-        <button type="button" className="btn" onClick={reload}>
-          {t("app.retry")}
-        </button>
-      </div>
-    );
+    return <LoadError retry={reload} />;
   }
   const { me, programme } = state.value;
   const seminar = programme.seminars.find((s) => s.id === seminarId);
-  const role = seminar
-    ? effectiveRole(
-        {
-          role: me.role,
-          programmeId: me.programmeId,
-          ...(me.seminarId ? { seminarId: me.seminarId } : {}),
-        },
-        { kind: "seminar", id: seminarId, programmeId: programme.id },
-      )
-    : null;
+  const role = seminar ? seminarRoleOf(me, programme.id, seminarId) : null;
   if (!seminar || !role) return <Notice title={t("room.notFound")} body={t("notFound.body")} />;
   return (
     <SessionHost
