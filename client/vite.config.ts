@@ -17,7 +17,7 @@ export default defineConfig({
       workbox: {
         globPatterns: ["**/*.{js,css,html,woff2}"],
         navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api\//, /^\/collab\//, /^\/healthz/, /^\/metrics/],
+        navigateFallbackDenylist: [/^\/api\//, /^\/collab\//, /^\/i\//, /^\/healthz/, /^\/metrics/],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         cleanupOutdatedCaches: true,
       },

@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { createApi } from "./http/api.ts";
 import { errorHandler } from "./http/onError.ts";
 import { serveClient } from "./http/client.ts";
+import { shortLinkRoutes } from "./http/invites.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
@@ -72,6 +73,7 @@ export async function startServer(
     "/api",
     createApi({ catalogue, invites, registry, publicUrl: () => config.publicUrl ?? baseUrl }),
   );
+  app.use(shortLinkRoutes(invites));
   app.use(serveClient(config.clientDir, log));
   app.use(errorHandler(log));
 

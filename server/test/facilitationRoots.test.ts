@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 import {
   addAnswer,
@@ -11,16 +11,7 @@ import {
   setPinned,
   setStatus,
 } from "@percorso/schema";
-import type { PercorsoServer } from "../src/app.ts";
-import {
-  ADMIN_TOKEN,
-  invite,
-  startTestServer,
-  syncedClient,
-  tempDataDir,
-  waitFor,
-  type TestClient,
-} from "./harness.ts";
+import { ADMIN_TOKEN, expectClosed, useTestServer, waitFor, type TestClient } from "./harness.ts";
 
 const SEMINAR_ID = "s4-agenda-2030";
 const SEMINAR = `seminar:${SEMINAR_ID}`;
@@ -44,17 +35,15 @@ const WRITES: {
 ];
 
 describe("facilitation roots: pins, approvals, clusters are the facilitator's (DESIGN.md §4)", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
+  const server = useTestServer();
   let witness: TestClient;
   let answerId: string;
-  const clients: TestClient[] = [];
+
+  const join = (role: string): Promise<TestClient> =>
+    server.join(SEMINAR, { role, seminarId: SEMINAR_ID });
 
   beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-    witness = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
-    clients.push(witness);
+    witness = await server.connect(SEMINAR, ADMIN_TOKEN);
     // An answer to pin, approve and cluster, written by a participant.
     const author = await join("participant");
     answerId = addAnswer(author.doc, {
@@ -65,35 +54,16 @@ describe("facilitation roots: pins, approvals, clusters are the facilitator's (D
     });
     await waitFor(() => listAllAnswers(witness.doc).length === 1, "the answer at the witness");
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
-  });
-
-  async function join(role: string): Promise<TestClient> {
-    const client = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role, seminarId: SEMINAR_ID }),
-    );
-    clients.push(client);
-    return client;
-  }
 
   /** The seminar as a fresh server reads it back from storage. */
   async function reloaded(): Promise<Y.Doc> {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    server = await startTestServer(data.dir);
-    const reader = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
-    clients.push(reader);
-    return reader.doc;
+    server.destroyClients();
+    await server.restart();
+    return (await server.connect(SEMINAR, ADMIN_TOKEN)).doc;
   }
 
   async function expectRefused(client: TestClient, root: string): Promise<void> {
-    await waitFor(() => client.closes.length > 0, "the refusal");
-    expect(client.closes[0]).toEqual({ code: 4403, reason: "forbidden" });
+    await expectClosed(client, { code: 4403, reason: "forbidden" });
     expect(client.denied[0]).toContain(root);
   }
 

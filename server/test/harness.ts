@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach, expect } from "vitest";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
@@ -34,6 +35,12 @@ export async function startTestServer(
 
 export function wsUrl(server: { url: string }): string {
   return server.url.replace(/^http/, "ws") + "/collab";
+}
+
+/** The websocket URL of one document, with `token` as its query parameter when given. */
+export function documentUrl(server: { url: string }, documentName: string, token?: string): string {
+  const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
+  return `${wsUrl(server)}/${documentName}${query}`;
 }
 
 /** Polls a condition; fails with `what` after `timeoutMs`. No fixed sleeps in tests. */
@@ -100,9 +107,17 @@ export async function syncedClient(
   return client;
 }
 
+/** What `POST /api/invites` takes; `programmeId` defaults to the seeded programme. */
+export interface InviteRequest {
+  role: string;
+  programmeId?: string;
+  seminarId?: string;
+  expiresInSeconds?: number;
+}
+
 export async function invite(
   server: { url: string },
-  body: { role: string; programmeId?: string; seminarId?: string; expiresInSeconds?: number },
+  body: InviteRequest,
   bearer = ADMIN_TOKEN,
 ): Promise<string> {
   const response = await fetch(`${server.url}/api/invites`, {
@@ -179,14 +194,114 @@ export function api(
 /** Issues an invite as `bearer` and returns the whole response body (id, token, url, …). */
 export async function inviteRecord(
   server: { url: string },
-  body: { role: string; programmeId?: string; seminarId?: string; expiresInSeconds?: number },
+  body: InviteRequest,
   bearer = ADMIN_TOKEN,
-): Promise<{ id: string; token: string; url: string; role: string }> {
+): Promise<CreatedInvite> {
   const response = await api(server, "POST", "/api/invites", {
     body: { programmeId: PROGRAMME, ...body },
     token: bearer,
   });
   if (response.status !== 201)
     throw new Error(`invite failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; token: string; url: string; role: string };
+  return (await response.json()) as CreatedInvite;
+}
+
+/** What `POST /api/invites` answers (the fields tests read). */
+export interface CreatedInvite {
+  id: string;
+  token: string;
+  url: string;
+  shortUrl: string;
+  role: string;
+}
+
+/** Waits for the server to close `client`'s socket, and checks the code and reason it closed with. */
+export async function expectClosed(
+  client: TestClient,
+  close: { code: number; reason: string },
+): Promise<void> {
+  await waitFor(() => client.closes.length > 0, `the server to close with ${close.code}`);
+  expect(client.closes[0]).toEqual(close);
+}
+
+/**
+ * The server of a describe block's tests, as `useTestServer` gives it: pass it wherever a
+ * `{ url }` goes (`api`, `invite`, `syncedClient`, …); `url` follows restarts.
+ */
+export interface TestServer {
+  /** The base URL of the server now running. */
+  readonly url: string;
+  /** This test's data directory, kept across restarts. */
+  readonly dataDir: string;
+  /** Clients destroyed after the test; `connect` and `join` add theirs. */
+  readonly clients: TestClient[];
+  /** A synced client of `documentName`, destroyed after the test. */
+  connect(documentName: string, token: string | undefined): Promise<TestClient>;
+  /** Invites `grant` as the admin, then `connect`s with the invite's token. */
+  join(documentName: string, grant: InviteRequest): Promise<TestClient>;
+  /** Destroys every client registered so far. */
+  destroyClients(): void;
+  /** Stops the server (harmless when stopped already). */
+  stop(): Promise<void>;
+  /**
+   * Stops the server if it runs and starts another on the same data, with `env` in place of the
+   * environment given to `useTestServer` (the same one when left out). Clients stay as they are.
+   */
+  restart(env?: Record<string, string>): Promise<void>;
+}
+
+/**
+ * Registers `beforeEach`/`afterEach` hooks that give every test of the enclosing describe block a
+ * fresh data directory and a server on it started with `env`; afterwards the registered clients
+ * are destroyed, the server stopped and the data directory removed.
+ */
+export function useTestServer(env: Record<string, string> = {}): TestServer {
+  let data: ReturnType<typeof tempDataDir> | undefined;
+  let server: PercorsoServer | undefined;
+  const clients: TestClient[] = [];
+  const running = (): { data: ReturnType<typeof tempDataDir>; server: PercorsoServer } => {
+    if (data === undefined || server === undefined)
+      throw new Error("no test server outside a test");
+    return { data, server };
+  };
+
+  const context: TestServer = {
+    get url() {
+      return running().server.url;
+    },
+    get dataDir() {
+      return running().data.dir;
+    },
+    clients,
+    async connect(documentName, token) {
+      const client = await syncedClient(context, documentName, token);
+      clients.push(client);
+      return client;
+    },
+    async join(documentName, grant) {
+      return context.connect(documentName, await invite(context, grant));
+    },
+    destroyClients() {
+      for (const client of clients.splice(0)) client.destroy();
+    },
+    stop: () => running().server.stop(),
+    async restart(restartEnv = env) {
+      const current = running();
+      await current.server.stop();
+      server = await startTestServer(current.data.dir, restartEnv);
+    },
+  };
+
+  beforeEach(async () => {
+    data = tempDataDir();
+    server = await startTestServer(data.dir, env);
+  });
+  afterEach(async () => {
+    context.destroyClients();
+    await server?.stop();
+    data?.remove();
+    server = undefined;
+    data = undefined;
+  });
+  return context;
 }

@@ -1,47 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { PercorsoServer } from "../src/app.ts";
+import { describe, expect, it } from "vitest";
+import type { InviteRecord } from "../src/invites.ts";
 import {
   ADMIN_TOKEN,
   PROGRAMME,
   api,
+  documentUrl,
   inviteRecord,
   rawSocket,
-  startTestServer,
-  syncedClient,
-  tempDataDir,
+  useTestServer,
   waitFor,
-  wsUrl,
-  type TestClient,
 } from "./harness.ts";
 
 const OWN = "s2-economia-circolare";
 const OTHER = "s3-crisi-umanitarie";
 
-interface ListedInvite {
-  id: string;
-  role: string;
-  programmeId: string;
-  seminarId: string | null;
+/** An invite as `GET /api/invites` lists it: the stored record with its join link, no token. */
+type ListedInvite = Pick<
+  InviteRecord,
+  "id" | "role" | "programmeId" | "seminarId" | "expiresAt"
+> & {
   url: string;
+  shortUrl: string;
   createdAt: number;
-  expiresAt: number | null;
   revokedAt: number | null;
-}
+};
 
 describe("invite registry and revocation", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
-  });
+  const server = useTestServer();
 
   const list = async (query: string, token = ADMIN_TOKEN) => {
     const response = await api(server, "GET", `/api/invites?${query}`, { token });
@@ -51,8 +36,6 @@ describe("invite registry and revocation", () => {
   const revoke = (id: string, token = ADMIN_TOKEN) =>
     api(server, "DELETE", `/api/invites/${encodeURIComponent(id)}`, { token });
   const me = (token: string) => api(server, "GET", "/api/me", { token });
-  const socketUrl = (name: string, token: string) =>
-    `${wsUrl(server)}/${name}?token=${encodeURIComponent(token)}`;
 
   it("POST /api/invites returns the invite's id with its token and join link", async () => {
     const created = await inviteRecord(server, {
@@ -84,6 +67,7 @@ describe("invite registry and revocation", () => {
       programmeId: PROGRAMME,
       seminarId: OWN,
       url: first.url,
+      shortUrl: `${server.url}/i/${first.id}`,
       createdAt: expect.any(Number),
       expiresAt: null,
       revokedAt: null,
@@ -91,6 +75,25 @@ describe("invite registry and revocation", () => {
     expect((await list(`programmeId=${PROGRAMME}&seminarId=${OWN}`)).map((i) => i.id)).toEqual([
       first.id,
     ]);
+  });
+
+  it("a short link /i/<id> redirects to the full join link, and to the invalid notice once revoked", async () => {
+    const created = await inviteRecord(server, { role: "participant", seminarId: OWN });
+    expect(created.shortUrl).toBe(`${server.url}/i/${created.id}`);
+    const follow = async () =>
+      fetch(`${server.url}/i/${created.id}`, { redirect: "manual" }).then((r) => ({
+        status: r.status,
+        location: r.headers.get("location"),
+      }));
+    const before = await follow();
+    expect(before.status).toBe(302);
+    expect(new URL(before.location!, server.url).searchParams.get("token")).toBe(created.token);
+
+    expect((await revoke(created.id)).status).toBe(204);
+    expect(await follow()).toEqual({ status: 302, location: "/join?invalid=1" });
+    expect(
+      (await fetch(`${server.url}/i/unknown-id`, { redirect: "manual" })).headers.get("location"),
+    ).toBe("/join?invalid=1");
   });
 
   it("lets a facilitator list only their own seminar's invites", async () => {
@@ -157,10 +160,9 @@ describe("invite registry and revocation", () => {
   it("closes the open websockets of a revoked invite with 4401 and refuses new ones", async () => {
     const revoked = await inviteRecord(server, { role: "participant", seminarId: OWN });
     const kept = await inviteRecord(server, { role: "participant", seminarId: OWN });
-    const alice = await syncedClient(server, `seminar:${OWN}`, revoked.token);
-    const onDraft = await syncedClient(server, `draft:${PROGRAMME}`, revoked.token);
-    const bruno = await syncedClient(server, `seminar:${OWN}`, kept.token);
-    clients.push(alice, onDraft, bruno);
+    const alice = await server.connect(`seminar:${OWN}`, revoked.token);
+    const onDraft = await server.connect(`draft:${PROGRAMME}`, revoked.token);
+    const bruno = await server.connect(`seminar:${OWN}`, kept.token);
 
     expect((await revoke(revoked.id)).status).toBe(204);
     await waitFor(
@@ -170,7 +172,7 @@ describe("invite registry and revocation", () => {
     expect(alice.closes[0]).toEqual({ code: 4401, reason: "unauthorized" });
     expect(onDraft.closes[0]).toEqual({ code: 4401, reason: "unauthorized" });
 
-    const { closed } = await rawSocket(socketUrl(`seminar:${OWN}`, revoked.token));
+    const { closed } = await rawSocket(documentUrl(server, `seminar:${OWN}`, revoked.token));
     expect(await closed).toEqual({ code: 4401, reason: "unauthorized" });
     expect(bruno.closes).toEqual([]);
     expect(bruno.provider.wsconnected).toBe(true);
@@ -203,11 +205,10 @@ describe("invite registry and revocation", () => {
     const kept = await inviteRecord(server, { role: "participant", seminarId: OWN });
     expect((await revoke(revoked.id)).status).toBe(204);
 
-    await server.stop();
-    server = await startTestServer(data.dir);
+    await server.restart();
     expect((await me(revoked.token)).status).toBe(401);
     expect((await me(kept.token)).status).toBe(200);
-    const { closed } = await rawSocket(socketUrl(`seminar:${OWN}`, revoked.token));
+    const { closed } = await rawSocket(documentUrl(server, `seminar:${OWN}`, revoked.token));
     expect((await closed).code).toBe(4401);
     const listed = await list(`programmeId=${PROGRAMME}&seminarId=${OWN}`);
     expect(listed.map((i) => [i.id, i.revokedAt === null])).toEqual([

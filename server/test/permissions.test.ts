@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import type { PercorsoServer } from "../src/app.ts";
 import {
   ADMIN_TOKEN,
-  invite,
+  expectClosed,
   itemTexts,
-  startTestServer,
-  syncedClient,
-  tempDataDir,
+  useTestServer,
   waitFor,
   type TestClient,
 } from "./harness.ts";
@@ -18,46 +15,25 @@ const SEMINAR = `seminar:${SEMINAR_ID}`;
 const questionTexts = (doc: Y.Doc) => itemTexts(doc, "questions");
 
 describe("server-side write permissions (DESIGN.md §4)", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
+  const server = useTestServer();
   let witness: TestClient;
-  const clients: TestClient[] = [];
 
   beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-    witness = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
-    clients.push(witness);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
+    witness = await server.connect(SEMINAR, ADMIN_TOKEN);
   });
 
   /** A client of this seminar with a seminar-scoped grant of `role`. */
-  async function participant(role = "participant"): Promise<TestClient> {
-    const client = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role, seminarId: SEMINAR_ID }),
-    );
-    clients.push(client);
-    return client;
-  }
+  const participant = (role = "participant"): Promise<TestClient> =>
+    server.join(SEMINAR, { role, seminarId: SEMINAR_ID });
 
   /** The refused write never reaches storage: a fresh server from the same files lacks it. */
   async function reloadedQuestions(): Promise<unknown[]> {
-    await server.stop();
-    server = await startTestServer(data.dir);
-    const reader = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
-    clients.push(reader);
-    return questionTexts(reader.doc);
+    await server.restart();
+    return questionTexts((await server.connect(SEMINAR, ADMIN_TOKEN)).doc);
   }
 
   async function expectRefused(client: TestClient): Promise<void> {
-    await waitFor(() => client.closes.length > 0, "the refusal");
-    expect(client.closes[0]).toEqual({ code: 4403, reason: "forbidden" });
+    await expectClosed(client, { code: 4403, reason: "forbidden" });
     expect(client.denied[0]).toMatch(/may not write|does not have/);
   }
 
@@ -109,8 +85,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
   });
 
   it("refuses a root type the schema does not know, even for an admin", async () => {
-    const admin = await syncedClient(server, SEMINAR, ADMIN_TOKEN);
-    clients.push(admin);
+    const admin = await server.connect(SEMINAR, ADMIN_TOKEN);
     admin.doc.getMap("extra").set("x", 1);
     await expectRefused(admin);
     expect(admin.denied[0]).toContain("extra");
@@ -161,12 +136,10 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
   });
 
   it("refuses a facilitator of another seminar writing this seminar's questions", async () => {
-    const other = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "facilitator", seminarId: "s2-economia-circolare" }),
-    );
-    clients.push(other);
+    const other = await server.join(SEMINAR, {
+      role: "facilitator",
+      seminarId: "s2-economia-circolare",
+    });
     other.doc.getArray("questions").push([new Y.Map()]);
     await expectRefused(other);
   });

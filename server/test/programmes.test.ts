@@ -1,17 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listQuestions, listSections, readSession, textOf } from "@percorso/schema";
 import * as Y from "yjs";
-import type { PercorsoServer } from "../src/app.ts";
-import {
-  ADMIN_TOKEN,
-  PROGRAMME,
-  api,
-  inviteRecord,
-  startTestServer,
-  syncedClient,
-  tempDataDir,
-  type TestClient,
-} from "./harness.ts";
+import { ADMIN_TOKEN, PROGRAMME, api, inviteRecord, useTestServer } from "./harness.ts";
 
 /** A programme as an admin would send it, ids left to the server. */
 const programmeBody = () => ({
@@ -66,19 +56,7 @@ interface Described {
 }
 
 describe("programme administration", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
-  });
+  const server = useTestServer();
 
   const create = (body: unknown, token = ADMIN_TOKEN) =>
     api(server, "POST", "/api/programmes", { body, token });
@@ -91,11 +69,8 @@ describe("programme administration", () => {
     expect(body.error.code).toBe("invalid_input");
     return body.error.details as Record<string, string[]>;
   };
-  async function synced(name: string): Promise<Y.Doc> {
-    const client = await syncedClient(server, name, ADMIN_TOKEN);
-    clients.push(client);
-    return client.doc;
-  }
+  const synced = async (name: string): Promise<Y.Doc> =>
+    (await server.connect(name, ADMIN_TOKEN)).doc;
 
   it("creates a programme with ids made from titles, answering like GET /api/programmes/:id", async () => {
     const response = await create(programmeBody());
@@ -147,8 +122,7 @@ describe("programme administration", () => {
 
   it("keeps a created programme and its documents across a restart, without seeding again", async () => {
     const created = (await (await create(programmeBody())).json()) as Described;
-    await server.stop();
-    server = await startTestServer(data.dir);
+    await server.restart();
     expect(await describeProgramme(created.id)).toEqual(created);
     const seminar = await synced(created.seminars[0]!.document);
     expect(listQuestions(seminar)).toHaveLength(2);
@@ -164,8 +138,7 @@ describe("programme administration", () => {
       programmeId: created.id,
       seminarId: seminar.id,
     });
-    const client = await syncedClient(server, seminar.document, participant.token);
-    clients.push(client);
+    const client = await server.connect(seminar.document, participant.token);
     expect(client.closes).toEqual([]);
   });
 
@@ -299,8 +272,7 @@ describe("programme administration", () => {
       facilitators: ["Sara Verdi"],
       document: "seminar:s3-crisi-umanitarie",
     });
-    await server.stop();
-    server = await startTestServer(data.dir);
+    await server.restart();
     expect(await describeProgramme(PROGRAMME)).toEqual(edited);
   });
 

@@ -1,5 +1,5 @@
 import { inflateRawSync } from "node:zlib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
@@ -9,7 +9,6 @@ import {
   assignToCluster,
   toggleVote,
 } from "@percorso/schema";
-import type { PercorsoServer } from "../src/app.ts";
 import { reportDocx } from "../src/report/docx.ts";
 import {
   ADMIN_TOKEN,
@@ -17,9 +16,7 @@ import {
   api,
   inviteRecord,
   readMetric,
-  startTestServer,
-  syncedClient,
-  tempDataDir,
+  useTestServer,
   waitFor,
   type TestClient,
 } from "./harness.ts";
@@ -58,25 +55,8 @@ function unzip(zip: Buffer): Map<string, Buffer> {
 }
 
 describe("seminar report export", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
-  });
-
-  async function client(token: string): Promise<TestClient> {
-    const connected = await syncedClient(server, SEMINAR, token);
-    clients.push(connected);
-    return connected;
-  }
+  const server = useTestServer();
+  const client = (token: string): Promise<TestClient> => server.connect(SEMINAR, token);
 
   /**
    * Through real y-websocket clients: two answers (one anonymous, with a vote), a cluster, and
@@ -169,9 +149,8 @@ describe("seminar report export", () => {
 
   it("exports from storage when the document is not loaded, and leaves it unloaded", async () => {
     await writeSeminar();
-    for (const connected of clients.splice(0)) connected.destroy();
-    await server.stop();
-    server = await startTestServer(data.dir);
+    server.destroyClients();
+    await server.restart();
     expect(await readMetric(server, "percorso_loaded_documents")).toBe(0);
 
     const drafter = await inviteRecord(server, { role: "drafter" });

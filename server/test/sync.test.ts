@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
-import type { PercorsoServer } from "../src/app.ts";
 import {
   invite,
   itemTexts,
-  startTestServer,
   syncedClient,
-  tempDataDir,
+  useTestServer,
   waitFor,
   waitForMetric,
-  type TestClient,
 } from "./harness.ts";
 
 const SEMINAR = "seminar:s2-economia-circolare";
@@ -27,33 +24,19 @@ function answer(doc: Y.Doc, id: string, text: string): void {
 const answerTexts = (doc: Y.Doc) => itemTexts(doc, "answers");
 
 describe("collaboration between stock y-websocket clients", () => {
-  let data: ReturnType<typeof tempDataDir>;
-  let server: PercorsoServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    data = tempDataDir();
-    server = await startTestServer(data.dir);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
-    data.remove();
-  });
+  const server = useTestServer();
 
   it("serves the seeded seminar with its starter questions", async () => {
     const token = await invite(server, { role: "participant" });
-    const client = await syncedClient(server, SEMINAR, token);
-    clients.push(client);
+    const client = await server.connect(SEMINAR, token);
     expect(client.doc.getArray("questions").length).toBeGreaterThanOrEqual(2);
     expect(client.doc.getMap("session").get("status")).toBe("scheduled");
   });
 
   it("syncs answers and recommendation text between two participants", async () => {
     const token = await invite(server, { role: "participant" });
-    const alice = await syncedClient(server, SEMINAR, token);
-    const bruno = await syncedClient(server, SEMINAR, token);
-    clients.push(alice, bruno);
+    const alice = await server.connect(SEMINAR, token);
+    const bruno = await server.connect(SEMINAR, token);
 
     answer(alice.doc, "a1", "Serve una rete regionale di economia circolare");
     await waitFor(() => answerTexts(bruno.doc).length === 1, "answer at the peer");
@@ -84,25 +67,17 @@ describe("collaboration between stock y-websocket clients", () => {
     const token = await invite(server, { role: "participant" });
     const alice = await syncedClient(server, SEMINAR, token);
     for (let i = 0; i < 50; i++) answer(alice.doc, `a${i}`, `risposta ${i}`);
-    const observer = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "observer" }),
-    );
-    clients.push(observer);
+    const observer = await server.join(SEMINAR, { role: "observer" });
     await waitFor(() => answerTexts(observer.doc).length === 50, "answers at the observer");
     alice.destroy();
-    await server.stop();
 
-    server = await startTestServer(data.dir);
-    const again = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    clients.push(again);
+    await server.restart();
+    const again = await server.join(SEMINAR, { role: "observer" });
     expect(answerTexts(again.doc)).toEqual(answerTexts(observer.doc));
   });
 
   it("compacts the log into a snapshot on unload and loads snapshot plus tail", async () => {
-    await server.stop();
-    server = await startTestServer(data.dir, { COMPACT_AFTER_UPDATES: "10", IDLE_UNLOAD_MS: "50" });
+    await server.restart({ COMPACT_AFTER_UPDATES: "10", IDLE_UNLOAD_MS: "50" });
     const token = await invite(server, { role: "participant" });
     const alice = await syncedClient(server, SEMINAR, token);
     const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
@@ -115,17 +90,14 @@ describe("collaboration between stock y-websocket clients", () => {
     // Reloaded from the snapshot; a few more updates stay in the log's tail.
     const bruno = await syncedClient(server, SEMINAR, token);
     expect(answerTexts(bruno.doc)).toHaveLength(35);
-    const reader = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    clients.push(reader);
+    const reader = await server.join(SEMINAR, { role: "observer" });
     for (let i = 35; i < 40; i++) answer(bruno.doc, `a${i}`, `r${i}`);
     await waitFor(() => answerTexts(reader.doc).length === 40, "tail at the reader");
     const expected = answerTexts(bruno.doc);
     bruno.destroy();
-    await server.stop();
 
-    server = await startTestServer(data.dir);
-    const again = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    clients.push(again);
+    await server.restart();
+    const again = await server.join(SEMINAR, { role: "observer" });
     expect(answerTexts(again.doc)).toEqual(expected);
     expect(expected).toHaveLength(40);
   });
@@ -133,8 +105,7 @@ describe("collaboration between stock y-websocket clients", () => {
   it("removes a leaving client's presence for everyone else", async () => {
     const token = await invite(server, { role: "participant" });
     const alice = await syncedClient(server, SEMINAR, token);
-    const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    clients.push(watcher);
+    const watcher = await server.join(SEMINAR, { role: "observer" });
     alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
     const aliceId = alice.doc.clientID;
     await waitFor(() => watcher.provider.awareness.getStates().has(aliceId), "presence");
@@ -146,10 +117,9 @@ describe("collaboration between stock y-websocket clients", () => {
 
   it("lets no client speak for another client's presence", async () => {
     const token = await invite(server, { role: "participant" });
-    const alice = await syncedClient(server, SEMINAR, token);
-    const mallory = await syncedClient(server, SEMINAR, token);
-    const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    clients.push(alice, mallory, watcher);
+    const alice = await server.connect(SEMINAR, token);
+    const mallory = await server.connect(SEMINAR, token);
+    const watcher = await server.join(SEMINAR, { role: "observer" });
     alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
     const aliceId = alice.doc.clientID;
     await waitFor(() => watcher.provider.awareness.getStates().has(aliceId), "alice's presence");
@@ -176,17 +146,8 @@ describe("collaboration between stock y-websocket clients", () => {
   });
 
   it("keeps a read-only observer's presence visible", async () => {
-    const observer = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "observer" }),
-    );
-    const participant = await syncedClient(
-      server,
-      SEMINAR,
-      await invite(server, { role: "participant" }),
-    );
-    clients.push(observer, participant);
+    const observer = await server.join(SEMINAR, { role: "observer" });
+    const participant = await server.join(SEMINAR, { role: "participant" });
     observer.provider.awareness.setLocalStateField("user", { name: "Proiettore" });
     await waitFor(
       () => participant.provider.awareness.getStates().has(observer.doc.clientID),

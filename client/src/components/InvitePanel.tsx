@@ -29,11 +29,13 @@ export function InvitePanel({
   useEffect(() => {
     if (!invite) return;
     let live = true;
-    void QRCode.toDataURL(invite.url, { margin: 1, width: 240, errorCorrectionLevel: "M" }).then(
-      (url) => {
-        if (live) setQr(url);
-      },
-    );
+    void QRCode.toDataURL(invite.shortUrl ?? invite.url, {
+      margin: 1,
+      width: 240,
+      errorCorrectionLevel: "M",
+    }).then((url) => {
+      if (live) setQr(url);
+    });
     return () => {
       live = false;
     };
@@ -60,7 +62,7 @@ export function InvitePanel({
 
   const copy = async () => {
     if (!invite) return;
-    await navigator.clipboard.writeText(invite.url).then(
+    await navigator.clipboard.writeText(invite.shortUrl ?? invite.url).then(
       () => setCopied(true),
       () => setCopied(false),
     );
@@ -92,7 +94,7 @@ export function InvitePanel({
             id={linkId}
             className="invite-url"
             readOnly
-            value={invite.url}
+            value={invite.shortUrl ?? invite.url}
             onFocus={(e) => e.target.select()}
           />
           <div className="form-row">

@@ -133,7 +133,7 @@ export function InvitesPanel({
                       <input
                         className="invite-url"
                         readOnly
-                        value={invite.url}
+                        value={invite.shortUrl ?? invite.url}
                         aria-label={t("invites.linkFor", { role: t(`roles.${invite.role}`) })}
                         onFocus={(e) => e.target.select()}
                       />

@@ -34,6 +34,8 @@ export interface Invite {
   id?: string;
   token: string;
   url: string;
+  /** `/i/<id>`: a short link to the same invite, for QR codes and reading aloud. */
+  shortUrl?: string;
   role: Role;
   expiresAt: number | null;
 }
@@ -44,6 +46,7 @@ export interface InviteRecord {
   programmeId: string;
   seminarId: string | null;
   url: string;
+  shortUrl?: string;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;

@@ -38,6 +38,9 @@ export function Join() {
     void navigate(target, { replace: true });
   }, [projector, state, token, navigate]);
 
+  if (params.has("invalid")) {
+    return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
+  }
   if (!token) return <Notice title={t("join.missingTitle")} body={t("join.missingBody")} />;
   if (state.status === "loading" || (projector && state.status === "ok")) {
     return <p role="status">{t("join.checking")}</p>;

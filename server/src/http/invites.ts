@@ -56,6 +56,7 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     programmeId: invite.programmeId,
     seminarId: invite.seminarId,
     url: joinUrl(invite.token),
+    shortUrl: new URL(`${SHORT_LINK_PATH}/${invite.id}`, deps.publicUrl()).toString(),
     createdAt: seconds(invite.createdMs),
     expiresAt: invite.expiresAt,
     revokedAt: invite.revokedMs === null ? null : seconds(invite.revokedMs),
@@ -118,5 +119,28 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     res.status(204).end();
   });
 
+  return routes;
+}
+
+/** Short join links (`/i/<invite id>`) for QR codes a room can scan from the back row. */
+export const SHORT_LINK_PATH = "/i";
+
+/**
+ * `GET /i/:id` → 302 to the invite's full join link; an unknown, revoked or expired invite
+ * goes to the join page's "invalid link" notice instead.
+ */
+export function shortLinkRoutes(invites: Invites): Router {
+  const routes = Router();
+  routes.get(`${SHORT_LINK_PATH}/:id`, (req, res) => {
+    const invite = invites.get(req.params.id);
+    const usable =
+      invite !== undefined &&
+      invite.revokedMs === null &&
+      (invite.expiresAt === null || invite.expiresAt * 1000 > Date.now());
+    res.set("cache-control", "no-store");
+    if (!usable) return res.redirect(302, "/join?invalid=1");
+    const target = new URLSearchParams({ token: invite.token });
+    res.redirect(302, `/join?${target.toString()}`);
+  });
   return routes;
 }
