@@ -78,3 +78,33 @@ describe("citation label", () => {
     expect(label.endsWith("…")).toBe(true);
   });
 });
+
+describe("word cloud", () => {
+  test("leaves out Italian and English stop words, splits elisions, weighs by votes", async () => {
+    const { wordCloud } = await import("../src/lib/wordcloud.ts");
+    const words = wordCloud([
+      { text: "Il riuso dell'acqua e delle filiere corte", votes: 2 },
+      { text: "Filiere corte, the water of the region", votes: 0 },
+      { text: "Riuso riuso riuso 2030", votes: 0 },
+    ]);
+    const byWord = new Map(words.map((w) => [w.word, w.weight]));
+    expect(byWord.get("filiere")).toBe(4); // (1 + 2 votes) + 1
+    expect(byWord.get("riuso")).toBe(4); // counted once per answer
+    expect(byWord.get("acqua")).toBe(3);
+    for (const stop of ["il", "dell", "delle", "the", "of", "e"])
+      expect(byWord.has(stop)).toBe(false);
+    expect(byWord.has("2030")).toBe(false);
+    expect(words[0]!.weight).toBeGreaterThanOrEqual(words.at(-1)!.weight);
+  });
+});
+
+describe("durations", () => {
+  test("m:ss under an hour, h:mm:ss above, never negative", async () => {
+    const { formatDuration } = await import("../src/lib/useNow.ts");
+    expect(formatDuration(0)).toBe("0:00");
+    expect(formatDuration(61_000)).toBe("1:01");
+    expect(formatDuration(59_001)).toBe("1:00"); // a countdown rounds up
+    expect(formatDuration(3_600_000 + 5_000)).toBe("1:00:05");
+    expect(formatDuration(-5_000)).toBe("0:00");
+  });
+});
