@@ -1,17 +1,23 @@
 /**
- * Benchmark entry: `npm run bench [-- --full] [--targets=a,b] [--workloads=a,b] [--duration=s]`.
- * Runs every workload against every target (one fresh server process each), prints a table and
- * writes JSON to <repo>/bench/results/<ISO date>.json.
+ * Benchmark entry: `npm run bench [-- --full] [--targets=a,b] [--workloads=a,b] [--duration=s]
+ * [--profile] [--wait-quiet=s] [--out=file.json]`.
+ *
+ * Runs every workload against every target (one fresh server process each), prints tables and
+ * writes JSON (and the same tables as Markdown) to <repo>/bench/results/<ISO date>.json|.md.
+ * `--profile` runs Percorso under `node --cpu-prof` and prints its hottest functions.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT, TARGET_NAMES, type TargetName } from "./targets.ts";
+import { formatProfile, readProfile, summariseProfile, type ProfileSummary } from "./profile.ts";
+import { REPO_ROOT, TARGET_NAMES, machineBusySeconds, type TargetName } from "./targets.ts";
 import {
   FULL_SIZES,
   SHORT_SIZES,
   WORKLOAD_NAMES,
+  appliesTo,
   runWorkload,
   type WorkloadName,
   type WorkloadResult,
@@ -27,100 +33,348 @@ function pick<T extends string>(value: string | undefined, all: readonly T[], wh
   return chosen as T[];
 }
 
-const ms = (v: number | null) => (v === null ? "-" : v.toFixed(1));
-const num = (v: number, digits = 0) => v.toFixed(digits);
-const mb = (v: number | null) => (v === null ? "-" : (v / 1024 / 1024).toFixed(0));
+type Cell = number | null | undefined;
+const fixed = (v: Cell, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(digits);
+const kib = (v: Cell) => fixed(v === null || v === undefined ? v : v / 1024, 1);
+const mib = (v: Cell) => fixed(v === null || v === undefined ? v : v / 1024 / 1024, 1);
+const pct = (v: Cell) => fixed(v === null || v === undefined ? v : v * 100, 1);
 
-function table(rows: string[][]): string {
+export type Table = string[][];
+
+/** Plain text; numbers right-aligned, words left-aligned. */
+export function textTable(rows: Table): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padStart(widths[i] ?? 0)).join("  ")).join("\n");
+  const numeric = (i: number) =>
+    rows.slice(1).every((r) => /^[-+]?[\d.,]*[\d-][×%]?$|^-$|^\d+\/\d+$/.test(r[i] ?? ""));
+  const align = widths.map((_, i) => numeric(i));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (align[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
-export function resultsTable(results: WorkloadResult[]): string {
-  const header = [
-    "workload",
-    "target",
-    "synced",
-    "samples",
-    "p50 ms",
-    "p95 ms",
-    "p99 ms",
-    "max ms",
-    "join ms",
-    "msg/s",
-    "KB/s",
-    "srv CPU s",
-    "srv RSS MB",
-    "gen CPU s",
-  ];
-  return table([
-    header,
+export function markdownTable(rows: Table): string {
+  const [header, ...body] = rows;
+  if (header === undefined) return "";
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---:")), ...body.map(line)].join("\n");
+}
+
+export function latencyTable(results: WorkloadResult[]): Table {
+  return [
+    [
+      "workload",
+      "target",
+      "synced",
+      "samples",
+      "deliv %",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "max ms",
+      "edits/s",
+      "msg/s out",
+      "KiB/s out",
+      "srv CPU %",
+      "srv CPU s",
+      "srv peak MiB",
+      "KiB/conn",
+      "KiB/doc",
+      "gen CPU %",
+      "gen lag p99 ms",
+      "crowd lag p99 ms",
+      "other CPU %",
+    ],
     ...results.map((r) => [
       r.workload,
       r.target,
       `${r.synced}/${r.clients}`,
       String(r.latency.count),
-      ms(r.latency.p50),
-      ms(r.latency.p95),
-      ms(r.latency.p99),
-      ms(r.latency.max),
-      ms(r.joinAllSyncedMs),
-      num(r.messagesPerSecond),
-      num(r.bytesPerSecond / 1024, 1),
-      num(r.serverCpuS, 2),
-      mb(r.serverPeakRssBytes),
-      num(r.generatorCpuS, 2),
+      pct(r.delivered),
+      fixed(r.latency.p50),
+      fixed(r.latency.p95),
+      fixed(r.latency.p99),
+      fixed(r.latency.max),
+      fixed(r.editsPerSecond, 0),
+      fixed(r.messagesPerSecond, 0),
+      kib(r.bytesPerSecond),
+      fixed(r.serverCpuPct, 0),
+      fixed(r.serverCpuS, 1),
+      mib(r.serverPeakRssBytes),
+      kib(r.memoryPerConnectionBytes),
+      kib(r.memoryPerDocumentBytes),
+      fixed(r.generatorCpuPct, 0),
+      fixed(r.generatorLoopDelayP99Ms, 1),
+      fixed(r.crowdLoopDelayP99Ms, 1),
+      fixed(r.otherCpuPct, 0),
     ]),
-  ]);
+  ];
 }
 
-export type Ratio = {
-  workload: WorkloadName;
-  reference: TargetName;
-  p50: number | null;
-  p99: number | null;
-  serverCpu: number | null;
-  serverPeakRss: number | null;
-  joinAllSynced: number | null;
-};
+export function joinTable(results: WorkloadResult[]): Table {
+  return [
+    [
+      "target",
+      "joiners",
+      "storm ms",
+      "tail ms",
+      "join p99 ms",
+      "downtime ms",
+      "all back ms",
+      "back p99 ms",
+    ],
+    ...results.flatMap((r) =>
+      r.join === null
+        ? []
+        : [
+            [
+              r.target,
+              String(r.clients - 2),
+              fixed(r.join.stormMs, 0),
+              fixed(r.join.stormTailMs, 0),
+              fixed(r.join.stormSyncTime.p99, 0),
+              fixed(r.join.downtimeMs, 0),
+              fixed(r.join.restartMs, 0),
+              fixed(r.join.restartSyncTime?.p99, 0),
+            ],
+          ],
+    ),
+  ];
+}
+
+export function coldTable(results: WorkloadResult[]): Table {
+  return [
+    [
+      "target",
+      "updates",
+      "write s",
+      "loaded from",
+      "first sync ms",
+      "warm sync ms",
+      "state KiB",
+      "disk KiB",
+      "memory MiB",
+    ],
+    ...results.flatMap((r) =>
+      r.cold === null
+        ? []
+        : [
+            [
+              r.target,
+              String(r.cold.updates),
+              fixed(r.cold.writeS, 1),
+              r.cold.fromStorage ? "storage" : "memory",
+              fixed(r.cold.firstSyncMs, 0),
+              fixed(r.cold.warmSyncMs, 0),
+              kib(r.cold.stateBytes),
+              kib(r.cold.diskBytes),
+              mib(r.cold.memoryBytes),
+            ],
+          ],
+    ),
+  ];
+}
+
+/** The figures compared as Percorso ÷ reference. */
+const RATIO_FIGURES = {
+  p50: (r: WorkloadResult) => r.latency.p50,
+  p99: (r: WorkloadResult) => r.latency.p99,
+  max: (r: WorkloadResult) => r.latency.max,
+  msgOut: (r: WorkloadResult) => r.messagesPerSecond,
+  serverCpu: (r: WorkloadResult) => r.serverCpuS,
+  serverPeakRss: (r: WorkloadResult) => r.serverPeakRssBytes,
+  memPerConn: (r: WorkloadResult) => r.memoryPerConnectionBytes,
+  memPerDoc: (r: WorkloadResult) => r.memoryPerDocumentBytes,
+  storm: (r: WorkloadResult) => r.join?.stormMs ?? null,
+  downtime: (r: WorkloadResult) => r.join?.downtimeMs ?? null,
+  restart: (r: WorkloadResult) => r.join?.restartMs ?? null,
+  coldFirstSync: (r: WorkloadResult) => r.cold?.firstSyncMs ?? null,
+  coldMemory: (r: WorkloadResult) => r.cold?.memoryBytes ?? null,
+} as const;
+type RatioFigure = keyof typeof RATIO_FIGURES;
+
+export type Ratio = { workload: WorkloadName; reference: TargetName } & Record<
+  RatioFigure,
+  number | null
+>;
 
 const ratio = (a: number | null, b: number | null) =>
-  a === null || b === null || b === 0 ? null : a / b;
+  a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0 ? null : a / b;
 
-/** Percorso ÷ each other target, per workload. */
+/** Percorso ÷ each other target, per workload, for every figure both have. */
 export function ratios(results: WorkloadResult[]): Ratio[] {
   const out: Ratio[] = [];
   for (const percorso of results.filter((r) => r.target === "percorso")) {
     for (const ref of results) {
       if (ref.workload !== percorso.workload || ref.target === "percorso") continue;
-      out.push({
-        workload: percorso.workload,
-        reference: ref.target,
-        p50: ratio(percorso.latency.p50, ref.latency.p50),
-        p99: ratio(percorso.latency.p99, ref.latency.p99),
-        serverCpu: ratio(percorso.serverCpuS, ref.serverCpuS),
-        serverPeakRss: ratio(percorso.serverPeakRssBytes, ref.serverPeakRssBytes),
-        joinAllSynced: ratio(percorso.joinAllSyncedMs, ref.joinAllSyncedMs),
-      });
+      const row = { workload: percorso.workload, reference: ref.target } as Ratio;
+      for (const [name, get] of Object.entries(RATIO_FIGURES)) {
+        row[name as RatioFigure] = ratio(get(percorso), get(ref));
+      }
+      out.push(row);
     }
   }
   return out;
 }
 
-function ratiosTable(list: Ratio[]): string {
-  const x = (v: number | null) => (v === null ? "-" : `${v.toFixed(2)}x`);
-  return table([
-    ["workload", "percorso ÷", "p50", "p99", "srv CPU", "srv RSS", "join"],
-    ...list.map((r) => [
-      r.workload,
-      r.reference,
-      x(r.p50),
-      x(r.p99),
-      x(r.serverCpu),
-      x(r.serverPeakRss),
-      x(r.joinAllSynced),
-    ]),
-  ]);
+export function ratiosTable(list: Ratio[]): Table {
+  const names = Object.keys(RATIO_FIGURES) as RatioFigure[];
+  const used = names.filter((name) => list.some((r) => r[name] !== null));
+  const x = (v: number | null) => (v === null ? "-" : `${v.toFixed(2)}×`);
+  return [
+    ["workload", "percorso ÷", ...used],
+    ...list.map((r) => [r.workload, r.reference, ...used.map((name) => x(r[name]))]),
+  ];
+}
+
+export type Verdict = { target: string; goal: string; measured: string; holds: boolean | null };
+
+/** The issue's targets, checked against this run's figures (`null`: not measured here). */
+export function verdicts(results: WorkloadResult[]): Verdict[] {
+  const find = (workload: WorkloadName, target: TargetName) =>
+    results.find((r) => r.workload === workload && r.target === target);
+  const out: Verdict[] = [];
+  // A comparison with a run that did not deliver (almost) every edit compares backlogs.
+  const saturated = (...runs: Array<WorkloadResult | undefined>) =>
+    runs.some((r) => r !== undefined && r.delivered !== null && r.delivered < 0.99);
+  for (const workload of ["seminar", "plenary"] as const) {
+    const percorso = find(workload, "percorso");
+    const p = percorso?.latency.p99 ?? null;
+    for (const reference of ["y-websocket", "hocuspocus"] as const) {
+      const ref = find(workload, reference);
+      const r = ref?.latency.p99 ?? null;
+      const invalid = saturated(percorso, ref);
+      out.push({
+        target: `${workload} p99 vs ${reference}`,
+        goal: reference === "y-websocket" ? "≤ 1.1× reference" : "below Hocuspocus",
+        measured:
+          `${fixed(p)} ms vs ${fixed(r)} ms (${fixed(ratio(p, r), 2)}×)` +
+          (invalid ? "; saturated, not all edits delivered" : ""),
+        holds:
+          p === null || r === null || invalid
+            ? null
+            : reference === "y-websocket"
+              ? p <= 1.1 * r
+              : p < r,
+      });
+    }
+  }
+  const plenary = find("plenary", "percorso");
+  const readers = plenary === undefined ? 0 : (plenary.params as { readers: number }).readers;
+  out.push({
+    target: `plenary p99 with ${readers} readers`,
+    goal: "≤ 50 ms (2000 readers)",
+    measured: `${fixed(plenary?.latency.p99)} ms`,
+    holds: plenary?.latency.p99 == null ? null : plenary.latency.p99 <= 50,
+  });
+  const perConn = plenary?.memoryPerConnectionBytes ?? null;
+  out.push({
+    target: "server memory per idle connection",
+    goal: "≤ 20 KiB",
+    measured: `${kib(perConn)} KiB (plenary readers)`,
+    holds: perConn === null ? null : perConn <= 20 * 1024,
+  });
+  const cold = find("cold", "percorso")?.cold ?? null;
+  out.push({
+    target: `cold load of a ${cold?.updates ?? "-"}-update document`,
+    goal: "≤ 300 ms after compaction (100,000 updates)",
+    measured: `${fixed(cold?.firstSyncMs, 0)} ms`,
+    holds: cold === null ? null : cold.firstSyncMs <= 300,
+  });
+  const join = find("join", "percorso");
+  const joiners = join === undefined ? 0 : (join.params as { joiners: number }).joiners;
+  const worst =
+    join?.join === null || join?.join === undefined
+      ? null
+      : Math.max(join.join.stormTailMs, join.join.restartMs ?? 0);
+  out.push({
+    target: `join storm of ${joiners}: last synced after the storm / after the restart`,
+    goal: "≤ 3 s (1000 joiners)",
+    measured: `${fixed(join?.join?.stormTailMs, 0)} ms / ${fixed(join?.join?.restartMs, 0)} ms`,
+    holds: worst === null ? null : worst <= 3000,
+  });
+  return out;
+}
+
+export function verdictsTable(list: Verdict[]): Table {
+  const mark = (v: boolean | null) => (v === null ? "n/a" : v ? "holds" : "MISSED");
+  return [
+    ["target", "goal", "measured", "verdict"],
+    ...list.map((v) => [v.target, v.goal, v.measured, mark(v.holds)]),
+  ];
+}
+
+function machine() {
+  let kernel: string;
+  try {
+    kernel = execFileSync("uname", ["-sr"], { encoding: "utf8" }).trim();
+  } catch {
+    kernel = process.platform;
+  }
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    kernel,
+  };
+}
+
+type Machine = ReturnType<typeof machine>;
+
+function whereLine(env: Machine, full: boolean, elapsedS: number): string {
+  return (
+    `${env.cpus} × ${env.cpuModel}, ${env.memoryGiB} GiB, ${env.kernel}, Node ${env.node}; ` +
+    `${full ? "full" : "short"} run, ${elapsedS.toFixed(0)} s`
+  );
+}
+
+function report(
+  results: WorkloadResult[],
+  full: boolean,
+  render: (rows: Table) => string,
+  title: (text: string) => string,
+): string {
+  const parts = [
+    title("Edit-to-peer latency, fan-out, server and generator"),
+    render(latencyTable(results)),
+  ];
+  if (results.some((r) => r.join !== null)) {
+    parts.push(title("Join storm and restart"), render(joinTable(results)));
+  }
+  if (results.some((r) => r.cold !== null)) {
+    parts.push(title("Cold load"), render(coldTable(results)));
+  }
+  const list = ratios(results);
+  if (list.length > 0) parts.push(title("Percorso ÷ reference"), render(ratiosTable(list)));
+  parts.push(
+    title(full ? "Targets" : "Targets (short run: sizes below the goals'; see --full)"),
+    render(verdictsTable(verdicts(results))),
+  );
+  return parts.join("\n\n");
+}
+
+/**
+ * Waits (at most `maxS` seconds) until the rest of the machine uses under a quarter of a core
+ * over a one-second sample: another build or test run on a 2-core machine skews every figure.
+ * Returns the last sample, % of one core.
+ */
+async function waitQuiet(maxS: number): Promise<number> {
+  const deadline = performance.now() + maxS * 1000;
+  for (;;) {
+    const before = await machineBusySeconds();
+    await new Promise((r) => setTimeout(r, 1000));
+    const busy = 100 * ((await machineBusySeconds()) - before);
+    if (busy < 25 || performance.now() >= deadline) return busy;
+    process.stderr.write(
+      `  (machine busy: ${busy.toFixed(0)}% of a core used by others; waiting)\n`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -130,51 +384,109 @@ async function main(): Promise<void> {
       targets: { type: "string" },
       workloads: { type: "string" },
       duration: { type: "string" },
+      profile: { type: "boolean", default: false },
+      "wait-quiet": { type: "string", default: "0" },
+      /** Re-render the tables of an earlier results file (JSON) instead of running. */
+      from: { type: "string" },
       out: { type: "string" },
     },
   });
+  if (values.from !== undefined) {
+    const saved = JSON.parse(await readFile(values.from, "utf8")) as {
+      full: boolean;
+      elapsedS: number;
+      machine: Machine;
+      results: WorkloadResult[];
+    };
+    const where = whereLine(saved.machine, saved.full, saved.elapsedS);
+    console.log(`${report(saved.results, saved.full, textTable, (t) => `== ${t}`)}\n\n${where}`);
+    const markdown = report(saved.results, saved.full, markdownTable, (t) => `#### ${t}`);
+    await writeFile(values.from.replace(/\.json$/, "") + ".md", `${where}\n\n${markdown}\n`);
+    return;
+  }
   const targets = pick(values.targets, TARGET_NAMES, "target");
   const workloads = pick(values.workloads, WORKLOAD_NAMES, "workload");
-  const base = values.full ? FULL_SIZES : SHORT_SIZES;
-  const sizes: WorkloadSizes = structuredClone(base);
+  const sizes: WorkloadSizes = structuredClone(values.full ? FULL_SIZES : SHORT_SIZES);
   if (values.duration !== undefined) {
     const seconds = Number(values.duration);
     if (!(seconds > 0)) throw new Error(`--duration must be a positive number of seconds`);
     sizes.seminar.durationS = seconds;
     sizes.plenary.durationS = seconds;
   }
+  const date = new Date().toISOString();
+  const stamp = date.replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+  const file = values.out ?? join(REPO_ROOT, "bench/results", `${stamp}.json`);
+  const profileDir = values.profile ? join(REPO_ROOT, "bench/results/profiles", stamp) : null;
 
+  const started = performance.now();
   const results: WorkloadResult[] = [];
+  const profiles: Array<{ workload: WorkloadName; file: string; summary: ProfileSummary }> = [];
   const failures: Array<{ target: TargetName; workload: WorkloadName; error: string }> = [];
   for (const workload of workloads) {
     for (const target of targets) {
+      if (!appliesTo(workload, target)) continue;
+      const quietS = Number(values["wait-quiet"]);
+      if (quietS > 0) await waitQuiet(quietS);
       process.stderr.write(`${workload} × ${target} …\n`);
+      const cpuProfDir =
+        profileDir !== null && target === "percorso" ? join(profileDir, workload) : undefined;
       try {
-        const result = await runWorkload(target, workload, sizes);
+        const result = await runWorkload(target, workload, sizes, { cpuProfDir });
         for (const error of result.errors) process.stderr.write(`  ! ${error}\n`);
         results.push(result);
       } catch (error) {
         // One broken target (e.g. a server that does not start) must not lose the others' data.
-        const message = error instanceof Error ? error.message : String(error);
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         process.stderr.write(`  ! failed: ${message}\n`);
         failures.push({ target, workload, error: message });
       }
+      if (cpuProfDir !== undefined) {
+        const files = (await readdir(cpuProfDir).catch(() => [] as string[])).sort();
+        for (const name of files.filter((f) => f.endsWith(".cpuprofile"))) {
+          const path = join(cpuProfDir, name);
+          profiles.push({
+            workload,
+            file: path,
+            summary: summariseProfile(await readProfile(path), REPO_ROOT, 20),
+          });
+        }
+      }
     }
   }
+  const elapsedS = (performance.now() - started) / 1000;
+  const full = values.full ?? false;
+  const text = report(results, full, textTable, (t) => `== ${t}`);
+  console.log(`\n${text}\n`);
+  for (const profile of profiles) {
+    console.log(`== Percorso CPU profile, ${profile.workload}: ${profile.file}`);
+    console.log(`${formatProfile(profile.summary)}\n`);
+  }
+  const env = machine();
+  const where = whereLine(env, full, elapsedS);
+  console.log(where);
 
-  console.log(`\n${resultsTable(results)}\n\n${ratiosTable(ratios(results))}\n`);
-  const date = new Date().toISOString();
-  const file = values.out ?? join(REPO_ROOT, "bench/results", `${date.replaceAll(":", "-")}.json`);
   await mkdir(join(file, ".."), { recursive: true });
-  const machine = { cpus: cpus().length, node: process.version, platform: process.platform };
   await writeFile(
     file,
     JSON.stringify(
-      { date, full: values.full, sizes, machine, results, ratios: ratios(results) },
+      {
+        date,
+        full,
+        elapsedS,
+        sizes,
+        machine: env,
+        results,
+        ratios: ratios(results),
+        verdicts: verdicts(results),
+        profiles: profiles.map((p) => ({ ...p, file: p.file.slice(REPO_ROOT.length + 1) })),
+        failures,
+      },
       null,
       2,
     ),
   );
+  const markdown = report(results, full, markdownTable, (t) => `#### ${t}`);
+  await writeFile(file.replace(/\.json$/, "") + ".md", `${where}\n\n${markdown}\n`);
   console.log(`results: ${file}`);
   if (failures.length > 0) {
     console.log(

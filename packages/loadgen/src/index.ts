@@ -1,10 +1,12 @@
 export { LatencyRecorder, percentile, type Summary } from "./stats.ts";
-export { Probe, SilentClient, nowMs, type ProtocolMode } from "./protocol.ts";
+export { EditLedger, LatencyWatcher, nowMs } from "./ledger.ts";
+export { Probe, SilentClient, Voter, type ProtocolMode } from "./protocol.ts";
 export { startTarget, TARGET_NAMES, type RunningTarget, type TargetName } from "./targets.ts";
 export {
   FULL_SIZES,
   SHORT_SIZES,
   WORKLOAD_NAMES,
+  appliesTo,
   runWorkload,
   type WorkloadName,
   type WorkloadResult,

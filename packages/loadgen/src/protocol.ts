@@ -1,39 +1,38 @@
 /**
  * A minimal y-websocket protocol client over `ws`, without the y-websocket provider: framing is
- * lib0 varuint message type + y-protocols/sync payload. Two kinds of simulated client:
+ * lib0 varuint message type + y-protocols/sync payload. Three kinds of simulated client:
  *
- * - `Probe` holds a real Y.Doc, applies incoming sync messages and performs edits that embed a
- *   timestamp; other probes record edit-to-peer latency when the edit arrives. All probes run in
- *   this process, so `performance.timeOrigin + performance.now()` is one clock for all of them.
+ * - `Probe` holds a real Y.Doc, applies incoming sync messages and measures edit-to-peer latency
+ *   of every remote edit it integrates (see `ledger.ts`). A probe may also type: keystrokes into
+ *   its own paragraph of a Tiptap-shaped `Y.XmlFragment` (`recommendations`, `body`).
  * - `SilentClient` asks for the whole document (sync step 1 with an empty state vector), then only
  *   counts bytes and messages; it peeks at message headers only until it is synced.
+ * - `Voter` is a silent client that also writes: every so often it adds an answer or votes on one.
+ *   It decodes nothing it receives; it writes from a small local Y.Doc holding only the seed
+ *   answers and its own edits, which is enough for Yjs to encode valid updates.
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { LatencyRecorder } from "./stats.ts";
+import { EditLedger, LatencyWatcher, nowMs } from "./ledger.ts";
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
 /** Hocuspocus: a sync message that does not ask for another sync step 1 in return. */
 export const MESSAGE_SYNC_REPLY = 4;
 
 /**
  * `yjs`: the server speaks y-websocket sync (answers sync step 1 with step 2).
  * `relay`: the server only forwards messages between peers; a client is synced once connected,
- * sends no sync step 1 (every peer would answer it) and probes only send updates.
+ * sends no sync step 1 (every peer would answer it) and clients only send updates.
  * `hocuspocus`: y-websocket sync, but every message starts with the document name (taken from the
  * URL path), and the client authenticates first (an empty token).
  */
 export type ProtocolMode = "yjs" | "relay" | "hocuspocus";
-
-/** Wall-clock milliseconds, comparable between all clients of this process. */
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /** A new encoder with the Hocuspocus document-name prefix when there is one. */
 function messageEncoder(documentName: string | null): encoding.Encoder {
@@ -55,13 +54,20 @@ function encodeSyncStep1(documentName: string | null, doc: Y.Doc | null): Uint8A
   return encoding.toUint8Array(encoder);
 }
 
+function encodeUpdate(documentName: string | null, update: Uint8Array): Uint8Array {
+  const encoder = messageEncoder(documentName);
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 function toBytes(data: WebSocket.RawData): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   return data;
 }
 
-/** Shared by both kinds of client: connection, counters, sync state. */
+/** Shared by every kind of client: connection, counters, sync state. */
 export abstract class BenchClient {
   readonly url: string;
   readonly mode: ProtocolMode;
@@ -69,9 +75,11 @@ export abstract class BenchClient {
   readonly documentName: string | null;
   messagesReceived = 0;
   bytesReceived = 0;
-  /** Milliseconds from `connect()` to synced; null until synced. */
+  /** Milliseconds from the latest `connect()` to synced; null until synced. */
   syncMs: number | null = null;
-  /** Set when the socket closed without `close()` being called (e.g. the server refused a write). */
+  /** `nowMs()` (process-wide clock) when the latest connection became synced. */
+  syncedAt: number | null = null;
+  /** Set when the socket closed without `close()` being called (e.g. a refused write, restart). */
   unexpectedClose: { code: number; reason: string } | null = null;
   protected socket: WebSocket | null = null;
   private startedAt = 0;
@@ -79,6 +87,8 @@ export abstract class BenchClient {
   /** Why the client can no longer sync (socket error or close before sync). */
   private failure: Error | null = null;
   private syncedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private closeWaiters: Array<() => void> = [];
+  private keepAlive: NodeJS.Timeout | null = null;
 
   constructor(url: string, mode: ProtocolMode) {
     this.url = url;
@@ -91,9 +101,21 @@ export abstract class BenchClient {
     return this.syncMs !== null;
   }
 
-  /** Opens the socket; resolves once open (not once synced: see `whenSynced`). */
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Opens the socket; resolves once open (not once synced: see `whenSynced`). Calling it again
+   * after the socket closed reconnects: sync state starts over, counters carry on.
+   */
   connect(): Promise<void> {
-    this.startedAt = performance.now();
+    this.startedAt = nowMs();
+    this.syncMs = null;
+    this.syncedAt = null;
+    this.failure = null;
+    this.unexpectedClose = null;
+    this.closing = false;
     const socket = new WebSocket(this.url, { perMessageDeflate: false });
     socket.binaryType = "nodebuffer";
     this.socket = socket;
@@ -103,13 +125,25 @@ export abstract class BenchClient {
       this.bytesReceived += bytes.byteLength;
       this.onMessage(bytes);
     });
+    socket.once("close", (code, reason) => {
+      if (this.keepAlive !== null) clearInterval(this.keepAlive);
+      this.keepAlive = null;
+      if (!this.closing) {
+        this.unexpectedClose = { code, reason: reason.toString() };
+        this.failWaiters(new Error(`closed ${code} ${reason.toString()} before sync`));
+      }
+      for (const done of this.closeWaiters.splice(0)) done();
+    });
     return new Promise((resolve, reject) => {
       socket.once("open", () => {
         if (this.mode === "relay") {
           this.markSynced();
         } else {
           // Hocuspocus queues messages until the token is checked: no need to await the answer.
-          if (this.mode === "hocuspocus") this.send(this.authMessage());
+          if (this.mode === "hocuspocus") {
+            this.send(this.authMessage());
+            this.startKeepAlive();
+          }
           this.send(this.syncStep1());
         }
         resolve();
@@ -117,12 +151,6 @@ export abstract class BenchClient {
       socket.once("error", (error) => {
         this.failWaiters(error);
         reject(error);
-      });
-      socket.once("close", (code, reason) => {
-        if (!this.closing) {
-          this.unexpectedClose = { code, reason: reason.toString() };
-          this.failWaiters(new Error(`closed ${code} ${reason.toString()} before sync`));
-        }
       });
     });
   }
@@ -149,6 +177,13 @@ export abstract class BenchClient {
     });
   }
 
+  /** Resolves once the current socket is closed, whoever closed it. */
+  whenClosed(): Promise<void> {
+    const socket = this.socket;
+    if (socket === null || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
   close(): Promise<void> {
     this.closing = true;
     const socket = this.socket;
@@ -170,10 +205,30 @@ export abstract class BenchClient {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(message);
   }
 
+  protected sendUpdate(update: Uint8Array): void {
+    this.send(encodeUpdate(this.documentName, update));
+  }
+
   protected markSynced(): void {
     if (this.synced) return;
-    this.syncMs = performance.now() - this.startedAt;
+    this.syncedAt = nowMs();
+    this.syncMs = this.syncedAt - this.startedAt;
     for (const waiter of this.syncedWaiters.splice(0)) waiter.resolve();
+  }
+
+  /**
+   * Hocuspocus closes (4408) a connection that sent nothing for 60 s; its own provider never
+   * stays silent that long (it renews awareness every 15 s). A silent client asks for awareness
+   * every 20 s instead: one tiny message, answered at most to this client.
+   */
+  private startKeepAlive(): void {
+    if (this.keepAlive !== null) clearInterval(this.keepAlive);
+    this.keepAlive = setInterval(() => {
+      const encoder = messageEncoder(this.documentName);
+      encoding.writeVarUint(encoder, MESSAGE_QUERY_AWARENESS);
+      this.send(encoding.toUint8Array(encoder));
+    }, 20_000);
+    this.keepAlive.unref();
   }
 
   private authMessage(): Uint8Array {
@@ -221,51 +276,115 @@ export class SilentClient extends BenchClient {
   }
 }
 
-/** One timestamped answer: what probes push into the `answers` array. */
-export type ProbeEntry = { t: number; by: string };
+/** What a seminar's answers look like (DESIGN.md §5), with `votes` as a nested Y.Map. */
+export function answerItem(id: string, authorId: string, text: string): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  item.set("id", id);
+  item.set("questionId", "bench-q1");
+  item.set("text", text);
+  item.set("author", authorId);
+  item.set("authorId", authorId);
+  item.set("createdAt", Date.now());
+  item.set("votes", new Y.Map<boolean>());
+  return item;
+}
+
+/**
+ * A self-contained update adding `count` answers to `answers`: applied by one probe (which sends
+ * it to the server) and by every voter locally, so voters can vote on answers the server has.
+ */
+export function seedAnswers(count: number): Uint8Array {
+  const doc = new Y.Doc();
+  const answers = doc.getArray<Y.Map<unknown>>("answers");
+  doc.transact(() => {
+    for (let i = 0; i < count; i++) {
+      answers.push([answerItem(`seed-${i}`, "facilitator", `Risposta di partenza ${i + 1}`)]);
+    }
+  });
+  return Y.encodeStateAsUpdate(doc);
+}
+
+const SENTENCE =
+  "La cooperazione decentrata toscana promuove partenariati territoriali, inclusione e " +
+  "sviluppo sostenibile con le comunità locali e le diaspore. ";
+
+export type ProbeOptions = {
+  id: string;
+  ledger: EditLedger;
+  /** Root `Y.XmlFragment` a typing probe writes into. */
+  fragment?: string;
+};
 
 export class Probe extends BenchClient {
   readonly id: string;
   readonly doc = new Y.Doc();
-  readonly latency = new LatencyRecorder();
+  readonly watcher: LatencyWatcher;
+  /** How many other probes watch this document (so should receive each of its edits). */
+  audience = 0;
   editsSent = 0;
-  private readonly answers: Y.Array<unknown>;
+  private readonly ledger: EditLedger;
+  private readonly fragmentName: string;
+  private text: Y.XmlText | null = null;
+  private typed = 0;
+  /** Off during set-up and history: remote transactions are not latency samples then. */
+  watching = false;
 
-  constructor(url: string, mode: ProtocolMode, id: string) {
+  constructor(url: string, mode: ProtocolMode, options: ProbeOptions) {
     super(url, mode);
-    this.id = id;
-    this.answers = this.doc.getArray("answers");
+    this.id = options.id;
+    this.ledger = options.ledger;
+    this.fragmentName = options.fragment ?? "recommendations";
+    this.watcher = new LatencyWatcher();
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === this) return; // came from the server
-      const encoder = this.newMessage();
-      encoding.writeVarUint(encoder, MESSAGE_SYNC);
-      syncProtocol.writeUpdate(encoder, update);
-      this.send(encoding.toUint8Array(encoder));
+      this.sendUpdate(update);
     });
-    this.answers.observe((event) => {
-      // Entries arriving with the initial sync are history, not edits of this run.
-      if (!this.synced) return;
-      const arrivedAt = nowMs();
-      for (const delta of event.changes.delta) {
-        if (!Array.isArray(delta.insert)) continue;
-        for (const value of delta.insert) {
-          if (!(value instanceof Y.Map)) continue;
-          const t: unknown = value.get("t");
-          if (typeof t === "number" && value.get("by") !== this.id) {
-            this.latency.record(arrivedAt - t);
-          }
-        }
-      }
+    this.doc.on("afterTransaction", (transaction: Y.Transaction) => {
+      if (transaction.origin !== this || !this.watching) return;
+      this.watcher.observe(transaction.beforeState, transaction.afterState, nowMs());
     });
   }
 
-  /** Pushes `{ t: now, by: id }` into `answers`; the doc's update handler sends it. */
-  edit(): void {
-    const entry = new Y.Map<unknown>();
-    entry.set("t", nowMs());
-    entry.set("by", this.id);
-    this.answers.push([entry]);
+  /** Starts this probe's own paragraph at the end of the fragment (set-up: not measured). */
+  prepare(): void {
+    this.newParagraph();
+  }
+
+  /** Applies an update as a local edit (so it is sent), e.g. the seed answers. */
+  applyLocal(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update);
+  }
+
+  /**
+   * One keystroke: mostly a character appended to this probe's paragraph, sometimes a
+   * backspace, and a new paragraph every ~100 characters. Inserts are timed (their first
+   * struct's id goes to the ledger); a backspace adds no struct, so it is sent but not timed.
+   */
+  type(): void {
+    if (!this.isOpen) return;
+    if (this.text === null) this.newParagraph();
+    const text = this.text as Y.XmlText;
+    const n = this.typed++;
+    const clock = Y.getState(this.doc.store, this.doc.clientID);
+    const sentAt = nowMs();
+    if (n % 13 === 12 && text.length > 0) {
+      text.delete(text.length - 1, 1);
+    } else if (n % 101 === 100) {
+      this.newParagraph();
+      this.ledger.record(this.doc.clientID, clock, sentAt, this.audience);
+    } else {
+      text.insert(text.length, SENTENCE.charAt(n % SENTENCE.length));
+      this.ledger.record(this.doc.clientID, clock, sentAt, this.audience);
+    }
     this.editsSent++;
+  }
+
+  private newParagraph(): void {
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    this.doc.getXmlFragment(this.fragmentName).push([paragraph]);
+    this.text = text;
   }
 
   protected syncStep1(): Uint8Array {
@@ -281,5 +400,80 @@ export class Probe extends BenchClient {
     const step = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
     if (encoding.length(reply) > header) this.send(encoding.toUint8Array(reply));
     if (step === syncProtocol.messageYjsSyncStep2) this.markSynced();
+  }
+
+  /**
+   * Resolves once the server has handled everything this probe sent before: a sync step 1
+   * travels behind the updates on the same socket and its step 2 answer comes back after them.
+   */
+  async roundTrip(timeoutMs: number): Promise<void> {
+    if (this.mode === "relay") return;
+    const socket = this.socket;
+    if (socket === null) throw new Error("not connected");
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off("message", onMessage);
+        reject(new Error(`no sync answer after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (data: WebSocket.RawData) => {
+        const decoder = decoding.createDecoder(toBytes(data));
+        if (this.readHeader(decoder) !== "sync") return;
+        if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return;
+        clearTimeout(timer);
+        socket.off("message", onMessage);
+        resolve();
+      };
+      socket.on("message", onMessage);
+      this.send(this.syncStep1());
+    });
+  }
+}
+
+export type VoterOptions = {
+  id: string;
+  ledger: EditLedger;
+  /** `seedAnswers()` output: the answers this voter can vote on. */
+  seed: Uint8Array;
+};
+
+const LOCAL = Symbol("seed");
+
+/** A participant who answers and votes from time to time, and otherwise only listens. */
+export class Voter extends SilentClient {
+  readonly id: string;
+  /** How many probes watch this document (so should receive each of its edits). */
+  audience = 0;
+  editsSent = 0;
+  private readonly ledger: EditLedger;
+  private readonly local = new Y.Doc();
+  private readonly seeded: Array<Y.Map<unknown>>;
+  private actions = 0;
+
+  constructor(url: string, mode: ProtocolMode, options: VoterOptions) {
+    super(url, mode);
+    this.id = options.id;
+    this.ledger = options.ledger;
+    Y.applyUpdate(this.local, options.seed, LOCAL);
+    this.seeded = this.local.getArray<Y.Map<unknown>>("answers").toArray();
+    this.local.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin !== LOCAL) this.sendUpdate(update);
+    });
+  }
+
+  /** Every third action answers, the others vote on one of the seed answers. */
+  act(): void {
+    if (!this.isOpen || !this.synced) return;
+    const n = this.actions++;
+    const clock = Y.getState(this.local.store, this.local.clientID);
+    const sentAt = nowMs();
+    const target = this.seeded[n % Math.max(1, this.seeded.length)];
+    if (n % 3 === 0 || target === undefined) {
+      const answers = this.local.getArray<Y.Map<unknown>>("answers");
+      answers.push([answerItem(`${this.id}-${n}`, this.id, `Proposta ${n} di ${this.id}`)]);
+    } else {
+      (target.get("votes") as Y.Map<boolean>).set(this.id, true);
+    }
+    this.ledger.record(this.local.clientID, clock, sentAt, this.audience);
+    this.editsSent++;
   }
 }

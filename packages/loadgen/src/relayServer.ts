@@ -38,6 +38,11 @@ server.on("listening", () => {
   console.log(JSON.stringify({ msg: "listening", url: `ws://${host}:${actual}` }));
 });
 
-const stop = () => server.close(() => process.exit(0));
+// `close()` waits for every socket: end them first (1012, as a restarting server does).
+const stop = () => {
+  for (const socket of server.clients) socket.close(1012, "restarting");
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 1000).unref();
+};
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

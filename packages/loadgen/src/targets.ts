@@ -1,10 +1,11 @@
 /**
  * Servers under test, each started as its own child process on a free 127.0.0.1 port, so its CPU
- * time and peak RSS can be read from /proc and nothing is shared with the load generator.
+ * time and peak RSS can be read from /proc and nothing is shared with the load generator. A
+ * target can be restarted on the same port (and data directory), as after a deploy.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,19 +18,43 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const HOST = "127.0.0.1";
 
-/** Where clients of one document connect: writers (probes) and read-only clients. */
+/** Where clients of one document connect: writers (probes, voters) and read-only clients. */
 export type DocEndpoints = { name: string; writerUrl: string; readerUrl: string };
 
-export type ProcessUsage = { cpuSeconds: number; peakRssBytes: number | null };
+/**
+ * `seminar`: a seminar document, written by participants (`recommendations`, `answers`).
+ * `draft`: the programme's final draft, written by drafters (`body`), read by observers.
+ */
+export type DocumentKind = "seminar" | "draft";
+
+export type ProcessUsage = {
+  /** utime + stime, seconds; summed over every process the target ran (restarts). */
+  cpuSeconds: number;
+  /** VmHWM: the largest over every process the target ran. */
+  peakRssBytes: number | null;
+  /** VmRSS of the current process. */
+  rssBytes: number | null;
+};
+
+export type TargetOptions = {
+  /** Percorso only: run with `--cpu-prof`, writing profiles into this directory. */
+  cpuProfDir?: string;
+};
 
 export type RunningTarget = {
   name: TargetName;
   /** How clients must speak to it; see `ProtocolMode`. */
   mode: ProtocolMode;
-  pid: number;
-  /** Endpoints for `count` distinct documents. */
-  documents(count: number): Promise<DocEndpoints[]>;
+  /** Whether documents survive a restart. */
+  persistent: boolean;
+  pid(): number;
+  /** Endpoints for `count` distinct documents of a kind. */
+  documents(kind: DocumentKind, count: number): Promise<DocEndpoints[]>;
   usage(): Promise<ProcessUsage>;
+  /** Bytes in the data directory; null for a target without persistence. */
+  dataBytes(): Promise<number | null>;
+  /** Graceful stop (SIGTERM), then the same server again on the same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -58,21 +83,40 @@ function canConnect(port: number): Promise<boolean> {
 
 const CLK_TCK = 100; // `getconf CLK_TCK` on Linux x86_64/arm64
 
-/** utime + stime of a process, in seconds, and VmHWM (peak RSS) from /proc. */
+/** utime + stime of a process, in seconds, VmHWM (peak RSS) and VmRSS from /proc. */
 export async function processUsage(pid: number): Promise<ProcessUsage> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
   // Fields after "(comm)": state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-  return {
-    cpuSeconds: ticks / CLK_TCK,
-    peakRssBytes: hwm?.[1] === undefined ? null : Number(hwm[1]) * 1024,
+  const kb = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m").exec(status);
+    return match?.[1] === undefined ? null : Number(match[1]) * 1024;
   };
+  return { cpuSeconds: ticks / CLK_TCK, peakRssBytes: kb("VmHWM"), rssBytes: kb("VmRSS") };
 }
 
-type Spawned = { child: ChildProcess; port: number; output: () => string };
+/** Busy CPU seconds of the whole machine (all cores, every process) since boot, from /proc/stat. */
+export async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const [, ...values] = line.trim().split(/\s+/);
+  const ticks = values.map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return (total - idle) / CLK_TCK;
+}
+
+/** Total size of the files under `dir`. */
+export async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+type Spawned = { child: ChildProcess; output: () => string };
 
 /** Starts `node args` with env, waits until the port accepts connections. */
 async function spawnServer(
@@ -106,15 +150,15 @@ async function spawnServer(
       child.kill("SIGKILL");
       throw new Error(`server ${args.join(" ")} not accepting after ${timeoutMs} ms:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
-  return { child, port, output: () => output };
+  return { child, output: () => output };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.once("exit", () => {
       clearTimeout(timer);
       done();
@@ -123,23 +167,84 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function running(
-  name: TargetName,
-  mode: ProtocolMode,
-  spawned: Spawned,
-  documents: (count: number) => Promise<DocEndpoints[]>,
-  cleanup: () => Promise<void> = async () => {},
-): RunningTarget {
-  const pid = spawned.child.pid;
-  if (pid === undefined) throw new Error(`${name}: no pid`);
+type Launch = {
+  name: TargetName;
+  mode: ProtocolMode;
+  port: number;
+  args: string[];
+  env: Record<string, string>;
+  /** Data directory (removed on stop); undefined for a target without persistence. */
+  dataDir?: string;
+  documents: (kind: DocumentKind, count: number) => Promise<DocEndpoints[]>;
+};
+
+/** Runs a launch description: start, restart on the same port, usage over every process. */
+async function launch(spec: Launch): Promise<RunningTarget> {
+  const cleanup = async () => {
+    if (spec.dataDir !== undefined) await rm(spec.dataDir, { recursive: true, force: true });
+  };
+  let current = await spawnServer(spec.args, spec.env, spec.port).catch(async (error: unknown) => {
+    await cleanup();
+    throw error;
+  });
+  // CPU and peak RSS of processes already stopped (a restart), read just before they exit.
+  let pastCpu = 0;
+  let pastPeak = 0;
+  const pid = () => {
+    const value = current.child.pid;
+    if (value === undefined) throw new Error(`${spec.name}: no pid`);
+    return value;
+  };
+  const stopCurrent = async () => {
+    try {
+      // Exiting takes CPU too (flushing documents): sample as late as possible.
+      const exited = new Promise<void>((done) => current.child.once("exit", () => done()));
+      const sampler = (async () => {
+        let last: ProcessUsage | null = null;
+        for (;;) {
+          try {
+            last = await processUsage(pid());
+          } catch {
+            return last;
+          }
+          const done = await Promise.race([
+            exited.then(() => true),
+            new Promise<false>((r) => setTimeout(() => r(false), 20)),
+          ]);
+          if (done) return last;
+        }
+      })();
+      await stopChild(current.child);
+      const last = await sampler;
+      if (last !== null) {
+        pastCpu += last.cpuSeconds;
+        pastPeak = Math.max(pastPeak, last.peakRssBytes ?? 0);
+      }
+    } catch {
+      await stopChild(current.child);
+    }
+  };
   return {
-    name,
-    mode,
+    name: spec.name,
+    mode: spec.mode,
+    persistent: spec.dataDir !== undefined,
     pid,
-    documents,
-    usage: () => processUsage(pid),
+    documents: spec.documents,
+    usage: async () => {
+      const now = await processUsage(pid());
+      return {
+        cpuSeconds: pastCpu + now.cpuSeconds,
+        peakRssBytes: Math.max(pastPeak, now.peakRssBytes ?? 0) || null,
+        rssBytes: now.rssBytes,
+      };
+    },
+    dataBytes: async () => (spec.dataDir === undefined ? null : await directoryBytes(spec.dataDir)),
+    restart: async () => {
+      await stopCurrent();
+      current = await spawnServer(spec.args, spec.env, spec.port);
+    },
     stop: async () => {
-      await stopChild(spawned.child);
+      await stopChild(current.child);
       await cleanup();
     },
   };
@@ -147,9 +252,9 @@ function running(
 
 /** Plain y-websocket style URLs: one path per document, no auth. */
 function pathDocuments(port: number) {
-  return async (count: number): Promise<DocEndpoints[]> =>
+  return async (kind: DocumentKind, count: number): Promise<DocEndpoints[]> =>
     Array.from({ length: count }, (_, i) => {
-      const name = `bench-${i}`;
+      const name = `${kind}-${i}`;
       const url = `ws://${HOST}:${port}/${name}`;
       return { name, writerUrl: url, readerUrl: url };
     });
@@ -157,26 +262,10 @@ function pathDocuments(port: number) {
 
 const PROGRAMME = "toscana-2021";
 
-async function startPercorso(): Promise<RunningTarget> {
+async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "percorso-bench-"));
   const adminToken = randomBytes(24).toString("hex");
-  const spawned = await spawnServer(
-    ["server/src/main.ts"],
-    {
-      PORT: String(port),
-      HOST,
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: "warn",
-      RATE_LIMIT_BURST: "1000000",
-      RATE_LIMIT_PER_SECOND: "1000000",
-    },
-    port,
-  ).catch(async (error: unknown) => {
-    await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  });
   const base = `http://${HOST}:${port}`;
   const api = async (path: string, init?: RequestInit): Promise<unknown> => {
     const response = await fetch(base + path, init);
@@ -185,7 +274,7 @@ async function startPercorso(): Promise<RunningTarget> {
     }
     return response.json();
   };
-  const invite = async (role: string, seminarId: string): Promise<string> => {
+  const invite = async (role: string, seminarId?: string): Promise<string> => {
     const body = (await api("/api/invites", {
       method: "POST",
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
@@ -193,21 +282,36 @@ async function startPercorso(): Promise<RunningTarget> {
     })) as { token: string };
     return body.token;
   };
-  const documents = async (count: number): Promise<DocEndpoints[]> => {
+  const collabUrl = (document: string) =>
+    `ws://${HOST}:${port}/collab/${encodeURIComponent(document)}?token=`;
+  const documents = async (kind: DocumentKind, count: number): Promise<DocEndpoints[]> => {
     const programme = (await api(`/api/programmes/${PROGRAMME}`)) as {
+      draftDocument: string;
       seminars: Array<{ id: string; document: string }>;
     };
+    if (kind === "draft") {
+      if (count !== 1) throw new Error(`percorso: a programme has one draft, ${count} asked`);
+      const [writer, reader] = await Promise.all([invite("drafter"), invite("observer")]);
+      const url = collabUrl(programme.draftDocument);
+      return [
+        {
+          name: programme.draftDocument,
+          writerUrl: url + encodeURIComponent(writer),
+          readerUrl: url + encodeURIComponent(reader),
+        },
+      ];
+    }
     if (programme.seminars.length < count) {
       const available = programme.seminars.length;
       throw new Error(`percorso: ${count} documents asked, ${PROGRAMME} has ${available}`);
     }
     return Promise.all(
       programme.seminars.slice(0, count).map(async (seminar) => {
-        const url = `ws://${HOST}:${port}/collab/${encodeURIComponent(seminar.document)}?token=`;
         const [writer, reader] = await Promise.all([
           invite("participant", seminar.id),
           invite("observer", seminar.id),
         ]);
+        const url = collabUrl(seminar.document);
         return {
           name: seminar.document,
           writerUrl: url + encodeURIComponent(writer),
@@ -216,39 +320,77 @@ async function startPercorso(): Promise<RunningTarget> {
       }),
     );
   };
-  return running("percorso", "yjs", spawned, documents, () =>
-    rm(dataDir, { recursive: true, force: true }),
-  );
+  const profile =
+    options.cpuProfDir === undefined
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`, "--cpu-prof-interval=500"];
+  return launch({
+    name: "percorso",
+    mode: "yjs",
+    port,
+    args: [...profile, "server/src/main.ts"],
+    env: {
+      PORT: String(port),
+      HOST,
+      DATA_DIR: dataDir,
+      SECRET: randomBytes(24).toString("hex"),
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: "warn",
+      // The generator opens thousands of sockets from one address with one token each: the
+      // per-connection flood limit stays, but a bulk history load must not trip it.
+      RATE_LIMIT_BURST: "1000000",
+      RATE_LIMIT_PER_SECOND: "1000000",
+    },
+    dataDir,
+    documents,
+  });
 }
 
 async function startYWebsocket(): Promise<RunningTarget> {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve("@y/websocket-server/package.json"));
   const port = await freePort();
-  const env: Record<string, string> = { HOST, PORT: String(port) };
-  const spawned = await spawnServer([join(packageDir, "src/server.js")], env, port);
-  return running("y-websocket", "yjs", spawned, pathDocuments(port));
+  return launch({
+    name: "y-websocket",
+    mode: "yjs",
+    port,
+    args: [join(packageDir, "src/server.js")],
+    env: { HOST, PORT: String(port) },
+    documents: pathDocuments(port),
+  });
 }
 
 async function startRelay(): Promise<RunningTarget> {
   const port = await freePort();
-  const script = join(import.meta.dirname, "relayServer.ts");
-  const spawned = await spawnServer([script], { HOST, PORT: String(port) }, port);
-  return running("relay", "relay", spawned, pathDocuments(port));
+  return launch({
+    name: "relay",
+    mode: "relay",
+    port,
+    args: [join(import.meta.dirname, "relayServer.ts")],
+    env: { HOST, PORT: String(port) },
+    documents: pathDocuments(port),
+  });
 }
 
 /** Hocuspocus: the document name is the URL path (the client sends it in every message). */
 async function startHocuspocus(): Promise<RunningTarget> {
   const port = await freePort();
-  const script = join(import.meta.dirname, "hocuspocusServer.ts");
-  const spawned = await spawnServer([script], { HOST, PORT: String(port) }, port);
-  return running("hocuspocus", "hocuspocus", spawned, pathDocuments(port));
+  const dataDir = await mkdtemp(join(tmpdir(), "hocuspocus-bench-"));
+  return launch({
+    name: "hocuspocus",
+    mode: "hocuspocus",
+    port,
+    args: [join(import.meta.dirname, "hocuspocusServer.ts")],
+    env: { HOST, PORT: String(port), DATA_DIR: dataDir },
+    dataDir,
+    documents: pathDocuments(port),
+  });
 }
 
-export function startTarget(name: TargetName): Promise<RunningTarget> {
+export function startTarget(name: TargetName, options: TargetOptions = {}): Promise<RunningTarget> {
   switch (name) {
     case "percorso":
-      return startPercorso();
+      return startPercorso(options);
     case "y-websocket":
       return startYWebsocket();
     case "hocuspocus":

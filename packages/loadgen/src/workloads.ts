@@ -1,248 +1,642 @@
 /**
  * Workloads: each starts a fresh target (so CPU and peak RSS belong to that workload alone),
- * connects probes and silent clients, drives edits and returns the measurements.
+ * connects probes, voters and silent clients, drives edits and returns the measurements.
+ * Probes (which measure) run on this thread; the crowd (silent clients and voters, which only
+ * load the server) runs in a worker thread, so its traffic does not delay the probes' clock.
+ *
+ * - `seminar`: several seminar documents; per document a few typists write the recommendations
+ *   (keystrokes), everyone else answers or votes every ~10 s, and a few listening probes sit at
+ *   the end of the connection order, where a fan-out loop reaches last.
+ * - `plenary`: the final draft read by many read-only clients while drafters type.
+ * - `join`: many clients join one document within a few seconds, then the server restarts and
+ *   they all come back at once.
+ * - `cold`: one document gets a long history of small updates; after a restart (compaction) a
+ *   new client loads it.
  */
-import { BenchClient, Probe, SilentClient, type ProtocolMode } from "./protocol.ts";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import * as Y from "yjs";
+import { Crowd, type CrowdSpec, type CrowdState } from "./crowd.ts";
+import {
+  SYNC_TIMEOUT_MS,
+  clientsState,
+  connectAll,
+  connectAtOnce,
+  every,
+  sleep,
+  waitClosed,
+  type ClientsState,
+  type Traffic,
+} from "./drive.ts";
+import { EditLedger, nowMs } from "./ledger.ts";
+import { Probe, SilentClient, seedAnswers, type BenchClient } from "./protocol.ts";
 import { LatencyRecorder, type Summary } from "./stats.ts";
-import { startTarget, type DocEndpoints, type TargetName } from "./targets.ts";
+import {
+  machineBusySeconds,
+  startTarget,
+  type ProcessUsage,
+  type RunningTarget,
+  type TargetName,
+  type TargetOptions,
+} from "./targets.ts";
 
-export const WORKLOAD_NAMES = ["seminar", "plenary", "join"] as const;
+export const WORKLOAD_NAMES = ["seminar", "plenary", "join", "cold"] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
-/** Documents × clients per document, of which probes write at `editsPerSecond` for `durationS`. */
-export type SteadyParams = {
+export type SeminarParams = {
   docs: number;
+  /** Every client of a document: typists + listeners + voters. */
   clientsPerDoc: number;
-  probesPerDoc: number;
-  editsPerSecond: number;
+  typistsPerDoc: number;
+  /** Read-only probes, connected last. */
+  listenersPerDoc: number;
+  keystrokesPerSecond: number;
+  /** Mean seconds between two actions (answer or vote) of one voter. */
+  voteIntervalS: number;
   durationS: number;
 };
 
-/** `joiners` silent clients connect at once to one document while 2 probes edit. */
-export type JoinParams = { joiners: number; editsPerSecond: number; settleS: number };
+export type PlenaryParams = {
+  /** Read-only clients, of which `listeners` are probes (the rest are silent). */
+  readers: number;
+  listeners: number;
+  drafters: number;
+  keystrokesPerSecond: number;
+  durationS: number;
+};
+
+export type JoinParams = {
+  joiners: number;
+  /** The joiners' connections are spread evenly over this window. */
+  windowS: number;
+  /** Two typists write throughout, so the storms meet live traffic. */
+  keystrokesPerSecond: number;
+  settleS: number;
+  /** Also restart the server and have everyone come back at once. */
+  restart: boolean;
+};
+
+export type ColdParams = {
+  /** Updates in the document's history (each its own message and transaction). */
+  updates: number;
+  /** Updates in flight before waiting for the server to catch up. */
+  batch: number;
+};
 
 export type WorkloadSizes = {
-  seminar: SteadyParams;
-  plenary: SteadyParams;
+  seminar: SeminarParams;
+  plenary: PlenaryParams;
   join: JoinParams;
+  cold: ColdParams;
   /** After the last edit, wait this long for in-flight edits to arrive (default 1000). */
   drainMs?: number;
 };
 
 export const SHORT_SIZES: WorkloadSizes = {
-  seminar: { docs: 3, clientsPerDoc: 60, probesPerDoc: 3, editsPerSecond: 5, durationS: 15 },
-  plenary: { docs: 1, clientsPerDoc: 502, probesPerDoc: 2, editsPerSecond: 5, durationS: 15 },
-  join: { joiners: 300, editsPerSecond: 5, settleS: 2 },
+  seminar: {
+    docs: 3,
+    clientsPerDoc: 50,
+    typistsPerDoc: 10,
+    listenersPerDoc: 2,
+    keystrokesPerSecond: 5,
+    voteIntervalS: 10,
+    durationS: 8,
+  },
+  plenary: { readers: 500, listeners: 10, drafters: 2, keystrokesPerSecond: 5, durationS: 8 },
+  join: { joiners: 300, windowS: 1.5, keystrokesPerSecond: 5, settleS: 1, restart: true },
+  cold: { updates: 10_000, batch: 500 },
 };
 
 export const FULL_SIZES: WorkloadSizes = {
-  seminar: { docs: 7, clientsPerDoc: 150, probesPerDoc: 3, editsPerSecond: 5, durationS: 60 },
-  plenary: { docs: 1, clientsPerDoc: 2002, probesPerDoc: 2, editsPerSecond: 5, durationS: 60 },
-  join: { joiners: 1000, editsPerSecond: 5, settleS: 5 },
+  seminar: {
+    docs: 7,
+    clientsPerDoc: 150,
+    typistsPerDoc: 10,
+    listenersPerDoc: 2,
+    keystrokesPerSecond: 5,
+    voteIntervalS: 10,
+    durationS: 60,
+  },
+  plenary: { readers: 2000, listeners: 20, drafters: 2, keystrokesPerSecond: 5, durationS: 60 },
+  join: { joiners: 1000, windowS: 5, keystrokesPerSecond: 5, settleS: 3, restart: true },
+  cold: { updates: 100_000, batch: 1000 },
+};
+
+/** Whether a workload means anything for a target: a relay keeps no state to load. */
+export function appliesTo(workload: WorkloadName, target: TargetName): boolean {
+  return !(workload === "cold" && target === "relay");
+}
+
+export type JoinFigures = {
+  /** Per joiner, connect to synced, ms. */
+  stormSyncTime: Summary;
+  /** From the first joiner's connect to the last one synced, ms. */
+  stormMs: number;
+  /** From the last joiner's connect to the last one synced, ms. */
+  stormTailMs: number;
+  /** Graceful stop + start until the port accepts again, ms. */
+  downtimeMs: number | null;
+  /** Everyone reconnecting at once, until the last one synced, ms. */
+  restartMs: number | null;
+  restartSyncTime: Summary | null;
+};
+
+export type ColdFigures = {
+  updates: number;
+  /** Time the history took to write, server included, seconds. */
+  writeS: number;
+  /** Whether the document was loaded from storage after a restart (false: kept in memory). */
+  fromStorage: boolean;
+  /** New client, connect to synced, document not in memory (when `fromStorage`). */
+  firstSyncMs: number;
+  /** A second new client, document already loaded. */
+  warmSyncMs: number;
+  /** Encoded state of the document (`Y.encodeStateAsUpdate`), bytes. */
+  stateBytes: number;
+  /**
+   * The server's whole data directory once the document is stored (for Percorso: SQLite with the
+   * programme's catalogue and this document), bytes; null without persistence.
+   */
+  diskBytes: number | null;
+  /** Server RSS growth from loading the document, bytes. */
+  memoryBytes: number | null;
 };
 
 export type WorkloadResult = {
   target: TargetName;
   workload: WorkloadName;
-  params: SteadyParams | JoinParams;
+  params: SeminarParams | PlenaryParams | JoinParams | ColdParams;
   clients: number;
   synced: number;
   /** Clients whose socket the server closed during the run (refused write, error). */
   unexpectedCloses: number;
-  /** Edit-to-peer latency over all probe pairs, ms. */
+  /** Edit-to-peer latency over all (editor, watching probe) pairs, ms. */
   latency: Summary;
-  /** Per-client connect-to-synced time, ms; for `join`, `joinAllSyncedMs` is the storm's end. */
+  /**
+   * Per probe, in connection order (typists/drafters first, listeners last or spread through
+   * the readers): shows how much of the latency is the position in the server's fan-out loop.
+   */
+  latencyByProbe: Array<Summary & { id: string }>;
+  /** Latency samples ÷ deliveries expected (timed edits × watching probes); null if none. */
+  delivered: number | null;
+  /** Per-client connect-to-synced time of its latest connection, ms. */
   syncTime: Summary;
-  joinAllSyncedMs: number | null;
   editsSent: number;
-  /** Over the measurement window, summed over all clients. */
+  /** The measurement window (from the first edit to the end of the drain), seconds. */
   windowS: number;
+  editsPerSecond: number;
+  /** Over the window, received by all clients together: the fan-out. */
   messagesPerSecond: number;
   bytesPerSecond: number;
   /** Server process CPU (utime + stime) over the whole workload, seconds. */
   serverCpuS: number;
-  /** Server VmHWM at the end of the workload (the process was started for it). */
+  /** Server CPU during the window, % of one core. */
+  serverCpuPct: number;
   serverPeakRssBytes: number | null;
-  /** This process's CPU (user + system) over the whole workload, seconds. */
+  /** Server RSS growth per connected client, bytes (connected, synced, no traffic yet). */
+  memoryPerConnectionBytes: number | null;
+  /** Server RSS growth per document loaded (fresh documents), bytes. */
+  memoryPerDocumentBytes: number | null;
+  join: JoinFigures | null;
+  cold: ColdFigures | null;
+  /** This process's CPU (user + system) over the whole workload, seconds and % of one core. */
   generatorCpuS: number;
+  generatorCpuPct: number;
+  /**
+   * Event-loop delay p99 during the window, ms, of the probes' thread and of the crowd's: a high
+   * probe-thread figure means the generator, not the server, added latency.
+   */
+  generatorLoopDelayP99Ms: number;
+  crowdLoopDelayP99Ms: number | null;
+  /**
+   * CPU used during the window by everything else on the machine (other processes, kernel
+   * work not charged to server or generator), % of one core: high means a noisy run.
+   */
+  otherCpuPct: number;
   errors: string[];
 };
 
-const SYNC_TIMEOUT_MS = 30_000;
-const CONNECT_BATCH = 50;
 const DRAIN_MS = 1000;
+const SETTLE_MS = 500;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Current RSS of the server after letting it settle (allocation after a burst lags). */
+async function settledRss(target: RunningTarget): Promise<number | null> {
+  await sleep(SETTLE_MS);
+  return (await target.usage()).rssBytes;
 }
 
-/** Connects in batches (not a storm), then waits for every client to sync. */
-async function connectAll(clients: BenchClient[], errors: string[]): Promise<void> {
-  for (let i = 0; i < clients.length; i += CONNECT_BATCH) {
-    await Promise.all(
-      clients.slice(i, i + CONNECT_BATCH).map((client) =>
-        client.connect().catch((error: unknown) => {
-          errors.push(`connect: ${String(error)}`);
-        }),
-      ),
-    );
+const perUnit = (after: number | null, before: number | null, units: number) =>
+  after === null || before === null || units <= 0 ? null : (after - before) / units;
+
+type Window = {
+  start: number;
+  traffic: Traffic;
+  serverCpu: number;
+  generatorCpu: NodeJS.CpuUsage;
+  machineBusy: number;
+  delay: ReturnType<typeof monitorEventLoopDelay>;
+};
+
+/** Everything a run collects before it is summarised. */
+class Run {
+  readonly target: RunningTarget;
+  readonly errors: string[] = [];
+  readonly ledger = new EditLedger();
+  /** Clients on this thread: probes (and the cold workload's new clients). */
+  local: BenchClient[] = [];
+  probes: Probe[] = [];
+  crowd: Crowd | null = null;
+  memoryPerConnectionBytes: number | null = null;
+  memoryPerDocumentBytes: number | null = null;
+  join: JoinFigures | null = null;
+  cold: ColdFigures | null = null;
+  window: Window | null = null;
+
+  constructor(target: RunningTarget) {
+    this.target = target;
   }
-  await waitSynced(clients, errors);
-}
 
-async function waitSynced(clients: BenchClient[], errors: string[]): Promise<void> {
-  const results = await Promise.allSettled(clients.map((c) => c.whenSynced(SYNC_TIMEOUT_MS)));
-  const failed = results.filter((r) => r.status === "rejected");
-  if (failed.length > 0) {
-    const first = failed[0] as PromiseRejectedResult;
-    errors.push(`${failed.length} clients not synced; first: ${String(first.reason)}`);
+  startCrowd(seed: Uint8Array | null = null): Crowd {
+    this.crowd = new Crowd(this.target.mode, seed);
+    return this.crowd;
+  }
+
+  /** Traffic, sync and closes over both threads. */
+  async state(withSends = false): Promise<{ local: ClientsState; crowd: CrowdState | null }> {
+    const crowd = this.crowd === null ? null : await this.crowd.state({ withSends });
+    return { local: clientsState(this.local), crowd };
+  }
+
+  /** The measurement window opens right before the first timed edit. */
+  async openWindow(): Promise<void> {
+    const serverCpu = (await this.target.usage()).cpuSeconds;
+    const machineBusy = await machineBusySeconds();
+    const generatorCpu = process.cpuUsage();
+    const { local, crowd } = await this.state();
+    await this.crowd?.resetDelay();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    for (const probe of this.probes) probe.watching = true;
+    this.window = {
+      start: nowMs(),
+      traffic: {
+        messages: local.messages + (crowd?.messages ?? 0),
+        bytes: local.bytes + (crowd?.bytes ?? 0),
+      },
+      serverCpu,
+      generatorCpu,
+      machineBusy,
+      delay,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.local.map((c) => c.close()));
+    await this.crowd?.close();
   }
 }
 
-/** Every probe edits at `rate`/s, phase-shifted so that probes do not fire together. */
-function startEditing(probes: Probe[], rate: number): () => void {
-  const period = 1000 / rate;
-  const timers: NodeJS.Timeout[] = [];
-  probes.forEach((probe, i) => {
-    const offset = (period * i) / Math.max(1, probes.length);
-    timers.push(
-      setTimeout(() => {
-        probe.edit();
-        timers.push(setInterval(() => probe.edit(), period));
-      }, offset),
-    );
-  });
-  return () => {
-    for (const timer of timers) {
-      clearTimeout(timer);
-      clearInterval(timer);
+/** Types at `rate` keystrokes/s on every typist; returns a stop function. */
+function startTyping(typists: Probe[], rate: number): () => void {
+  const stops = typists.map((probe) => every(1000 / rate, 0.2, () => probe.type()));
+  return () => stops.forEach((stop) => stop());
+}
+
+type Stop = () => Promise<void>;
+
+async function seminar(run: Run, p: SeminarParams): Promise<Stop> {
+  const { target, errors, ledger } = run;
+  const seed = seedAnswers(10);
+  const docs = await target.documents("seminar", p.docs);
+  const base = await settledRss(target);
+  const typists = docs.map((doc, d) =>
+    Array.from(
+      { length: p.typistsPerDoc },
+      (_, i) => new Probe(doc.writerUrl, target.mode, { id: `t${d}.${i}`, ledger }),
+    ),
+  );
+  const listeners = docs.map((doc, d) =>
+    Array.from(
+      { length: p.listenersPerDoc },
+      (_, i) => new Probe(doc.readerUrl, target.mode, { id: `l${d}.${i}`, ledger }),
+    ),
+  );
+  const watching = p.typistsPerDoc + p.listenersPerDoc;
+  const voters: CrowdSpec[] = docs.flatMap((doc, d) =>
+    Array.from({ length: Math.max(0, p.clientsPerDoc - watching) }, (_, i) => ({
+      kind: "voter" as const,
+      url: doc.writerUrl,
+      id: `v${d}.${i}`,
+      audience: watching,
+    })),
+  );
+  run.probes = [...typists.flat(), ...listeners.flat()];
+  run.local = run.probes;
+  // One client per document loads the documents: memory per (fresh) document.
+  const firsts = typists.map((list) => list[0]).filter((probe) => probe !== undefined);
+  await connectAll(firsts, errors);
+  const loaded = await settledRss(target);
+  run.memoryPerDocumentBytes = perUnit(loaded, base, docs.length);
+  await connectAll(
+    typists.flatMap((list) => list.slice(1)),
+    errors,
+  );
+  const crowd = run.startCrowd(seed);
+  await crowd.add(voters);
+  errors.push(...(await crowd.connect()).errors);
+  // Listening probes last: where a fan-out loop over the connections reaches last.
+  await connectAll(listeners.flat(), errors);
+  const connections = run.probes.length + voters.length - firsts.length;
+  run.memoryPerConnectionBytes = perUnit(await settledRss(target), loaded, connections);
+
+  // Set-up edits, not measured: every typist's own paragraph, the answers voters vote on.
+  typists.forEach((list) => {
+    for (const probe of list) {
+      probe.prepare();
+      probe.audience = watching - 1;
     }
+    list[0]?.applyLocal(seed);
+  });
+  await Promise.all(typists.flat().map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)));
+  await sleep(SETTLE_MS);
+
+  await run.openWindow();
+  const stopTyping = startTyping(typists.flat(), p.keystrokesPerSecond);
+  await crowd.startVoting(p.voteIntervalS * 1000);
+  return async () => {
+    stopTyping();
+    await crowd.stopVoting();
   };
 }
 
-function received(clients: BenchClient[]): { messages: number; bytes: number } {
-  let messages = 0;
-  let bytes = 0;
-  for (const client of clients) {
-    messages += client.messagesReceived;
-    bytes += client.bytesReceived;
+async function plenary(run: Run, p: PlenaryParams): Promise<Stop> {
+  const { target, errors, ledger } = run;
+  const [doc] = await target.documents("draft", 1);
+  if (doc === undefined) throw new Error("no draft document");
+  const base = await settledRss(target);
+  const drafters = Array.from(
+    { length: p.drafters },
+    (_, i) => new Probe(doc.writerUrl, target.mode, { id: `d${i}`, ledger, fragment: "body" }),
+  );
+  await connectAll(drafters, errors);
+  const loaded = await settledRss(target);
+  run.memoryPerDocumentBytes = perUnit(loaded, base, 1);
+
+  // Listening probes spread evenly through the readers' connection order.
+  const listenerCount = Math.min(p.listeners, p.readers);
+  const listeners = Array.from(
+    { length: listenerCount },
+    (_, i) => new Probe(doc.readerUrl, target.mode, { id: `l${i}`, ledger }),
+  );
+  const silentCount = p.readers - listenerCount;
+  const crowd = run.startCrowd();
+  await crowd.add(
+    Array.from({ length: silentCount }, () => ({ kind: "silent", url: doc.readerUrl })),
+  );
+  run.probes = [...drafters, ...listeners];
+  run.local = run.probes;
+  const chunk = Math.floor(silentCount / Math.max(1, listenerCount));
+  for (let k = 0; k <= listenerCount; k++) {
+    const from = k * chunk;
+    const to = k === listenerCount ? silentCount : from + chunk;
+    if (to > from) errors.push(...(await crowd.connect(from, to)).errors);
+    const listener = listeners[k];
+    if (listener !== undefined) await connectAll([listener], errors);
   }
-  return { messages, bytes };
+  run.memoryPerConnectionBytes = perUnit(await settledRss(target), loaded, p.readers);
+
+  for (const drafter of drafters) {
+    drafter.prepare();
+    drafter.audience = run.probes.length - 1;
+  }
+  await Promise.all(drafters.map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)));
+  await sleep(SETTLE_MS);
+  await run.openWindow();
+  const stop = startTyping(drafters, p.keystrokesPerSecond);
+  return async () => stop();
 }
 
-type Population = { probes: Probe[]; silents: SilentClient[] };
+async function join(run: Run, p: JoinParams): Promise<Stop> {
+  const { target, errors, ledger } = run;
+  const [doc] = await target.documents("seminar", 1);
+  if (doc === undefined) throw new Error("no document");
+  const typists = [0, 1].map((i) => new Probe(doc.writerUrl, target.mode, { id: `t${i}`, ledger }));
+  run.probes = typists;
+  run.local = typists;
+  await connectAll(typists, errors);
+  for (const probe of typists) {
+    probe.prepare();
+    probe.audience = typists.length - 1;
+  }
+  await Promise.all(typists.map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)));
+  const crowd = run.startCrowd();
+  await crowd.add(
+    Array.from({ length: p.joiners }, () => ({ kind: "silent", url: doc.readerUrl })),
+  );
+  const before = await settledRss(target);
+  await run.openWindow();
+  const stopTyping = startTyping(typists, p.keystrokesPerSecond);
+  const stop = async () => stopTyping();
 
-function populate(
-  docs: DocEndpoints[],
-  mode: ProtocolMode,
-  clientsPerDoc: number,
-  probesPerDoc: number,
-): Population {
-  const probes: Probe[] = [];
-  const silents: SilentClient[] = [];
-  docs.forEach((doc, d) => {
-    for (let i = 0; i < probesPerDoc; i++)
-      probes.push(new Probe(doc.writerUrl, mode, `p${d}.${i}`));
-    for (let i = probesPerDoc; i < clientsPerDoc; i++)
-      silents.push(new SilentClient(doc.readerUrl, mode));
-  });
-  return { probes, silents };
+  // The storm: joiners spread evenly over the window, nobody waits for anybody.
+  const stormStart = nowMs();
+  const storm = await crowd.connect(0, p.joiners, (p.windowS * 1000) / Math.max(1, p.joiners));
+  errors.push(...storm.errors);
+  const afterStorm = await crowd.state();
+  const stormSync = new LatencyRecorder();
+  for (const ms of afterStorm.syncMs) stormSync.record(ms);
+  run.join = {
+    stormSyncTime: stormSync.summary(),
+    stormMs: afterStorm.lastSyncedAt - stormStart,
+    stormTailMs: afterStorm.lastSyncedAt - storm.lastConnectAt,
+    downtimeMs: null,
+    restartMs: null,
+    restartSyncTime: null,
+  };
+  run.memoryPerConnectionBytes = perUnit(await settledRss(target), before, p.joiners);
+  await sleep(p.settleS * 1000);
+  if (!p.restart) return stop;
+
+  // The restart: a graceful stop (Percorso closes with 1012 after flushing), the same server
+  // again, then every client reconnects at once, as clients retrying after a deploy do.
+  const stopAt = nowMs();
+  await target.restart();
+  run.join.downtimeMs = nowMs() - stopAt;
+  await Promise.all([waitClosed(typists, 10_000), crowd.waitClosed(10_000)]);
+  const backAt = nowMs();
+  const [, back] = await Promise.all([connectAtOnce(typists, errors), crowd.reconnectAll()]);
+  errors.push(...back.errors);
+  const { local, crowd: crowdState } = await run.state();
+  const restartSync = new LatencyRecorder();
+  for (const ms of [...local.syncMs, ...(crowdState?.syncMs ?? [])]) restartSync.record(ms);
+  run.join.restartMs = Math.max(local.lastSyncedAt, crowdState?.lastSyncedAt ?? 0) - backAt;
+  run.join.restartSyncTime = restartSync.summary();
+  await sleep(p.settleS * 1000);
+  return stop;
+}
+
+async function cold(run: Run, p: ColdParams): Promise<void> {
+  const { target, errors, ledger } = run;
+  const [doc] = await target.documents("seminar", 1);
+  if (doc === undefined) throw new Error("no document");
+  const writer = new Probe(doc.writerUrl, target.mode, { id: "w", ledger });
+  run.probes = [writer];
+  run.local = [writer];
+  await connectAll([writer], errors);
+  writer.prepare();
+  await run.openWindow();
+  const started = nowMs();
+  for (let sent = 0; sent < p.updates;) {
+    const batch = Math.min(p.batch, p.updates - sent);
+    for (let i = 0; i < batch; i++) writer.type();
+    sent += batch;
+    await writer.roundTrip(SYNC_TIMEOUT_MS);
+  }
+  const writeS = (nowMs() - started) / 1000;
+  const stateBytes = Y.encodeStateAsUpdate(writer.doc).byteLength;
+
+  let base: number | null = null;
+  if (target.persistent) {
+    // After a restart the document is not in memory; Percorso compacted it while unloading.
+    await writer.close();
+    await target.restart();
+    base = await settledRss(target);
+  }
+  // Without persistence nothing survives a restart: the document stays loaded, held by the
+  // writer, and the "first" sync is from memory.
+  const first = new SilentClient(doc.readerUrl, target.mode);
+  const second = new SilentClient(doc.readerUrl, target.mode);
+  run.local = [writer, first, second];
+  await connectAll([first], errors);
+  const loaded = await settledRss(target);
+  await connectAll([second], errors);
+  run.cold = {
+    updates: p.updates,
+    writeS,
+    fromStorage: target.persistent,
+    firstSyncMs: first.syncMs ?? Number.NaN,
+    warmSyncMs: second.syncMs ?? Number.NaN,
+    stateBytes,
+    diskBytes: await target.dataBytes(),
+    memoryBytes: perUnit(loaded, base, 1),
+  };
 }
 
 export async function runWorkload(
   targetName: TargetName,
   workload: WorkloadName,
   sizes: WorkloadSizes,
+  options: TargetOptions = {},
 ): Promise<WorkloadResult> {
-  const target = await startTarget(targetName);
-  const errors: string[] = [];
-  let all: BenchClient[] = [];
+  if (!appliesTo(workload, targetName)) {
+    throw new Error(`the ${workload} workload does not apply to ${targetName}`);
+  }
+  const startedAt = nowMs();
+  const generatorBefore = process.cpuUsage();
+  const target = await startTarget(targetName, options);
+  const run = new Run(target);
   try {
     const serverBefore = await target.usage();
-    const generatorBefore = process.cpuUsage();
-    let population: Population;
-    let params: SteadyParams | JoinParams;
-    let windowStart: number;
-    let windowCounts: { messages: number; bytes: number };
-    let joinAllSyncedMs: number | null = null;
-
-    if (workload === "join") {
-      const p = sizes.join;
-      params = p;
-      const [doc] = await target.documents(1);
-      if (doc === undefined) throw new Error("no document");
-      const probes = [0, 1].map((i) => new Probe(doc.writerUrl, target.mode, `p0.${i}`));
-      const silents = Array.from(
-        { length: p.joiners },
-        () => new SilentClient(doc.readerUrl, target.mode),
-      );
-      population = { probes, silents };
-      all = [...probes, ...silents];
-      await connectAll(probes, errors);
-      windowStart = performance.now();
-      windowCounts = received(all);
-      const stop = startEditing(probes, p.editsPerSecond);
-      const stormStart = performance.now();
-      await Promise.all(
-        silents.map((c) =>
-          c.connect().catch((error: unknown) => {
-            errors.push(`connect: ${String(error)}`);
-          }),
-        ),
-      );
-      await waitSynced(silents, errors);
-      joinAllSyncedMs = performance.now() - stormStart;
-      await sleep(p.settleS * 1000);
-      stop();
+    let params: WorkloadResult["params"];
+    if (workload === "cold") {
+      params = sizes.cold;
+      await cold(run, sizes.cold);
+    } else if (workload === "join") {
+      params = sizes.join;
+      await (
+        await join(run, sizes.join)
+      )();
     } else {
       const p = workload === "seminar" ? sizes.seminar : sizes.plenary;
       params = p;
-      const docs = await target.documents(p.docs);
-      population = populate(docs, target.mode, p.clientsPerDoc, p.probesPerDoc);
-      all = [...population.probes, ...population.silents];
-      await connectAll(all, errors);
-      windowStart = performance.now();
-      windowCounts = received(all);
-      const stop = startEditing(population.probes, p.editsPerSecond);
+      const stop =
+        workload === "seminar"
+          ? await seminar(run, sizes.seminar)
+          : await plenary(run, sizes.plenary);
       await sleep(p.durationS * 1000);
-      stop();
+      await stop();
     }
     await sleep(sizes.drainMs ?? DRAIN_MS);
-    const windowS = (performance.now() - windowStart) / 1000;
-    const after = received(all);
-    const generator = process.cpuUsage(generatorBefore);
-    const serverAfter = await target.usage();
-
-    const latency = new LatencyRecorder();
-    for (const probe of population.probes) latency.merge(probe.latency);
-    const syncTime = new LatencyRecorder();
-    for (const client of all) if (client.syncMs !== null) syncTime.record(client.syncMs);
-    const closes = all.filter((c) => c.unexpectedClose !== null);
-    if (closes[0]?.unexpectedClose) {
-      const { code, reason } = closes[0].unexpectedClose;
-      errors.push(`${closes.length} sockets closed by the server; first: ${code} ${reason}`);
-    }
-    return {
-      target: targetName,
-      workload,
-      params,
-      clients: all.length,
-      synced: all.filter((c) => c.synced).length,
-      unexpectedCloses: closes.length,
-      latency: latency.summary(),
-      syncTime: syncTime.summary(),
-      joinAllSyncedMs,
-      editsSent: population.probes.reduce((n, p) => n + p.editsSent, 0),
-      windowS,
-      messagesPerSecond: (after.messages - windowCounts.messages) / windowS,
-      bytesPerSecond: (after.bytes - windowCounts.bytes) / windowS,
-      serverCpuS: serverAfter.cpuSeconds - serverBefore.cpuSeconds,
-      serverPeakRssBytes: serverAfter.peakRssBytes,
-      generatorCpuS: (generator.user + generator.system) / 1e6,
-      errors,
-    };
+    return await summarise(run, workload, params, { serverBefore, generatorBefore, startedAt });
   } finally {
-    await Promise.all(all.map((c) => c.close()));
+    await run.close();
     await target.stop();
   }
+}
+
+async function summarise(
+  run: Run,
+  workload: WorkloadName,
+  params: WorkloadResult["params"],
+  before: { serverBefore: ProcessUsage; generatorBefore: NodeJS.CpuUsage; startedAt: number },
+): Promise<WorkloadResult> {
+  const { errors, ledger } = run;
+  const window = run.window;
+  if (window === null) throw new Error("the measurement window never opened");
+  window.delay.disable();
+  const windowS = (nowMs() - window.start) / 1000;
+  const { local, crowd } = await run.state(true);
+  const generator = process.cpuUsage(before.generatorBefore);
+  const generatorWindow = process.cpuUsage(window.generatorCpu);
+  const serverAfter = await run.target.usage();
+  const machineBusy = (await machineBusySeconds()) - window.machineBusy;
+  const otherCpuS =
+    machineBusy -
+    (serverAfter.cpuSeconds - window.serverCpu) -
+    (generatorWindow.user + generatorWindow.system) / 1e6;
+  if (crowd !== null) ledger.ingest(crowd.sends);
+
+  const latency = new LatencyRecorder();
+  let negative = 0;
+  const latencyByProbe: WorkloadResult["latencyByProbe"] = [];
+  for (const probe of run.probes) {
+    const own = new LatencyRecorder();
+    negative += probe.watcher.match(ledger, own).negative;
+    latency.merge(own);
+    latencyByProbe.push({ id: probe.id, ...own.summary() });
+  }
+  if (negative > 0) errors.push(`${negative} negative latency samples (clock error)`);
+
+  const syncTime = new LatencyRecorder();
+  for (const ms of [...local.syncMs, ...(crowd?.syncMs ?? [])]) syncTime.record(ms);
+  const unexpectedCloses = local.unexpectedCloses + (crowd?.unexpectedCloses ?? 0);
+  if (unexpectedCloses > 0) {
+    const first = local.firstClose ?? crowd?.firstClose;
+    errors.push(`${unexpectedCloses} sockets closed by the server; first: ${first}`);
+  }
+  const editsSent =
+    run.probes.reduce((n, probe) => n + probe.editsSent, 0) + (crowd?.editsSent ?? 0);
+  const messages = local.messages + (crowd?.messages ?? 0) - window.traffic.messages;
+  const bytes = local.bytes + (crowd?.bytes ?? 0) - window.traffic.bytes;
+  const wallS = (nowMs() - before.startedAt) / 1000;
+  const generatorCpuS = (generator.user + generator.system) / 1e6;
+  return {
+    target: run.target.name,
+    workload,
+    params,
+    clients: local.clients + (crowd?.clients ?? 0),
+    synced: local.synced + (crowd?.synced ?? 0),
+    unexpectedCloses,
+    latency: latency.summary(),
+    latencyByProbe,
+    delivered: ledger.expectedDeliveries === 0 ? null : latency.count / ledger.expectedDeliveries,
+    syncTime: syncTime.summary(),
+    editsSent,
+    windowS,
+    editsPerSecond: editsSent / windowS,
+    messagesPerSecond: messages / windowS,
+    bytesPerSecond: bytes / windowS,
+    serverCpuS: serverAfter.cpuSeconds - before.serverBefore.cpuSeconds,
+    serverCpuPct: (100 * (serverAfter.cpuSeconds - window.serverCpu)) / windowS,
+    serverPeakRssBytes: serverAfter.peakRssBytes,
+    memoryPerConnectionBytes: run.memoryPerConnectionBytes,
+    memoryPerDocumentBytes: run.memoryPerDocumentBytes,
+    join: run.join,
+    cold: run.cold,
+    generatorCpuS,
+    generatorCpuPct: (100 * generatorCpuS) / wallS,
+    generatorLoopDelayP99Ms: Math.max(0, window.delay.percentile(99) / 1e6 - 1),
+    crowdLoopDelayP99Ms: crowd?.loopDelayP99Ms ?? null,
+    otherCpuPct: Math.max(0, (100 * otherCpuS) / windowS),
+    errors,
+  };
 }
