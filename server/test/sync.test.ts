@@ -63,6 +63,20 @@ describe("collaboration between stock y-websocket clients", () => {
     expect(alice.doc.getXmlFragment("recommendations").toString()).toContain("filiere corte");
   });
 
+  it("gives each newcomer the current state, also after edits since the last one joined", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await server.connect(SEMINAR, token);
+    answer(alice.doc, "n1", "prima");
+    const first = await server.join(SEMINAR, { role: "observer" });
+    await waitFor(() => answerTexts(first.doc).length === 1, "first newcomer synced");
+    const second = await server.join(SEMINAR, { role: "observer" }); // served the shared state
+    expect(answerTexts(second.doc)).toEqual(["prima"]);
+    answer(alice.doc, "n2", "seconda"); // the shared full state is now stale
+    await waitFor(() => answerTexts(first.doc).length === 2, "update at the first newcomer");
+    const third = await server.join(SEMINAR, { role: "observer" });
+    expect(answerTexts(third.doc)).toEqual(["prima", "seconda"]);
+  });
+
   it("keeps every accepted update across a clean restart", async () => {
     const token = await invite(server, { role: "participant" });
     const alice = await syncedClient(server, SEMINAR, token);

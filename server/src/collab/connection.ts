@@ -72,6 +72,10 @@ export class Connection implements DocumentPeer {
     this.socket.send(message);
   }
 
+  forward(message: Uint8Array): void {
+    if (this.open) this.socket.send(message);
+  }
+
   receive(message: Uint8Array): void {
     if (!this.open) return;
     this.metrics.bytesIn.inc(message.byteLength);
@@ -106,9 +110,16 @@ export class Connection implements DocumentPeer {
   private receiveSync(decoder: decoding.Decoder): void {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, MESSAGE_SYNC);
-      syncProtocol.writeSyncStep2(reply, this.doc.ydoc, decoding.readVarUint8Array(decoder));
+      if (stateVector.length === 1 && stateVector[0] === 0) {
+        // An empty state vector: the client has nothing, send the shared full state.
+        encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
+        encoding.writeVarUint8Array(reply, this.doc.stateForNewClient());
+      } else {
+        syncProtocol.writeSyncStep2(reply, this.doc.ydoc, stateVector);
+      }
       this.send(encoding.toUint8Array(reply));
       return;
     }

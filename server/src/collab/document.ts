@@ -11,6 +11,15 @@ import * as syncProtocol from "y-protocols/sync";
 /** What a document needs to know of a connection to fan out to it. */
 export interface DocumentPeer {
   send(message: Uint8Array): void;
+  /** Sends without per-message accounting: the fan-out counts bytes once per broadcast. */
+  forward(message: Uint8Array): void;
+}
+
+/** An accepted update waiting for its batch to be appended to storage. */
+interface PendingUpdate {
+  update: Uint8Array;
+  message: Uint8Array;
+  origin: unknown;
 }
 
 export interface DocumentDeps {
@@ -36,6 +45,9 @@ export class CollabDocument {
   readonly awarenessOwners = new Map<number, DocumentPeer>();
   private readonly deps: DocumentDeps;
   private persisted: Promise<void> = Promise.resolve();
+  private pending: PendingUpdate[] = [];
+  /** The whole state as one update, for clients that have nothing yet; null once stale. */
+  private fullState: Uint8Array | null = null;
   private lastSeq: number;
   private sinceCompaction: number;
   private compacting: Promise<void> | null = null;
@@ -69,6 +81,8 @@ export class CollabDocument {
       if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(doc.ydoc, update);
     });
+    // Right after a compaction the stored snapshot is the whole state: serve it as it is.
+    if (stored.snapshot && stored.updates.length === 0) doc.fullState = stored.snapshot;
     doc.reportStatus();
     doc.ydoc.on("update", (update: Uint8Array, origin: unknown) => doc.onUpdate(update, origin));
     doc.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
@@ -90,29 +104,93 @@ export class CollabDocument {
     this.deps.onSeminarStatus?.(this.scope.id, status);
   }
 
+  /**
+   * The document as one update for a client that has nothing yet (a join storm, a cold load):
+   * encoded once and shared until the next change, instead of once per joining client.
+   */
+  stateForNewClient(): Uint8Array {
+    this.fullState ??= Y.encodeStateAsUpdate(this.ydoc);
+    return this.fullState;
+  }
+
   /** Resolves once every update applied so far is durable. */
   flushed(): Promise<void> {
     return this.persisted;
   }
 
+  /**
+   * Group commit: the updates accepted within one turn of the event loop are appended to
+   * storage in one transaction, and only then fanned out, in order — still durable before
+   * any peer sees them, at one commit per turn instead of one per keystroke.
+   */
   private onUpdate(update: Uint8Array, origin: unknown): void {
-    const message = encodeSyncUpdate(update);
-    const started = performance.now();
+    this.fullState = null;
+    this.pending.push({ update, message: encodeSyncUpdate(update), origin });
+    if (this.pending.length > 1) return;
     this.persisted = this.persisted
-      .then(() => this.deps.store.appendUpdate(this.name, update))
-      .then(
-        (seq) => {
-          this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
-          this.lastSeq = seq;
-          for (const peer of this.peers) if (peer !== origin) peer.send(message);
-          this.reportStatus();
-          if (++this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
-        },
-        (error: unknown) => {
-          // Not durable, so not broadcast: peers would hold what a crash could lose.
-          this.deps.log.error({ err: error, doc: this.name }, "update append failed");
-        },
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.commitPending());
+  }
+
+  private async commitPending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const started = performance.now();
+    try {
+      this.lastSeq = await this.deps.store.appendUpdates(
+        this.name,
+        batch.map((item) => item.update),
       );
+    } catch (error) {
+      // Not durable, so not broadcast: peers would hold what a crash could lose.
+      this.deps.log.error(
+        { err: error, doc: this.name, updates: batch.length },
+        "update append failed",
+      );
+      return;
+    }
+    this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
+    this.fanOut(batch);
+    this.reportStatus();
+    this.sinceCompaction += batch.length;
+    if (this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
+  }
+
+  /**
+   * Fans a committed batch out. One update goes as it came; several are merged into one
+   * message per recipient (each author gets the others' updates only), so a busy document
+   * costs one socket write per peer per turn rather than one per keystroke.
+   */
+  private fanOut(batch: readonly PendingUpdate[]): void {
+    if (batch.length === 1) return this.broadcast(batch[0]!.message, batch[0]!.origin);
+    const merged = (items: readonly PendingUpdate[]) =>
+      encodeSyncUpdate(Y.mergeUpdates(items.map((item) => item.update)));
+    const forAuthor = new Map<unknown, Uint8Array | null>();
+    for (const { origin } of batch) {
+      if (!isPeer(origin) || forAuthor.has(origin)) continue;
+      const others = batch.filter((item) => item.origin !== origin);
+      forAuthor.set(origin, others.length > 0 ? merged(others) : null);
+    }
+    const everyone = merged(batch);
+    let bytes = 0;
+    for (const peer of this.peers) {
+      const message = forAuthor.has(peer) ? forAuthor.get(peer) : everyone;
+      if (!message) continue;
+      peer.forward(message);
+      bytes += message.byteLength;
+    }
+    this.deps.metrics.bytesOut.inc(bytes);
+  }
+
+  /** Sends `message` to every peer but `except`, counting the bytes once. */
+  private broadcast(message: Uint8Array, except: unknown): void {
+    let sent = 0;
+    for (const peer of this.peers) {
+      if (peer === except) continue;
+      peer.forward(message);
+      sent += 1;
+    }
+    this.deps.metrics.bytesOut.inc(message.byteLength * sent);
   }
 
   private onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
@@ -127,8 +205,7 @@ export class CollabDocument {
       encoder,
       awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
     );
-    const message = encoding.toUint8Array(encoder);
-    for (const peer of this.peers) peer.send(message);
+    this.broadcast(encoding.toUint8Array(encoder), null);
   }
 
   /** Removes a leaving peer and the awareness states it announced, for everyone else. */

@@ -78,6 +78,16 @@ export function openSqliteStorage(file: string): Storage {
     async appendUpdate(documentName, update) {
       return Number(statements.append.run(documentName, update).lastInsertRowid);
     },
+    async appendUpdates(documentName, updates) {
+      if (updates.length === 1) return this.appendUpdate(documentName, updates[0]!);
+      let last = 0;
+      inTransaction(() => {
+        for (const update of updates) {
+          last = Number(statements.append.run(documentName, update).lastInsertRowid);
+        }
+      });
+      return last;
+    },
     async compact(documentName, snapshot, uptoSeq) {
       inTransaction(() => {
         statements.putSnapshot.run(documentName, snapshot, uptoSeq);

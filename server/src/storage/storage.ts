@@ -18,6 +18,11 @@ export interface DocumentStore {
    * durable; the server broadcasts it after that.
    */
   appendUpdate(documentName: string, update: Uint8Array): Promise<number>;
+  /**
+   * Appends several updates in one transaction (group commit), in order; resolves with the
+   * sequence number of the last one once all are durable.
+   */
+  appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<number>;
   /** Replaces the log up to `uptoSeq` with `snapshot`, atomically. */
   compact(documentName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>;
   /** How many updates are in the log after the snapshot. */

@@ -59,8 +59,8 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     socket.close(code, reason);
   };
 
-  async function accept(socket: WebSocket, req: IncomingMessage): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
+  async function accept(socket: WebSocket, target: string): Promise<void> {
+    const url = new URL(target, "http://localhost");
     let documentName: string;
     try {
       documentName = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length));
@@ -118,26 +118,33 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     });
     connection.start();
     deps.log.info({ doc: documentName, role, jti: claims.jti }, "connection opened");
-    for (const message of early) connection.receive(message);
+    for (const message of early.splice(0)) connection.receive(message);
+  }
+
+  /**
+   * Book-keeping of one upgraded socket. Kept out of `handleUpgrade` so that no listener's
+   * closure keeps the upgrade request (headers, buffers) alive for the socket's lifetime.
+   */
+  function track(socket: WebSocket, target: string): void {
+    sockets.add(socket);
+    alive.add(socket);
+    deps.metrics.connections.inc();
+    socket.on("pong", () => alive.add(socket));
+    socket.on("error", (error) => deps.log.info({ err: error }, "socket error"));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      deps.metrics.connections.dec();
+    });
+    accept(socket, target).catch((error: unknown) => {
+      deps.log.error({ err: error }, "accepting a connection failed");
+      socket.close(1011, "internal-error");
+    });
   }
 
   return {
     handleUpgrade(req: IncomingMessage, head: Buffer, stream: Duplex): void {
-      wss.handleUpgrade(req, stream, head, (socket) => {
-        sockets.add(socket);
-        alive.add(socket);
-        deps.metrics.connections.inc();
-        socket.on("pong", () => alive.add(socket));
-        socket.on("error", (error) => deps.log.info({ err: error }, "socket error"));
-        socket.on("close", () => {
-          sockets.delete(socket);
-          deps.metrics.connections.dec();
-        });
-        accept(socket, req).catch((error: unknown) => {
-          deps.log.error({ err: error }, "accepting a connection failed");
-          socket.close(1011, "internal-error");
-        });
-      });
+      const target = req.url ?? "/";
+      wss.handleUpgrade(req, stream, head, (socket) => track(socket, target));
     },
     /** Closes every socket with 1012 so clients reconnect to the next server. */
     closeAll(): void {
