@@ -111,22 +111,28 @@ export class Connection implements DocumentPeer {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
-      const reply = encoding.createEncoder();
-      encoding.writeVarUint(reply, MESSAGE_SYNC);
-      if (stateVector.length === 1 && stateVector[0] === 0) {
-        // An empty state vector: the client has nothing, send the shared full state.
-        encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
-        encoding.writeVarUint8Array(reply, this.doc.stateForNewClient());
-      } else {
-        syncProtocol.writeSyncStep2(reply, this.doc.ydoc, stateVector);
-      }
-      this.send(encoding.toUint8Array(reply));
+      this.doc.whenDurable(() => this.sendSyncStep2(stateVector));
       return;
     }
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
       throw new Error(`unknown sync step ${step}`);
     }
     this.receiveUpdate(decoding.readVarUint8Array(decoder));
+  }
+
+  /** What the client lacks, computed from durable state only. */
+  private sendSyncStep2(stateVector: Uint8Array): void {
+    if (!this.open) return;
+    const reply = encoding.createEncoder();
+    encoding.writeVarUint(reply, MESSAGE_SYNC);
+    if (stateVector.length === 1 && stateVector[0] === 0) {
+      // An empty state vector: the client has nothing, send the shared full state.
+      encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(reply, this.doc.stateForNewClient());
+    } else {
+      syncProtocol.writeSyncStep2(reply, this.doc.ydoc, stateVector);
+    }
+    this.send(encoding.toUint8Array(reply));
   }
 
   private receiveUpdate(update: Uint8Array): void {

@@ -46,6 +46,8 @@ export class CollabDocument {
   private readonly deps: DocumentDeps;
   private persisted: Promise<void> = Promise.resolve();
   private pending: PendingUpdate[] = [];
+  /** Replies that must not show a peer anything before it is durable (see `whenDurable`). */
+  private waiting: (() => void)[] = [];
   /** The whole state as one update, for clients that have nothing yet; null once stale. */
   private fullState: Uint8Array | null = null;
   private lastSeq: number;
@@ -105,6 +107,16 @@ export class CollabDocument {
   }
 
   /**
+   * Runs `reply` once every update applied so far is durable: at once when nothing is
+   * waiting for the group commit, else right after that commit (and its fan-out). A sync
+   * reply computed in between would hand a client updates a crash could still lose.
+   */
+  whenDurable(reply: () => void): void {
+    if (this.pending.length === 0) reply();
+    else this.waiting.push(reply);
+  }
+
+  /**
    * The document as one update for a client that has nothing yet (a join storm, a cold load):
    * encoded once and shared until the next change, instead of once per joining client.
    */
@@ -147,10 +159,12 @@ export class CollabDocument {
         { err: error, doc: this.name, updates: batch.length },
         "update append failed",
       );
+      for (const reply of this.waiting.splice(0)) reply();
       return;
     }
     this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
     this.fanOut(batch);
+    for (const reply of this.waiting.splice(0)) reply();
     this.reportStatus();
     this.sinceCompaction += batch.length;
     if (this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
