@@ -51,17 +51,7 @@ export function HarvestPanel({ doc }: { doc: Y.Doc }) {
         </div>
         <div className="field">
           <label htmlFor={ids.axis}>{t("harvest.axis")}</label>
-          <select
-            id={ids.axis}
-            value={axis}
-            onChange={(e) => setAxis(e.target.value as ClusterAxis)}
-          >
-            {CLUSTER_AXES.map((a) => (
-              <option key={a} value={a}>
-                {t(`harvest.axes.${a}`)}
-              </option>
-            ))}
-          </select>
+          <AxisSelect id={ids.axis} value={axis} onChange={setAxis} />
         </div>
         <button type="submit" className="btn btn-primary" disabled={label.trim() === ""}>
           {t("harvest.add")}
@@ -99,17 +89,11 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
         <label htmlFor={axisId} className="visually-hidden">
           {t("harvest.axisOf", { label: cluster.label })}
         </label>
-        <select
+        <AxisSelect
           id={axisId}
           value={cluster.axis}
-          onChange={(e) => updateCluster(doc, cluster.id, { axis: e.target.value as ClusterAxis })}
-        >
-          {CLUSTER_AXES.map((a) => (
-            <option key={a} value={a}>
-              {t(`harvest.axes.${a}`)}
-            </option>
-          ))}
-        </select>
+          onChange={(axis) => updateCluster(doc, cluster.id, { axis })}
+        />
       </div>
       {texts.length === 0 ? (
         <p className="hint">{t("harvest.noAnswers")}</p>
@@ -153,5 +137,27 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
         </button>
       </div>
     </li>
+  );
+}
+
+/** The two axes of the brief: a new theme, or a governance process or method. */
+function AxisSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: ClusterAxis;
+  onChange: (axis: ClusterAxis) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as ClusterAxis)}>
+      {CLUSTER_AXES.map((axis) => (
+        <option key={axis} value={axis}>
+          {t(`harvest.axes.${axis}`)}
+        </option>
+      ))}
+    </select>
   );
 }

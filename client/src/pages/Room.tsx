@@ -157,15 +157,7 @@ function RoomBody({
   programme,
   seminar,
   dateLabel,
-}: {
-  session: CollabSession;
-  identity: Identity;
-  name: string;
-  role: Role;
-  programme: ProgrammeDescription;
-  seminar: ProgrammeDescription["seminars"][number];
-  dateLabel: string;
-}) {
+}: SeminarView & { dateLabel: string }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(session.doc), [session]);
   const live = useYRead(roots.session, () => readSession(session.doc));
