@@ -2,6 +2,7 @@
 // where it pays (floating promises in socket handlers lose errors silently).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
   {
@@ -31,6 +32,15 @@ export default tseslint.config(
         "error",
         { "ts-ignore": true, "ts-expect-error": "allow-with-description" },
       ],
+    },
+  },
+  {
+    // Hooks called in order and effects with honest dependencies (the web app).
+    files: ["client/src/**/*.tsx", "client/src/**/*.ts"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
     },
   },
   {

@@ -22,6 +22,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]) {
     return () => {
       live = false;
     };
+    // The caller's `deps` stand for `load`, which is a fresh closure on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, attempt]);
   return { state, reload: () => setAttempt((n) => n + 1) };
 }

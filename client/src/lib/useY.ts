@@ -31,6 +31,8 @@ export function useYRead<T>(
     [target],
   );
   const current = useSyncExternalStore(subscribe, () => version.current);
+  // `current` (the shared type's version) and the caller's `deps` stand for `read`.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(read, [current, target, ...deps]);
 }
 
@@ -71,6 +73,8 @@ export function usePresence(awareness: Awareness | null): PresentUser[] {
       users.push({ ...user, clientId, self: clientId === awareness.clientID });
     }
     return users.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+    // `current` is the awareness version: a change of presence re-reads it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [awareness, current]);
 }
 

@@ -129,7 +129,10 @@ function SessionHost({
     });
     setSession(created);
     return () => created.destroy();
-  }, [seminar.id, identity.token]); // the presence name follows below, without reconnecting
+    // Only the document and the token make a new session; the presence name follows below,
+    // without reconnecting.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [seminar.id, identity.token]);
 
   useEffect(() => {
     session?.setUser({ name, color: identity.color, actorKind: identity.actorKind, role });
