@@ -177,6 +177,13 @@ describe("facilitator console and projector", () => {
     expect(docxBytes.subarray(0, 2).toString()).toBe("PK");
   });
 
+  test("participation counts who is present by kind of actor", async () => {
+    const row = facilitator.page
+      .getByRole("region", { name: "Partecipazione" })
+      .getByRole("row", { name: /Università o ricerca/ });
+    await expect.poll(() => row.locator("td").allTextContents()).toEqual(["1", "2"]);
+  });
+
   test("console screenshot and accessibility", async () => {
     await screenshot(facilitator.page, "console-desktop");
     expect(await seriousViolations(facilitator.page)).toEqual([]);
@@ -206,6 +213,12 @@ describe("facilitator console and projector", () => {
     const guestPage = await guest.newPage();
     await joinByInvite(guestPage, link, "Ospite");
     await guestPage.locator('.connection[data-state="online"]').waitFor();
+    // Opening a closed seminar writes nothing: no refused change, a read-only text.
+    await guestPage.getByRole("tab", { name: /Raccomandazioni/ }).click();
+    await expect
+      .poll(() => guestPage.locator(".editor-text").getAttribute("contenteditable"))
+      .toBe("false");
+    expect(await guestPage.getByText(/non è stata accettata/).count()).toBe(0);
 
     await row.getByRole("button", { name: "Revoca" }).click();
     await guestPage.getByText(/Il tuo invito non è più valido/).waitFor();

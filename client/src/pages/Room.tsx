@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import * as Tabs from "@radix-ui/react-tabs";
@@ -24,8 +24,13 @@ import { Countdown } from "../components/Countdown.tsx";
 import { LoadError, Notice } from "./NotFound.tsx";
 import { Materials } from "../room/Materials.tsx";
 import { Questions } from "../room/Questions.tsx";
-import { Recommendations } from "../room/Recommendations.tsx";
 import { Conference } from "../room/Conference.tsx";
+
+// The editor (Tiptap, ProseMirror) is the heaviest part of the room: it loads in the
+// background so a phone on the room's Wi-Fi shows the questions first.
+const Recommendations = lazy(() =>
+  import("../room/Recommendations.tsx").then((m) => ({ default: m.Recommendations })),
+);
 
 const TABS = ["materiali", "domande", "raccomandazioni", "conferenza"] as const;
 type Tab = (typeof TABS)[number];
@@ -163,8 +168,19 @@ function RoomBody({
 }: SeminarView & { dateLabel: string }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(session.doc), [session]);
+  // The caret extension publishes this as the awareness `user`: it must keep the actor kind and
+  // role the session announced, or presence figures lose them.
+  const presenceUser = useMemo(
+    () => ({ name, color: identity.color, actorKind: identity.actorKind, role }),
+    [name, identity.color, identity.actorKind, role],
+  );
   const live = useYRead(roots.session, () => readSession(session.doc));
   const status = useCollabStatus(session);
+  // The editor binds only to a text that has arrived (from the server, or from the device's
+  // copy): bound to an empty fragment, it would write a first paragraph of its own — a write a
+  // closed seminar refuses, and a stray one anyway.
+  const hasText = useYRead(roots.recommendations, () => roots.recommendations.length > 0);
+  const editorReady = Boolean(status?.synced || (status?.localLoaded && hasText));
   const hasSession = useYRead(roots.session, () => roots.session.has("status"));
   const writable = writableRoots("seminar", role, { seminarStatus: live.status });
   const [tab, setTab] = useState<Tab | null>(null);
@@ -247,11 +263,17 @@ function RoomBody({
             forceMount
             hidden={(tab ?? phaseTab) !== "raccomandazioni"}
           >
-            <Recommendations
-              session={session}
-              user={{ name, color: identity.color }}
-              canEdit={writable.has("recommendations")}
-            />
+            {editorReady ? (
+              <Suspense fallback={<p role="status">{t("editor.loading")}</p>}>
+                <Recommendations
+                  session={session}
+                  user={presenceUser}
+                  canEdit={writable.has("recommendations")}
+                />
+              </Suspense>
+            ) : (
+              <p role="status">{t("editor.loading")}</p>
+            )}
           </Tabs.Content>
           <Tabs.Content value="conferenza" className="tab-panel">
             <Conference programme={programme} />
