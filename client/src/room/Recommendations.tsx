@@ -73,13 +73,15 @@ export function Recommendations({
     [session],
   );
 
+  // React's strict mode may hand an effect an editor it already destroyed: leave that one be.
+  const live = editor && !editor.isDestroyed && editor.isInitialized ? editor : null;
   useEffect(() => {
-    if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
-  }, [editor, canEdit]);
+    if (live && live.isEditable !== canEdit) live.setEditable(canEdit);
+  }, [live, canEdit]);
 
   useEffect(() => {
-    if (editor) editor.commands.updateUser({ ...user });
-  }, [editor, user]);
+    live?.commands.updateUser({ ...user });
+  }, [live, user]);
 
   const loading = !status?.synced && !status?.localLoaded;
 
