@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import {
   addAnswer,
   addCluster,
+  assignToCluster,
   listAllAnswers,
   listClusters,
   readApprovals,
@@ -22,16 +23,18 @@ const facilitationState = (doc: Y.Doc) => ({
   pins: [...readPins(doc)],
   approvals: [...readApprovals(doc)],
   clusters: listClusters(doc).map((c) => c.label),
+  clusterOf: [...doc.getMap("clusterOf").keys()],
 });
 
 /** One write to each facilitator-only root (DESIGN.md §5, permissions.ts `WRITERS.seminar`). */
 const WRITES: {
-  root: "pins" | "approvals" | "clusters";
+  root: "pins" | "approvals" | "clusters" | "clusterOf";
   write: (doc: Y.Doc, id: string) => void;
 }[] = [
   { root: "pins", write: (doc, answerId) => setPinned(doc, answerId, true) },
   { root: "approvals", write: (doc, answerId) => setApproved(doc, answerId, true) },
   { root: "clusters", write: (doc) => addCluster(doc, "Partenariati", "process") },
+  { root: "clusterOf", write: (doc, answerId) => assignToCluster(doc, answerId, "c-any") },
 ];
 
 describe("facilitation roots: pins, approvals, clusters are the facilitator's (DESIGN.md §4)", () => {
@@ -84,13 +87,23 @@ describe("facilitation roots: pins, approvals, clusters are the facilitator's (D
       write(observer.doc, answerId);
       await expectRefused(observer, root);
     }
-    expect(facilitationState(witness.doc)).toEqual({ pins: [], approvals: [], clusters: [] });
+    expect(facilitationState(witness.doc)).toEqual({
+      pins: [],
+      approvals: [],
+      clusters: [],
+      clusterOf: [],
+    });
   });
 
   it("accepts a facilitator's pin, approval and cluster, and persists them", async () => {
     const facilitator = await join("facilitator");
     for (const { write } of WRITES) write(facilitator.doc, answerId);
-    const expected = { pins: [answerId], approvals: [answerId], clusters: ["Partenariati"] };
+    const expected = {
+      pins: [answerId],
+      approvals: [answerId],
+      clusters: ["Partenariati"],
+      clusterOf: [answerId],
+    };
     await waitFor(
       () => JSON.stringify(facilitationState(witness.doc)) === JSON.stringify(expected),
       "the facilitator's writes at the witness",

@@ -23,7 +23,9 @@ import { useYRead } from "../lib/useY.ts";
 export function HarvestPanel({ doc }: { doc: Y.Doc }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  const clusters = useYRead(roots.clusters, () => listClusters(doc));
+  // Membership lives in `clusterOf`: a change there re-reads the clusters too.
+  const membership = useYRead(roots.clusterOf, () => ({}));
+  const clusters = useYRead(roots.clusters, () => listClusters(doc), [membership]);
   const [label, setLabel] = useState("");
   const [axis, setAxis] = useState<ClusterAxis>("theme");
   const ids = { label: useId(), axis: useId() };

@@ -252,7 +252,9 @@ function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
   const moderation = useYRead(roots.moderation, () => readModeration(doc));
   const pins = useYRead(roots.pins, () => ({}));
   const approvals = useYRead(roots.approvals, () => ({}));
-  const clusters = useYRead(roots.clusters, () => listClusters(doc));
+  // Membership lives in `clusterOf`: a change there re-reads the clusters too.
+  const membership = useYRead(roots.clusterOf, () => ({}));
+  const clusters = useYRead(roots.clusters, () => listClusters(doc), [membership]);
   const answers = useYRead(
     roots.answers,
     () => answersFor(doc, question.id, { kind: "facilitator" }, "votes"),

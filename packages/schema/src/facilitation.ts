@@ -167,12 +167,20 @@ export interface Cluster {
 }
 
 export function listClusters(doc: Y.Doc): Cluster[] {
+  const roots = seminarRoots(doc);
+  // Membership: one `clusterOf` key per answer (last writer wins), listed in answer order.
+  const order = new Map(listAllAnswers(doc).map((answer, index) => [answer.id, index]));
+  const members = new Map<string, string[]>();
+  for (const [answerId, clusterId] of roots.clusterOf) {
+    if (typeof clusterId !== "string") continue;
+    members.set(clusterId, [...(members.get(clusterId) ?? []), answerId]);
+  }
+  const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   const result: Cluster[] = [];
-  for (const item of seminarRoots(doc).clusters) {
+  for (const item of roots.clusters) {
     const id = readString(item.get("id"));
     const label = readString(item.get("label"));
     const axis = item.get("axis");
-    const answers = item.get("answerIds");
     const createdAt = item.get("createdAt");
     const promotedAt = item.get("promotedAt");
     if (!id || label === undefined || !(CLUSTER_AXES as readonly unknown[]).includes(axis))
@@ -181,11 +189,7 @@ export function listClusters(doc: Y.Doc): Cluster[] {
       id,
       label,
       axis: axis as ClusterAxis,
-      // Two facilitators assigning the same answer concurrently both push it: list it once.
-      answerIds:
-        answers instanceof Y.Array
-          ? [...new Set(answers.toArray().filter((a): a is string => typeof a === "string"))]
-          : [],
+      answerIds: (members.get(id) ?? []).sort((x, y) => rank(x) - rank(y) || x.localeCompare(y)),
       createdAt: typeof createdAt === "number" ? createdAt : 0,
       promotedAt: typeof promotedAt === "number" ? promotedAt : null,
     });
@@ -206,7 +210,6 @@ export function addCluster(
   item.set("id", id);
   item.set("label", clean);
   item.set("axis", axis);
-  item.set("answerIds", new Y.Array<string>());
   item.set("createdAt", now(options));
   doc.transact(() => seminarRoots(doc).clusters.push([item]), options.origin);
   return id;
@@ -228,29 +231,34 @@ export function updateCluster(
   return true;
 }
 
+/** Deletes a cluster; its answers stay, in no cluster. */
 export function removeCluster(
   doc: Y.Doc,
   clusterId: string,
   options: MutationOptions = {},
 ): boolean {
-  return removeById(seminarRoots(doc).clusters, clusterId, options);
+  const roots = seminarRoots(doc);
+  return removeById(roots.clusters, clusterId, options, () => {
+    for (const [answerId, of] of [...roots.clusterOf]) {
+      if (of === clusterId) roots.clusterOf.delete(answerId);
+    }
+  });
 }
 
-/** Puts an answer into a cluster (out of any other), or into none with `null`. */
+/**
+ * Puts an answer into a cluster (out of any other), or into none with `null`. One key per
+ * answer: two facilitators assigning it concurrently end with it in one cluster, not two.
+ */
 export function assignToCluster(
   doc: Y.Doc,
   answerId: string,
   clusterId: string | null,
   options: MutationOptions = {},
 ): void {
+  const clusterOf = seminarRoots(doc).clusterOf;
   doc.transact(() => {
-    for (const item of seminarRoots(doc).clusters) {
-      const answers = item.get("answerIds");
-      if (!(answers instanceof Y.Array)) continue;
-      const ids = answers.toArray();
-      for (let i = ids.length - 1; i >= 0; i--) if (ids[i] === answerId) answers.delete(i, 1);
-      if (item.get("id") === clusterId) answers.push([answerId]);
-    }
+    if (clusterId === null) clusterOf.delete(answerId);
+    else clusterOf.set(answerId, clusterId);
   }, options.origin);
 }
 

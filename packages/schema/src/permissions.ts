@@ -18,6 +18,7 @@ export const WRITERS: Record<DocumentKind, Readonly<Record<string, readonly Role
     pins: ["facilitator"],
     approvals: ["facilitator"],
     clusters: ["facilitator"],
+    clusterOf: ["facilitator"],
   },
   draft: {
     body: ["drafter"],

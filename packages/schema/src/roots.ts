@@ -19,6 +19,8 @@ export const SEMINAR_ROOTS = {
   approvals: "map",
   /** Harvest: answers grouped under short labels, each a new theme or a governance process. */
   clusters: "array",
+  /** answer id → cluster id: one key per answer, so concurrent assignments resolve to one. */
+  clusterOf: "map",
 } as const satisfies Record<string, RootTypeKind>;
 
 export const DRAFT_ROOTS = {

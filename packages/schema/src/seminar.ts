@@ -117,6 +117,7 @@ export const seminarRoots = (doc: Y.Doc) => ({
   pins: doc.getMap<unknown>("pins"),
   approvals: doc.getMap<unknown>("approvals"),
   clusters: doc.getArray<Y.Map<unknown>>("clusters"),
+  clusterOf: doc.getMap<unknown>("clusterOf"),
 });
 
 /**
