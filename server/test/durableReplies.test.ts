@@ -43,7 +43,7 @@ describe("replies wait for the group commit", () => {
       },
     );
     const received: Uint8Array[] = [];
-    doc.peers.add({ send: (m) => received.push(m), forward: (m) => received.push(m) });
+    doc.peers.add({ forward: (m) => received.push(m) });
 
     doc.ydoc.getArray("answers").push(["scritta prima del commit"]);
     const replies: string[] = [];

@@ -10,7 +10,6 @@ import * as syncProtocol from "y-protocols/sync";
 
 /** What a document needs to know of a connection to fan out to it. */
 export interface DocumentPeer {
-  send(message: Uint8Array): void;
   /** Sends without per-message accounting: the fan-out counts bytes once per broadcast. */
   forward(message: Uint8Array): void;
 }
@@ -18,7 +17,6 @@ export interface DocumentPeer {
 /** An accepted update waiting for its batch to be appended to storage. */
 interface PendingUpdate {
   update: Uint8Array;
-  message: Uint8Array;
   origin: unknown;
 }
 
@@ -137,7 +135,8 @@ export class CollabDocument {
    */
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null;
-    this.pending.push({ update, message: encodeSyncUpdate(update), origin });
+    // Encoded for the wire only at fan-out: a batch of several is merged first.
+    this.pending.push({ update, origin });
     if (this.pending.length > 1) return;
     this.persisted = this.persisted
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
@@ -176,7 +175,9 @@ export class CollabDocument {
    * costs one socket write per peer per turn rather than one per keystroke.
    */
   private fanOut(batch: readonly PendingUpdate[]): void {
-    if (batch.length === 1) return this.broadcast(batch[0]!.message, batch[0]!.origin);
+    if (batch.length === 1) {
+      return this.broadcast(encodeSyncUpdate(batch[0]!.update), batch[0]!.origin);
+    }
     const merged = (items: readonly PendingUpdate[]) =>
       encodeSyncUpdate(Y.mergeUpdates(items.map((item) => item.update)));
     const forAuthor = new Map<unknown, Uint8Array | null>();
@@ -267,7 +268,7 @@ interface AwarenessChange {
 }
 
 function isPeer(origin: unknown): origin is DocumentPeer {
-  return typeof origin === "object" && origin !== null && "send" in origin;
+  return typeof origin === "object" && origin !== null && "forward" in origin;
 }
 
 function encodeSyncUpdate(update: Uint8Array): Uint8Array {
