@@ -155,17 +155,45 @@ function runsOf(element: Y.XmlElement): ReportRun[] {
 }
 
 // ---------------------------------------------------------------------------------------
-// Markdown
+// Words every rendering of the report uses (Markdown here, DOCX in the server)
 
-const STATE_LABEL: Record<QuestionState, string> = {
+export const QUESTION_STATE_LABEL: Record<QuestionState, string> = {
   draft: "bozza",
   open: "aperta",
   closed: "chiusa",
 };
-const AXIS_LABEL = {
+export const CLUSTER_AXIS_LABEL = {
   theme: "nuovo tema",
   process: "processo / metodologia di governance",
 } as const;
+export const ACTOR_KIND_LABEL: Record<string, string> = {
+  ngo: "ONG e società civile",
+  "local-authority": "enti locali",
+  university: "università e ricerca",
+  business: "imprese",
+  diaspora: "associazioni della diaspora",
+  "public-body": "enti pubblici",
+  other: "altro",
+  unknown: "non indicato",
+};
+
+export const plural = (n: number, one: string, many: string): string =>
+  `${n} ${n === 1 ? one : many}`;
+
+/** What the report says of an answer after its text: votes, author, kind, merges, pin, tags. */
+export function answerMeta(answer: ReportAnswer): string[] {
+  return [
+    plural(answer.votes, "voto", "voti"),
+    answer.author || "anonimo",
+    ...(answer.actorKind ? [ACTOR_KIND_LABEL[answer.actorKind] ?? answer.actorKind] : []),
+    ...(answer.merged > 0 ? [`riunisce ${answer.merged + 1} risposte`] : []),
+    ...(answer.pinned ? ["in evidenza"] : []),
+    ...answer.tags.map((tag) => `#${tag}`),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
 
 function escapeMarkdown(text: string): string {
   return (
@@ -234,18 +262,12 @@ export function reportMarkdown(report: SeminarReport): string {
   ];
   for (const [index, question] of report.questions.entries()) {
     lines.push(
-      `### ${index + 1}. ${escapeMarkdown(question.text)} (${STATE_LABEL[question.state]})`,
+      `### ${index + 1}. ${escapeMarkdown(question.text)} (${QUESTION_STATE_LABEL[question.state]})`,
       "",
     );
     if (question.answers.length === 0) lines.push("_Nessuna risposta._", "");
     for (const answer of question.answers) {
-      const meta = [
-        `${answer.votes} ${answer.votes === 1 ? "voto" : "voti"}`,
-        answer.author ? escapeMarkdown(answer.author) : "anonimo",
-        ...(answer.merged > 0 ? [`riunisce ${answer.merged + 1} risposte`] : []),
-        ...(answer.pinned ? ["in evidenza"] : []),
-        ...answer.tags.map((tag) => `#${escapeMarkdown(tag)}`),
-      ];
+      const meta = answerMeta(answer).map(escapeMarkdown);
       lines.push(`- ${escapeMarkdown(answer.text.replace(/\s+/g, " "))} — ${meta.join(" · ")}`);
     }
     lines.push("");
@@ -254,7 +276,7 @@ export function reportMarkdown(report: SeminarReport): string {
     lines.push("## Raccolta: gruppi di risposte", "");
     for (const cluster of report.clusters) {
       lines.push(
-        `- **${escapeMarkdown(cluster.label)}** (${AXIS_LABEL[cluster.axis]}): ${cluster.answerIds.length} risposte`,
+        `- **${escapeMarkdown(cluster.label)}** (${CLUSTER_AXIS_LABEL[cluster.axis]}): ${plural(cluster.answerIds.length, "risposta", "risposte")}`,
       );
     }
     lines.push("");

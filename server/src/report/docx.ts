@@ -10,7 +10,17 @@ import {
   TextRun,
   type ParagraphChild,
 } from "docx";
-import type { ReportAnswer, ReportBlock, ReportRun, SeminarReport } from "@percorso/schema";
+import {
+  ACTOR_KIND_LABEL,
+  CLUSTER_AXIS_LABEL,
+  QUESTION_STATE_LABEL,
+  answerMeta,
+  plural,
+  type ReportAnswer,
+  type ReportBlock,
+  type ReportRun,
+  type SeminarReport,
+} from "@percorso/schema";
 
 /**
  * A seminar's report as a Word document (the Markdown twin is `reportMarkdown` in the schema
@@ -20,22 +30,6 @@ import type { ReportAnswer, ReportBlock, ReportRun, SeminarReport } from "@perco
  */
 
 const ORDERED = "ordered-list";
-
-const STATE_LABEL = { draft: "bozza", open: "aperta", closed: "chiusa" } as const;
-const AXIS_LABEL = {
-  theme: "nuovo tema",
-  process: "processo / metodologia di governance",
-} as const;
-const ACTOR_LABEL: Record<string, string> = {
-  ngo: "ONG e società civile",
-  "local-authority": "enti locali",
-  university: "università e ricerca",
-  business: "imprese",
-  diaspora: "associazioni della diaspora",
-  "public-body": "enti pubblici",
-  other: "altro",
-  unknown: "non indicato",
-};
 
 const HEADINGS = [
   HeadingLevel.HEADING_1,
@@ -48,8 +42,6 @@ const HEADINGS = [
 
 /** The heading for a level of the report's outline (1 = the report's own sections). */
 const heading = (level: number) => HEADINGS[Math.max(0, Math.min(level, HEADINGS.length) - 1)];
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Footnote numbers for cited answers, in order of first citation. */
 class Footnotes {
@@ -151,14 +143,7 @@ function blockParagraphs(
 }
 
 function answerParagraph(answer: ReportAnswer): Paragraph {
-  const meta = [
-    plural(answer.votes, "voto", "voti"),
-    answer.author || "anonimo",
-    ...(answer.actorKind ? [ACTOR_LABEL[answer.actorKind] ?? answer.actorKind] : []),
-    ...(answer.merged > 0 ? [`riunisce ${answer.merged + 1} risposte`] : []),
-    ...(answer.pinned ? ["in evidenza"] : []),
-    ...answer.tags.map((tag) => `#${tag}`),
-  ];
+  const meta = answerMeta(answer);
   return new Paragraph({
     bullet: { level: 0 },
     children: [
@@ -186,7 +171,9 @@ function participationLines(report: SeminarReport): Paragraph[] {
       new Paragraph({
         children: [
           new TextRun({ text: "Per tipo di attore: ", bold: true }),
-          new TextRun(kinds.map(([kind, n]) => `${ACTOR_LABEL[kind] ?? kind} ${n}`).join(", ")),
+          new TextRun(
+            kinds.map(([kind, n]) => `${ACTOR_KIND_LABEL[kind] ?? kind} ${n}`).join(", "),
+          ),
         ],
       }),
     );
@@ -220,7 +207,9 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
     children.push(
       new Paragraph({
         heading: heading(2),
-        children: [new TextRun(`${index + 1}. ${question.text} (${STATE_LABEL[question.state]})`)],
+        children: [
+          new TextRun(`${index + 1}. ${question.text} (${QUESTION_STATE_LABEL[question.state]})`),
+        ],
       }),
     );
     if (question.answers.length === 0) {
@@ -244,7 +233,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
           children: [
             new TextRun({ text: cluster.label, bold: true }),
             new TextRun(
-              ` (${AXIS_LABEL[cluster.axis]}): ${plural(cluster.answerIds.length, "risposta", "risposte")}`,
+              ` (${CLUSTER_AXIS_LABEL[cluster.axis]}): ${plural(cluster.answerIds.length, "risposta", "risposte")}`,
             ),
           ],
         }),
