@@ -142,7 +142,9 @@ describe("seminar report export", () => {
     expect(markdown).toContain("**in grassetto**");
     expect(markdown).toContain("[collegamento](https://example.org/rete)");
     expect(markdown).toContain("- Primo punto dell'elenco");
-    expect(markdown).toContain(`${ANSWER} — 1 voto · Lucia Ferri · #Reti territoriali`);
+    expect(markdown).toContain(
+      `${ANSWER} — 1 voto · Lucia Ferri · ONG e società civile · \\#Reti territoriali`,
+    );
     expect(markdown).toContain(`${ANONYMOUS_ANSWER} — 0 voti · anonimo`);
     expect(markdown).toContain(`[^${answerId}]: ${ANSWER}`);
   });
