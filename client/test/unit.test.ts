@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { TOSCANA_2021 } from "@percorso/schema";
 import { layoutGantt } from "../src/lib/gantt.ts";
-import { citationLabel } from "../src/lib/citation.ts";
 import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
 
@@ -63,19 +62,6 @@ describe("Gantt layout", () => {
       ["b", 2, 2],
       ["d", 1, 1],
     ]);
-  });
-});
-
-describe("citation label", () => {
-  test("keeps a short answer whole and adds its author", () => {
-    expect(citationLabel("  Più   fondi\nai comuni ", "Anna")).toBe("Più fondi ai comuni (Anna)");
-    expect(citationLabel("Più fondi ai comuni", null)).toBe("Più fondi ai comuni");
-  });
-
-  test("cuts a long answer to 80 characters with an ellipsis", () => {
-    const label = citationLabel("parola ".repeat(40), null);
-    expect(label.length).toBeLessThanOrEqual(80);
-    expect(label.endsWith("…")).toBe(true);
   });
 });
 

@@ -14,6 +14,7 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Dialog from "@radix-ui/react-dialog";
 import {
+  citationLabel,
   listQuestions,
   listVisibleAnswers,
   seminarRoots,
@@ -22,7 +23,6 @@ import {
 import type { CollabSession, PresenceUser } from "../lib/collab.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { AnswerRef } from "../editor/AnswerRef.ts";
-import { citationLabel } from "../lib/citation.ts";
 
 /**
  * The seminar's recommendation text, co-edited live: Tiptap bound to the `recommendations`

@@ -9,7 +9,7 @@ import {
   type AnswerOrder,
   type VisibleAnswer,
 } from "./seminar.ts";
-import { ANSWER_REF_NODE, textOf } from "./xml.ts";
+import { ANSWER_REF_NODE, citationLabel, textOf } from "./xml.ts";
 import { findById, newId, now, readString, removeById, type MutationOptions } from "./yhelpers.ts";
 
 /**
@@ -312,19 +312,13 @@ export function promoteCluster(
       cited.flatMap((answer, index) => {
         const ref = new Y.XmlElement(ANSWER_REF_NODE);
         ref.setAttribute("answerId", answer.id);
-        ref.setAttribute("label", citationText(answer));
+        ref.setAttribute("label", citationLabel(answer.text, answer.author || null));
         return index < cited.length - 1 ? [ref, new Y.XmlText(" ")] : [ref];
       }),
     );
     item.set("promotedAt", now(options));
   }, options.origin);
   return true;
-}
-
-function citationText(answer: Answer): string {
-  const flat = answer.text.replace(/\s+/g, " ").trim();
-  const short = flat.length > 80 ? `${flat.slice(0, 79).trimEnd()}…` : flat;
-  return answer.author ? `${short} (${answer.author})` : short;
 }
 
 function insertionIndex(fragment: Y.XmlFragment, axis: ClusterAxis): number {

@@ -41,6 +41,20 @@ export function textOf(node: Y.XmlElement | Y.XmlText): string {
  */
 export const ANSWER_REF_NODE = "answerRef";
 
+const CITATION_LENGTH = 80;
+
+/**
+ * The label a citation shows inside the text: the answer on one line, cut to 80 characters
+ * with an ellipsis, followed by its author when signed. The editor's "cite" action and the
+ * harvest's promotion both write it.
+ */
+export function citationLabel(text: string, author: string | null): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const short =
+    flat.length > CITATION_LENGTH ? `${flat.slice(0, CITATION_LENGTH - 1).trimEnd()}…` : flat;
+  return author ? `${short} (${author})` : short;
+}
+
 /** The answer ids cited anywhere in a rich-text fragment. */
 export function citedAnswerIds(fragment: Y.XmlFragment | Y.XmlElement): string[] {
   const ids: string[] = [];

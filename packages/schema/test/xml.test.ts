@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
+  citationLabel,
   citedAnswerIds,
   headingNode,
   paragraphNode,
@@ -50,5 +51,18 @@ describe("rich-text helpers", () => {
       "Nuovi temi",
       "testo",
     ]);
+  });
+});
+
+describe("citation label", () => {
+  it("keeps a short answer whole and adds its author", () => {
+    expect(citationLabel("  Più   fondi\nai comuni ", "Anna")).toBe("Più fondi ai comuni (Anna)");
+    expect(citationLabel("Più fondi ai comuni", null)).toBe("Più fondi ai comuni");
+  });
+
+  it("cuts a long answer to 80 characters with an ellipsis", () => {
+    const label = citationLabel("parola ".repeat(40), null);
+    expect(label.length).toBeLessThanOrEqual(80);
+    expect(label.endsWith("…")).toBe(true);
   });
 });
