@@ -23,9 +23,8 @@ import { useYRead } from "../lib/useY.ts";
 export function HarvestPanel({ doc }: { doc: Y.Doc }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  // Membership lives in `clusterOf`: a change there re-reads the clusters too.
-  const membership = useYRead(roots.clusterOf, () => ({}));
-  const clusters = useYRead(roots.clusters, () => listClusters(doc), [membership]);
+  // Membership lives in `clusterOf`.
+  const clusters = useYRead([roots.clusters, roots.clusterOf], () => listClusters(doc));
   const [label, setLabel] = useState("");
   const [axis, setAxis] = useState<ClusterAxis>("theme");
   const ids = { label: useId(), axis: useId() };

@@ -249,21 +249,20 @@ function QuestionRow({
 function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  const moderation = useYRead(roots.moderation, () => readModeration(doc));
-  const pins = useYRead(roots.pins, () => ({}));
-  const approvals = useYRead(roots.approvals, () => ({}));
-  // Membership lives in `clusterOf`: a change there re-reads the clusters too.
-  const membership = useYRead(roots.clusterOf, () => ({}));
-  const clusters = useYRead(roots.clusters, () => listClusters(doc), [membership]);
+  // Membership lives in `clusterOf`.
+  const clusters = useYRead([roots.clusters, roots.clusterOf], () => listClusters(doc));
   const answers = useYRead(
-    roots.answers,
+    [roots.answers, roots.moderation, roots.pins, roots.approvals],
     () => answersFor(doc, question.id, { kind: "facilitator" }, "votes"),
-    [question.id, question.premoderated, moderation, pins, approvals],
+    [question.id, question.premoderated],
   );
   const hidden = useYRead(
-    roots.answers,
-    () => listAllAnswers(doc, question.id).filter((a) => moderation.get(a.id) === "hidden"),
-    [question.id, moderation],
+    [roots.answers, roots.moderation],
+    () => {
+      const moderation = readModeration(doc);
+      return listAllAnswers(doc, question.id).filter((a) => moderation.get(a.id) === "hidden");
+    },
+    [question.id],
   );
   return (
     <div>

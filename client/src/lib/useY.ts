@@ -12,28 +12,37 @@ export interface DeepObservable {
   unobserveDeep(handler: () => void): void;
 }
 
+/**
+ * Reads from one shared type, or several (what a reading depends on: answers and their
+ * moderation, say), and re-reads when any of them changes, or when `deps` change.
+ */
 export function useYRead<T>(
-  target: DeepObservable | null,
+  target: DeepObservable | readonly DeepObservable[] | null,
   read: () => T,
   deps: readonly unknown[] = [],
 ): T {
+  const targets: readonly DeepObservable[] =
+    target === null ? [] : Array.isArray(target) ? target : [target as DeepObservable];
   const version = useRef(0);
   const subscribe = useCallback(
     (notify: () => void) => {
-      if (!target) return () => {};
       const handler = () => {
         version.current += 1;
         notify();
       };
-      target.observeDeep(handler);
-      return () => target.unobserveDeep(handler);
+      for (const t of targets) t.observeDeep(handler);
+      return () => {
+        for (const t of targets) t.unobserveDeep(handler);
+      };
     },
-    [target],
+    // The shared types themselves, not the array that carries them (a new one each render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    targets,
   );
   const current = useSyncExternalStore(subscribe, () => version.current);
-  // `current` (the shared type's version) and the caller's `deps` stand for `read`.
+  // `current` (the shared types' version) and the caller's `deps` stand for `read`.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  return useMemo(read, [current, target, ...deps]);
+  return useMemo(read, [current, ...targets, ...deps]);
 }
 
 export function useCollabStatus(session: CollabSession | null): CollabStatus | null {

@@ -28,13 +28,10 @@ function ScreenBody({ session, seminar }: SeminarView) {
     () => listQuestions(doc).find((q) => q.id === live.spotlight) ?? null,
     [live.spotlight],
   );
-  const moderation = useYRead(roots.moderation, () => ({}));
-  const approvals = useYRead(roots.approvals, () => ({}));
-  const pins = useYRead(roots.pins, () => ({}));
   const answers = useYRead(
-    roots.answers,
+    [roots.answers, roots.moderation, roots.approvals, roots.pins],
     () => (question ? answersFor(doc, question.id, { kind: "projector" }, "votes") : []),
-    [question?.id, question?.premoderated, moderation, approvals, pins],
+    [question?.id, question?.premoderated],
   );
   const present = usePresence(session.provider.awareness).filter(
     (user) => user.role !== "observer",

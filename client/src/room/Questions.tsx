@@ -96,14 +96,11 @@ function QuestionCard({
 }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  // Answers and moderation both change what is visible.
-  const moderation = useYRead(roots.moderation, () => ({}));
-  const approvals = useYRead(roots.approvals, () => ({}));
-  const pins = useYRead(roots.pins, () => ({}));
+  // Answers, moderation, approvals and pins all change what is visible.
   const answers = useYRead(
-    roots.answers,
+    [roots.answers, roots.moderation, roots.approvals, roots.pins],
     () => answersFor(doc, question.id, { kind: "participant", userId: identity.userId }, order),
-    [question.id, question.premoderated, order, moderation, approvals, pins, identity.userId],
+    [question.id, question.premoderated, order, identity.userId],
   );
   const titleId = `question-${question.id}`;
   return (

@@ -308,17 +308,16 @@ function CiteDialog({ editor, session }: { editor: Editor; session: CollabSessio
   const [open, setOpen] = useState(false);
   const doc = session.doc;
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  const moderation = useYRead(roots.moderation, () => ({}));
   const questions = useYRead(roots.questions, () =>
     listQuestions(doc).filter((q) => q.state !== "draft"),
   );
   const groups = useYRead(
-    roots.answers,
+    [roots.answers, roots.moderation],
     () =>
       questions
         .map((question) => ({ question, answers: listVisibleAnswers(doc, question.id, "votes") }))
         .filter((group) => group.answers.length > 0),
-    [questions, moderation],
+    [questions],
   );
 
   return (
