@@ -29,7 +29,7 @@ export function InvitePanel({
   useEffect(() => {
     if (!invite) return;
     let live = true;
-    void QRCode.toDataURL(invite.shortUrl ?? invite.url, {
+    void QRCode.toDataURL(invite.shortUrl, {
       margin: 1,
       width: 240,
       errorCorrectionLevel: "M",
@@ -62,7 +62,7 @@ export function InvitePanel({
 
   const copy = async () => {
     if (!invite) return;
-    await navigator.clipboard.writeText(invite.shortUrl ?? invite.url).then(
+    await navigator.clipboard.writeText(invite.shortUrl).then(
       () => setCopied(true),
       () => setCopied(false),
     );
@@ -94,7 +94,7 @@ export function InvitePanel({
             id={linkId}
             className="invite-url"
             readOnly
-            value={invite.shortUrl ?? invite.url}
+            value={invite.shortUrl}
             onFocus={(e) => e.target.select()}
           />
           <div className="form-row">

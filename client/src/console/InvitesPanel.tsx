@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Role } from "@percorso/schema";
-import { api, toMillis, type InviteRecord } from "../lib/api.ts";
+import { api, type InviteRecord } from "../lib/api.ts";
 import { useAsync } from "../lib/useAsync.ts";
 
 const ROLES: readonly Role[] = ["participant", "observer", "facilitator"];
@@ -116,8 +116,7 @@ export function InvitesPanel({
             <tbody>
               {state.value.map((invite) => {
                 const revoked = invite.revokedAt !== null;
-                const expired =
-                  invite.expiresAt !== null && toMillis(invite.expiresAt) < Date.now();
+                const expired = invite.expiresAt !== null && invite.expiresAt * 1000 < Date.now();
                 return (
                   <tr key={invite.id} className={revoked || expired ? "row-muted" : ""}>
                     <td>{t(`roles.${invite.role}`)}</td>
@@ -126,14 +125,14 @@ export function InvitesPanel({
                         ? t("invites.revoked")
                         : invite.expiresAt === null
                           ? t("invites.never")
-                          : new Date(toMillis(invite.expiresAt)).toLocaleDateString(locale)}
+                          : new Date(invite.expiresAt * 1000).toLocaleDateString(locale)}
                       {expired && !revoked && ` (${t("invites.expired")})`}
                     </td>
                     <td>
                       <input
                         className="invite-url"
                         readOnly
-                        value={invite.shortUrl ?? invite.url}
+                        value={invite.shortUrl}
                         aria-label={t("invites.linkFor", { role: t(`roles.${invite.role}`) })}
                         onFocus={(e) => e.target.select()}
                       />

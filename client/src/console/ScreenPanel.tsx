@@ -48,7 +48,7 @@ export function ScreenPanel({
         seminarId,
         expiresInSeconds: 7 * DAY,
       });
-      setScreen(doc, { joinUrl: invite.shortUrl ?? invite.url });
+      setScreen(doc, { joinUrl: invite.shortUrl });
     });
 
   const openProjector = () =>

@@ -30,27 +30,22 @@ export interface InviteRequest {
   expiresInSeconds?: number;
 }
 
-export interface Invite {
-  id?: string;
-  token: string;
-  url: string;
-  /** `/i/<id>`: a short link to the same invite, for QR codes and reading aloud. */
-  shortUrl?: string;
-  role: Role;
-  expiresAt: number | null;
-}
-
+/** An invite as `GET /api/invites` lists it. Times are epoch seconds, as in the token. */
 export interface InviteRecord {
   id: string;
   role: Role;
   programmeId: string;
   seminarId: string | null;
   url: string;
-  shortUrl?: string;
+  /** `/i/<id>`: a short link to the same invite, for QR codes and reading aloud. */
+  shortUrl: string;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
 }
+
+/** What `POST /api/invites` answers: the record and its token. */
+export type Invite = InviteRecord & { token: string };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -132,11 +127,6 @@ export const api = {
     return { blob: await response.blob(), name };
   },
 };
-
-/** Epoch ms from a server time that may be in seconds (JWT `exp`) or milliseconds. */
-export function toMillis(time: number): number {
-  return time < 1e12 ? time * 1000 : time;
-}
 
 /** The role a token (as `/api/me` describes it) has in one seminar, or null when none. */
 export function seminarRoleOf(me: Me, programmeId: string, seminarId: string): Role | null {
