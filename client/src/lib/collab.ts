@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { CLOSE, closeKindOf, type CloseKind } from "@percorso/schema";
+import { closeKindOf, type CloseKind } from "@percorso/schema";
 
 /**
  * One shared document as the app holds it: the Y.Doc, its local copy in IndexedDB (so typing
@@ -138,5 +138,3 @@ export class CollabSession {
     this.listeners.clear();
   }
 }
-
-export { CLOSE };

@@ -54,11 +54,6 @@ export function saveIdentity(
   return saved;
 }
 
-export function forgetToken(): void {
-  const identity = loadIdentity();
-  if (identity) localStorage.setItem(KEY, JSON.stringify({ ...identity, token: "" }));
-}
-
 /** The name shown to others: the display name, or a neutral label when anonymous. */
 export function publicName(identity: Identity, anonymousLabel: string): string {
   return identity.anonymous || identity.name.trim() === "" ? anonymousLabel : identity.name.trim();
