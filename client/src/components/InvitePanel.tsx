@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import QRCode from "qrcode";
 import { api, type Invite } from "../lib/api.ts";
+import { useAction } from "../lib/useAction.ts";
+import { useQrCode } from "../lib/useQrCode.ts";
 
 const DAY = 24 * 60 * 60;
 
@@ -20,31 +21,13 @@ export function InvitePanel({
 }) {
   const { t } = useTranslation();
   const [invite, setInvite] = useState<Invite | null>(null);
-  const [qr, setQr] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [copied, setCopied] = useState(false);
   const linkId = useId();
+  const qr = useQrCode(invite?.shortUrl, 240);
 
-  useEffect(() => {
-    if (!invite) return;
-    let live = true;
-    void QRCode.toDataURL(invite.shortUrl, {
-      margin: 1,
-      width: 240,
-      errorCorrectionLevel: "M",
-    }).then((url) => {
-      if (live) setQr(url);
-    });
-    return () => {
-      live = false;
-    };
-  }, [invite]);
-
-  const create = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const create = () =>
+    run(async () => {
       setInvite(
         await api.invite(token, {
           role: "participant",
@@ -53,12 +36,7 @@ export function InvitePanel({
           expiresInSeconds: 30 * DAY,
         }),
       );
-    } catch {
-      setError(t("invite.error"));
-    } finally {
-      setBusy(false);
-    }
-  };
+    }, t("invite.error"));
 
   const copy = async () => {
     if (!invite) return;

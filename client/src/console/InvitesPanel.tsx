@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Role } from "@percorso/schema";
 import { api, type InviteRecord } from "../lib/api.ts";
+import { useAction } from "../lib/useAction.ts";
 import { useAsync } from "../lib/useAsync.ts";
 
 const ROLES: readonly Role[] = ["participant", "observer", "facilitator"];
@@ -20,8 +21,7 @@ export function InvitesPanel({
   const { t, i18n } = useTranslation();
   const [role, setRole] = useState<Role>("participant");
   const [days, setDays] = useState("30");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const ids = { role: useId(), days: useId() };
   const { state, reload } = useAsync(
     () => api.invites(token, programmeId, seminarId),
@@ -34,26 +34,18 @@ export function InvitesPanel({
     const value = Number(days);
     if (!Number.isInteger(value) || value < 1 || value > 366)
       return setError(t("invites.daysInvalid"));
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.invite(token, { role, programmeId, seminarId, expiresInSeconds: value * DAY });
       reload();
-    } catch {
-      setError(t("invite.error"));
-    } finally {
-      setBusy(false);
-    }
+    }, t("invite.error"));
   };
 
   const revoke = async (invite: InviteRecord) => {
     if (!window.confirm(t("invites.confirmRevoke"))) return;
-    try {
+    await run(async () => {
       await api.revokeInvite(token, invite.id);
       reload();
-    } catch {
-      setError(t("invites.revokeError"));
-    }
+    }, t("invites.revokeError"));
   };
 
   return (

@@ -1,8 +1,9 @@
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { SCREEN_MODES, readSession, seminarRoots, setScreen } from "@percorso/schema";
 import { api } from "../lib/api.ts";
+import { useAction } from "../lib/useAction.ts";
 import { useYRead } from "../lib/useY.ts";
 
 const DAY = 24 * 60 * 60;
@@ -25,20 +26,7 @@ export function ScreenPanel({
   const { t } = useTranslation();
   const session = useMemo(() => seminarRoots(doc).session, [doc]);
   const live = useYRead(session, () => readSession(doc));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch {
-      setError(t("invite.error"));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
 
   const showJoinLink = () =>
     run(async () => {
@@ -49,7 +37,7 @@ export function ScreenPanel({
         expiresInSeconds: 7 * DAY,
       });
       setScreen(doc, { joinUrl: invite.shortUrl });
-    });
+    }, t("invite.error"));
 
   const openProjector = () =>
     run(async () => {
@@ -64,7 +52,7 @@ export function ScreenPanel({
       const url = `${invite.url}&vista=proiettore`;
       if (projector) projector.location.href = url;
       else window.location.href = url;
-    });
+    }, t("invite.error"));
 
   return (
     <section className="card console-panel" aria-labelledby="screen-title">

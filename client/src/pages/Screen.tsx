@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import QRCode from "qrcode";
 import { answersFor, listQuestions, readSession, seminarRoots } from "@percorso/schema";
 import { SeminarGate, type SeminarView } from "./Room.tsx";
 import { Countdown } from "../components/Countdown.tsx";
 import { usePresence, useYRead } from "../lib/useY.ts";
 import { wordCloud } from "../lib/wordcloud.ts";
+import { useQrCode } from "../lib/useQrCode.ts";
 
 /**
  * `/seminari/:id/screen`: the projector. Read-only (opened with an observer link), no controls,
@@ -36,7 +36,7 @@ function ScreenBody({ session, seminar }: SeminarView) {
   const present = usePresence(session.provider.awareness).filter(
     (user) => user.role !== "observer",
   );
-  const qr = useQrCode(live.joinUrl);
+  const qr = useQrCode(live.joinUrl, 440);
 
   useEffect(() => {
     document.body.classList.add("projector-body");
@@ -106,21 +106,4 @@ function ScreenBody({ session, seminar }: SeminarView) {
       )}
     </div>
   );
-}
-
-function useQrCode(url: string | null): string | null {
-  const [image, setImage] = useState<string | null>(null);
-  useEffect(() => {
-    if (!url) return setImage(null);
-    let live = true;
-    void QRCode.toDataURL(url, { margin: 1, width: 440, errorCorrectionLevel: "M" }).then(
-      (data) => {
-        if (live) setImage(data);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [url]);
-  return image;
 }
