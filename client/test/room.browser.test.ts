@@ -21,6 +21,8 @@ const SEMINAR = "s1-governance";
 let server: RunningServer;
 let browser: Browser;
 let alice: { context: BrowserContext; page: Page };
+/** The id of the answer Alice writes, as Bob's page shows it: the citation must carry it. */
+let answerId: string | null = null;
 let bob: { context: BrowserContext; page: Page };
 
 async function participant(name: string, inviteUrl: string) {
@@ -140,6 +142,8 @@ describe("seminar room with two participants", () => {
     const bobAnswer = questionCard(bob.page).locator(".answer", { hasText: text });
     await bobAnswer.waitFor();
     expect(await bobAnswer.textContent()).toContain("Alice Rossi");
+    answerId = await bobAnswer.getAttribute("data-answer-id");
+    expect(answerId).toBeTruthy();
 
     const vote = bobAnswer.getByRole("button", { name: /Sostieni la risposta/ });
     await vote.click();
@@ -190,7 +194,7 @@ describe("seminar room with two participants", () => {
     await expect.poll(() => dialog.count()).toBe(0);
     const citation = editorOf(bob.page).locator("cite.answer-ref");
     await citation.waitFor();
-    expect(await citation.getAttribute("data-answer-id")).toMatch(/.+/);
+    expect(await citation.getAttribute("data-answer-id")).toBe(answerId);
     expect(await citation.textContent()).toContain("Coinvolgere le associazioni");
 
     await screenshot(bob.page, "room-editor-desktop");
