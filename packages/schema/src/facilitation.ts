@@ -5,7 +5,6 @@ import {
   listVisibleAnswers,
   readModeration,
   seminarRoots,
-  type Answer,
   type AnswerOrder,
   type VisibleAnswer,
 } from "./seminar.ts";
