@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
+import * as decoding from "lib0/decoding";
 import {
+  documentUrl,
   invite,
+  rawSocket,
   itemTexts,
   syncedClient,
   useTestServer,
@@ -22,6 +25,15 @@ function answer(doc: Y.Doc, id: string, text: string): void {
 }
 
 const answerTexts = (doc: Y.Doc) => itemTexts(doc, "answers");
+
+/** A y-protocols sync message: step 1 = 0, step 2 = 1, update = 2. */
+function syncMessage(step: number, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
 
 describe("collaboration between stock y-websocket clients", () => {
   const server = useTestServer();
@@ -75,6 +87,46 @@ describe("collaboration between stock y-websocket clients", () => {
     await waitFor(() => answerTexts(first.doc).length === 2, "update at the first newcomer");
     const third = await server.join(SEMINAR, { role: "observer" });
     expect(answerTexts(third.doc)).toEqual(["prima", "seconda"]);
+  });
+
+  it("asks for a resync, and does not close, when an update builds on edits it has not had", async () => {
+    const token = await invite(server, { role: "participant" });
+    const alice = await server.connect(SEMINAR, token);
+    // A client that typed while its reconnect was under way: e2 builds on e1, which is unsent.
+    const local = new Y.Doc();
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(alice.doc));
+    const before = Y.encodeStateVector(local);
+    const paragraph = new Y.XmlElement("paragraph");
+    local.getXmlFragment("recommendations").push([paragraph]);
+    const afterE1 = Y.encodeStateVector(local);
+    paragraph.insert(0, [new Y.XmlText("scritto durante la riconnessione")]);
+    const e2 = Y.encodeStateAsUpdate(local, afterE1);
+
+    const { socket, closed } = await rawSocket(documentUrl(server, SEMINAR, token));
+    const stepOnes: number[] = [];
+    socket.on("message", (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 0) {
+        stepOnes.push(Date.now());
+      }
+    });
+    await waitFor(() => stepOnes.length === 1, "the server's sync step 1");
+    socket.send(syncMessage(2, e2)); // an update message ahead of the server
+    await waitFor(() => stepOnes.length === 2, "a second sync step 1: the server asks again");
+    expect(alice.doc.getXmlFragment("recommendations").toString()).not.toContain("riconnessione");
+
+    // The client's step 2 carries everything the server lacks, e1 and e2 together.
+    socket.send(syncMessage(1, Y.encodeStateAsUpdate(local, before)));
+    await waitFor(
+      () => alice.doc.getXmlFragment("recommendations").toString().includes("riconnessione"),
+      "the whole edit at the peer",
+    );
+    const outcome = await Promise.race([
+      closed,
+      new Promise((r) => setTimeout(() => r("open"), 200)),
+    ]);
+    expect(outcome).toBe("open");
+    socket.close();
   });
 
   it("keeps every accepted update across a clean restart", async () => {

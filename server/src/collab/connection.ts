@@ -59,10 +59,7 @@ export class Connection implements DocumentPeer {
   /** Joins the document: sync step 1 from the server, then everyone's presence. */
   start(): void {
     this.doc.peers.add(this);
-    const sync = encoding.createEncoder();
-    encoding.writeVarUint(sync, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(sync, this.doc.ydoc);
-    this.send(encoding.toUint8Array(sync));
+    this.sendSyncStep1();
     this.sendAwareness();
   }
 
@@ -120,6 +117,14 @@ export class Connection implements DocumentPeer {
     this.receiveUpdate(decoding.readVarUint8Array(decoder));
   }
 
+  /** The server's state vector: the client answers with everything the server lacks. */
+  private sendSyncStep1(): void {
+    const sync = encoding.createEncoder();
+    encoding.writeVarUint(sync, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(sync, this.doc.ydoc);
+    this.send(encoding.toUint8Array(sync));
+  }
+
   /** What the client lacks, computed from durable state only. */
   private sendSyncStep2(stateVector: Uint8Array): void {
     if (!this.open) return;
@@ -143,7 +148,14 @@ export class Connection implements DocumentPeer {
       (root) => !isSchemaRoot(scope.kind, root) || !writable.has(root),
     );
     if (refused.length > 0) return this.deny(`may not write ${refused.join(", ")}`);
-    if (unresolved) return this.deny("update depends on content the server does not have");
+    if (unresolved) {
+      // Typing while a reconnect's handshake is under way sends an update that builds on edits
+      // the server has not had yet. Applying it would leave it pending in Yjs, unchecked; a
+      // refusal would cost an honest client its offline edits. Instead: drop it, and ask for
+      // everything missing (sync step 1). The client's step 2 carries it, whole and checkable.
+      this.log.debug({ doc: this.doc.name }, "update ahead of the server: asking for a resync");
+      return this.sendSyncStep1();
+    }
     if (roots.size > 0) this.metrics.updatesIn.inc();
     Y.applyUpdate(ydoc, update, this);
   }

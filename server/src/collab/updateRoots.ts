@@ -8,7 +8,7 @@ import * as Y from "yjs";
  * update itself and the server's document.
  *
  * `unresolved` is set when the update depends on structs the server does not have: Yjs would
- * keep such an update pending and integrate it later, after the check, so it must be refused.
+ * keep such an update pending and integrate it later, after the check, so it must not be applied.
  * Parts the server already has, and content that was garbage-collected, change nothing and
  * are not counted.
  */
