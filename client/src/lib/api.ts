@@ -1,4 +1,10 @@
-import { effectiveRole, type Programme, type Role, type SeminarStatus } from "@percorso/schema";
+import {
+  effectiveRole,
+  type ActorKind,
+  type Programme,
+  type Role,
+  type SeminarStatus,
+} from "@percorso/schema";
 
 /** The REST API of DESIGN.md §5, typed for the app. */
 export interface SeminarSummary {
@@ -16,11 +22,80 @@ export type ProgrammeDescription = Omit<Programme, "seminars"> & {
   seminars: SeminarSummary[];
 };
 
+/** Who a token is (`GET /api/me`). `userId` is null for an invite used directly. */
 export interface Me {
   role: Role;
   programmeId: string;
   seminarId: string | null;
   expiresAt: number | null;
+  inviteId: string;
+  userId: string | null;
+  anonId: string | null;
+  name: string | null;
+  actorKind: string | null;
+  anonymous: boolean;
+}
+
+export interface JoinRequest {
+  name: string;
+  actorKind?: ActorKind;
+  anonymous?: boolean;
+}
+
+/** The person `POST /api/join` made from an invite, with their personal token (§4.1). */
+export interface Joined {
+  token: string;
+  userId: string;
+  anonId: string;
+  role: Role;
+  programmeId: string;
+  seminarId: string | null;
+  /** Epoch seconds. */
+  expiresAt: number | null;
+  inviteId: string;
+  name: string;
+  actorKind: ActorKind;
+  anonymous: boolean;
+}
+
+/** One stored update of a document, as `GET /api/documents/:name/history` lists it. */
+export interface HistoryEntry {
+  seq: number;
+  /** Epoch ms; 0 for what was stored before the history began. */
+  at: number;
+  /** Null before the history began, and for anonymous items shown to non-admins. */
+  userId: string | null;
+  name: string;
+  role: string;
+  anonymous: boolean;
+  bytes: number;
+}
+
+export interface HistoryQuery {
+  from?: number;
+  to?: number;
+  userId?: string;
+  limit?: number;
+}
+
+/** A document as it was at a moment (`GET /api/documents/:name/state`). */
+export interface DocumentState {
+  at: number;
+  seq: number;
+  /** Each root as JSON; XML fragments (the recommendations) as an XML string. */
+  roots: Record<string, unknown>;
+  /** The plain text of each top-level block of each XML root, for previews. */
+  text: Record<string, string[]>;
+}
+
+/** Whom a Yjs client id of a document belongs to (`GET /api/documents/:name/authors`). */
+export interface DocumentAuthor {
+  clientId: number;
+  /** Empty when the person is anonymous. */
+  name: string;
+  anonymous: boolean;
+  /** Stable per person across their client ids: one person, one colour. */
+  key: string;
 }
 
 export interface InviteRequest {
@@ -108,6 +183,19 @@ export const api = {
   programme: (id: string) =>
     request<ProgrammeDescription>(`/api/programmes/${encodeURIComponent(id)}`),
   me: (token: string) => request<Me>("/api/me", token),
+  /** Exchanges an invite for a person of one's own (DESIGN.md §4.1). */
+  join: (inviteToken: string, body: JoinRequest) => request<Joined>("/api/join", inviteToken, body),
+  history: (token: string, documentName: string, query: HistoryQuery = {}) =>
+    request<HistoryEntry[]>(
+      `${documentPath(documentName)}/history${queryString({ ...query })}`,
+      token,
+    ),
+  documentState: (token: string, documentName: string, at: number) =>
+    request<DocumentState>(`${documentPath(documentName)}/state${queryString({ at })}`, token),
+  restore: (token: string, documentName: string, at: number) =>
+    request<{ seq: number; at: number }>(`${documentPath(documentName)}/restore`, token, { at }),
+  authors: (token: string, documentName: string) =>
+    request<DocumentAuthor[]>(`${documentPath(documentName)}/authors`, token),
   invite: (token: string, invite: InviteRequest) => request<Invite>("/api/invites", token, invite),
   invites: (token: string, programmeId: string, seminarId: string) =>
     request<InviteRecord[]>(
@@ -127,6 +215,19 @@ export const api = {
     return { blob: await response.blob(), name };
   },
 };
+
+function documentPath(documentName: string): string {
+  return `/api/documents/${encodeURIComponent(documentName)}`;
+}
+
+function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
+}
 
 /** The role a token (as `/api/me` describes it) has in one seminar, or null when none. */
 export function seminarRoleOf(me: Me, programmeId: string, seminarId: string): Role | null {

@@ -23,6 +23,7 @@ export interface CollabStatus {
 }
 
 export interface PresenceUser {
+  /** Empty for a person who joined anonymously: presence then says "anonimo" and the actor kind. */
   name: string;
   color: string;
   actorKind?: string;
@@ -31,8 +32,23 @@ export interface PresenceUser {
 
 const STOP_RECONNECTING: readonly CloseKind[] = ["unauthorized", "unknownDocument", "forbidden"];
 
+/** A random Yjs client id (a uint32, as Yjs makes its own), different from `other`. */
+function randomClientId(other: number): number {
+  const value = new Uint32Array(1);
+  do crypto.getRandomValues(value);
+  while (value[0] === other);
+  return value[0]!;
+}
+
 export class CollabSession {
   readonly doc = new Y.Doc();
+  /**
+   * The second Yjs client id of this session, for the person's anonymous items (votes,
+   * anonymous answers): it never carries their named presence, so no struct links the two
+   * (DESIGN.md §4.1). Pass it as the mutations' `clientId` option; signed items and text edits
+   * use the document's own client id.
+   */
+  readonly anonClientId = randomClientId(this.doc.clientID);
   readonly provider: WebsocketProvider;
   readonly local: IndexeddbPersistence;
   private status: CollabStatus = {

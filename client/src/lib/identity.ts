@@ -1,69 +1,224 @@
-import { ACTOR_KINDS, type ActorKind } from "@percorso/schema";
+import { ACTOR_KINDS, isRole, type ActorKind, type Role, type Writer } from "@percorso/schema";
+import type { Joined } from "./api.ts";
 
 /**
- * Who this device is, remembered in localStorage: the invite token, a stable random user id
- * (for votes and authorship), the display name, the kind of actor represented, and whether
- * answers are signed. One identity per browser profile.
+ * Who this device is (DESIGN.md §4.1): the person the server made when an invite was exchanged
+ * at `POST /api/join` — their personal token, user id, anonymous id and the name they joined
+ * with. Kept in localStorage, one person per invite, the last one joined being the current one,
+ * so a participant who reopens the room (or the same invite link) stays the same person.
  */
 export interface Identity {
+  /** The personal token; for a page identity, the invite used directly. */
   token: string;
-  userId: string;
+  /** Null for an invite used directly (the projector's link): it reads, never signs. */
+  userId: string | null;
+  /** The key of the person's votes and the owner of their anonymous answers. */
+  anonId: string | null;
+  inviteId: string;
+  /** The name exactly as the server took it; may be empty when anonymous. */
   name: string;
   actorKind: ActorKind;
+  /** Joined as "answer anonymously": answers unsigned, presence shows "anonimo". */
   anonymous: boolean;
+  role: Role;
+  programmeId: string;
+  seminarId: string | null;
+  /** Epoch seconds, as in the token. */
+  expiresAt: number | null;
   color: string;
 }
 
-const KEY = "percorso.identity";
+/** The people this device has joined as, by invite id, and which one is current. */
+interface Store {
+  current: string | null;
+  byInvite: Record<string, Identity>;
+}
+
+const KEY = "percorso.people";
+/** Where the app kept its identity before personal tokens: an invite token and a made-up id. */
+const LEGACY_KEY = "percorso.identity";
 
 const PALETTE = ["#0066cc", "#008055", "#a6300e", "#5c2d91", "#995c00", "#00758f", "#b3005e"];
 
-export function colorFor(userId: string): string {
+export function colorFor(seed: string): string {
   let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return PALETTE[hash % PALETTE.length]!;
 }
 
-export function loadIdentity(): Identity | null {
+function readStore(): Store {
   try {
-    const raw = localStorage.getItem(KEY);
-    if (!raw) return null;
-    const value = JSON.parse(raw) as Partial<Identity>;
-    if (typeof value.token !== "string" || typeof value.userId !== "string") return null;
+    const raw = JSON.parse(localStorage.getItem(KEY) ?? "null") as Partial<Store> | null;
+    const byInvite: Record<string, Identity> = {};
+    for (const [inviteId, value] of Object.entries(raw?.byInvite ?? {})) {
+      const identity = parseIdentity(value);
+      if (identity && identity.inviteId === inviteId) byInvite[inviteId] = identity;
+    }
+    const current =
+      typeof raw?.current === "string" && raw.current in byInvite ? raw.current : null;
+    return { current, byInvite };
+  } catch {
+    return { current: null, byInvite: {} };
+  }
+}
+
+function writeStore(store: Store): void {
+  localStorage.setItem(KEY, JSON.stringify(store));
+}
+
+function parseIdentity(value: unknown): Identity | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const text = (key: string) => (typeof v[key] === "string" ? (v[key] as string) : null);
+  const token = text("token");
+  const userId = text("userId");
+  const anonId = text("anonId");
+  const inviteId = text("inviteId");
+  const programmeId = text("programmeId");
+  if (!token || !userId || !anonId || !inviteId || !programmeId || !isRole(v.role)) return null;
+  return {
+    token,
+    userId,
+    anonId,
+    inviteId,
+    name: text("name") ?? "",
+    actorKind: actorKindOf(v.actorKind),
+    anonymous: v.anonymous === true,
+    role: v.role,
+    programmeId,
+    seminarId: text("seminarId"),
+    expiresAt: typeof v.expiresAt === "number" ? v.expiresAt : null,
+    color: colorFor(userId),
+  };
+}
+
+function actorKindOf(value: unknown): ActorKind {
+  return (ACTOR_KINDS as readonly unknown[]).includes(value) ? (value as ActorKind) : "other";
+}
+
+/**
+ * The person to use on a page: the current one, unless it has no role in `seminarId` and
+ * another person this device joined as has (a facilitator who also joined a second seminar).
+ */
+export function loadIdentity(seminarId?: string): Identity | null {
+  const store = readStore();
+  const current = store.current === null ? null : (store.byInvite[store.current] ?? null);
+  if (seminarId === undefined || current === null) return current;
+  const covers = (identity: Identity) =>
+    identity.role === "admin" || identity.seminarId === null || identity.seminarId === seminarId;
+  if (covers(current)) return current;
+  const all = Object.values(store.byInvite);
+  return all.find((i) => i.seminarId === seminarId) ?? all.find(covers) ?? current;
+}
+
+/** The person this device joined as with the invite `inviteId`, if any. */
+export function identityForInvite(inviteId: string): Identity | null {
+  return readStore().byInvite[inviteId] ?? null;
+}
+
+/** Remembers the person `POST /api/join` made, as the current one. */
+export function saveIdentity(joined: Joined): Identity {
+  const identity: Identity = {
+    token: joined.token,
+    userId: joined.userId,
+    anonId: joined.anonId,
+    inviteId: joined.inviteId,
+    name: joined.name,
+    actorKind: actorKindOf(joined.actorKind),
+    anonymous: joined.anonymous,
+    role: joined.role,
+    programmeId: joined.programmeId,
+    seminarId: joined.seminarId,
+    expiresAt: joined.expiresAt,
+    color: colorFor(joined.userId),
+  };
+  const store = readStore();
+  store.byInvite[identity.inviteId] = identity;
+  store.current = identity.inviteId;
+  writeStore(store);
+  localStorage.removeItem(LEGACY_KEY);
+  return identity;
+}
+
+/** Makes a person this device already is the current one (a returning participant). */
+export function resumeIdentity(inviteId: string): Identity | null {
+  const store = readStore();
+  const identity = store.byInvite[inviteId] ?? null;
+  if (identity) writeStore({ ...store, current: inviteId });
+  return identity;
+}
+
+/** Forgets a person whose token the server no longer takes (a revoked or expired invite). */
+export function forgetIdentity(inviteId: string): void {
+  const store = readStore();
+  delete store.byInvite[inviteId];
+  writeStore({
+    current: store.current === inviteId ? null : store.current,
+    byInvite: store.byInvite,
+  });
+}
+
+/**
+ * What the app before personal tokens remembered: an invite token and the join form's answers.
+ * Such a device is sent through the join form again (prefilled) to become a person.
+ */
+export interface LegacyIdentity {
+  token: string;
+  name: string;
+  actorKind: ActorKind;
+  anonymous: boolean;
+}
+
+export function loadLegacyIdentity(): LegacyIdentity | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(LEGACY_KEY) ?? "null") as Record<
+      string,
+      unknown
+    > | null;
+    if (!value || typeof value.token !== "string" || value.token === "") return null;
     return {
       token: value.token,
-      userId: value.userId,
       name: typeof value.name === "string" ? value.name : "",
-      actorKind: (ACTOR_KINDS as readonly unknown[]).includes(value.actorKind)
-        ? (value.actorKind as ActorKind)
-        : "other",
+      actorKind: actorKindOf(value.actorKind),
       anonymous: value.anonymous === true,
-      color: colorFor(value.userId),
     };
   } catch {
     return null;
   }
 }
 
-export function saveIdentity(
-  identity: Omit<Identity, "color" | "userId"> & { userId?: string },
-): Identity {
-  const userId = identity.userId ?? loadIdentity()?.userId ?? crypto.randomUUID();
-  const saved: Identity = { ...identity, userId, color: colorFor(userId) };
-  localStorage.setItem(KEY, JSON.stringify(saved));
-  return saved;
-}
-
-/** The name shown to others: the display name, or a neutral label when anonymous. */
-export function publicName(identity: Identity, anonymousLabel: string): string {
-  return identity.anonymous || identity.name.trim() === "" ? anonymousLabel : identity.name.trim();
+/** The writer the server will see behind this identity with `role` (for the item rules). */
+export function writerOf(identity: Identity, role: Role): Writer {
+  return { role, userId: identity.userId, anonId: identity.anonId, name: identity.name };
 }
 
 /**
- * An identity that lives only in this page, for a token carried in the URL (the projector's
- * observer link): it must not replace the facilitator's own identity on the same laptop.
+ * The name this person shows in presence: none when anonymous (the server blanks it anyway),
+ * so the presence list can only say "anonimo" and the kind of actor.
+ */
+export function presenceName(identity: Identity): string {
+  return identity.anonymous ? "" : identity.name;
+}
+
+/**
+ * An identity that lives only in this page, for an invite carried in the URL (the projector's
+ * observer link): it must not replace the facilitator's own identity on the same laptop, and
+ * with no user id it signs nothing.
  */
 export function pageIdentity(token: string, name: string): Identity {
-  const userId = `page-${token.slice(-12)}`;
-  return { token, userId, name, actorKind: "other", anonymous: false, color: colorFor(userId) };
+  const seed = `page-${token.slice(-12)}`;
+  return {
+    token,
+    userId: null,
+    anonId: null,
+    inviteId: seed,
+    name,
+    actorKind: "other",
+    anonymous: false,
+    role: "observer",
+    programmeId: "",
+    seminarId: null,
+    expiresAt: null,
+    color: colorFor(seed),
+  };
 }

@@ -1,7 +1,10 @@
+import { useMemo } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { readSession, seminarDocumentName, seminarRoots, writableRoots } from "@percorso/schema";
 import { SeminarGate, type SeminarView } from "./Room.tsx";
 import { Notice } from "./NotFound.tsx";
+import { useYRead } from "../lib/useY.ts";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { Presence } from "../components/Presence.tsx";
 import { SessionPanel } from "../console/SessionPanel.tsx";
@@ -11,6 +14,7 @@ import { HarvestPanel } from "../console/HarvestPanel.tsx";
 import { StatsPanel } from "../console/StatsPanel.tsx";
 import { InvitesPanel } from "../console/InvitesPanel.tsx";
 import { ExportPanel } from "../console/ExportPanel.tsx";
+import { HistoryPanel } from "../console/HistoryPanel.tsx";
 import { Materials } from "../room/Materials.tsx";
 
 /** `/seminari/:id/console`: the facilitator runs the live seminar from here. */
@@ -18,11 +22,19 @@ export function Console() {
   return <SeminarGate>{(view) => <ConsoleBody {...view} />}</SeminarGate>;
 }
 
-function ConsoleBody({ session, identity, name, role, programme, seminar }: SeminarView) {
+function ConsoleBody({ session, identity, writer, role, programme, seminar }: SeminarView) {
   const { t } = useTranslation();
+  const doc = session.doc;
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const status = useYRead(roots.session, () => readSession(doc).status);
+  const counts = useYRead([roots.questions, roots.answers], () => ({
+    questions: roots.questions.length,
+    answers: roots.answers.length,
+  }));
   if (role !== "facilitator" && role !== "admin") {
     return <Notice title={t("console.forbiddenTitle")} body={t("console.forbiddenBody")} />;
   }
+  const writable = writableRoots("seminar", role, { seminarStatus: status });
   const scope = { token: identity.token, programmeId: programme.id, seminarId: seminar.id };
   return (
     <div className="console">
@@ -40,16 +52,22 @@ function ConsoleBody({ session, identity, name, role, programme, seminar }: Semi
       </div>
       <div className="console-grid">
         <div className="console-main">
-          <SessionPanel doc={session.doc} />
-          <QuestionsPanel doc={session.doc} />
-          <HarvestPanel doc={session.doc} />
+          <SessionPanel doc={doc} />
+          <QuestionsPanel doc={doc} />
+          <HarvestPanel doc={doc} />
           <section className="card console-panel">
-            <Materials doc={session.doc} canAdd addedBy={name} canManage />
+            <Materials doc={doc} writer={writer} writable={writable.has("materials")} />
           </section>
+          <HistoryPanel
+            token={identity.token}
+            documentName={seminarDocumentName(seminar.id)}
+            role={role}
+            current={counts}
+          />
         </div>
         <aside className="console-side">
-          <ScreenPanel doc={session.doc} {...scope} />
-          <StatsPanel doc={session.doc} awareness={session.provider.awareness} />
+          <ScreenPanel doc={doc} {...scope} />
+          <StatsPanel doc={doc} awareness={session.provider.awareness} />
           <Presence awareness={session.provider.awareness} />
           <InvitesPanel {...scope} />
           <ExportPanel {...scope} />

@@ -2,36 +2,36 @@ import { useEffect, useId, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ACTOR_KINDS, type ActorKind } from "@percorso/schema";
-import { ApiError, api } from "../lib/api.ts";
-import { loadIdentity, saveIdentity } from "../lib/identity.ts";
+import { ApiError, api, type Me } from "../lib/api.ts";
+import {
+  forgetIdentity,
+  identityForInvite,
+  loadIdentity,
+  loadLegacyIdentity,
+  resumeIdentity,
+  saveIdentity,
+  type Identity,
+} from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { Notice } from "./NotFound.tsx";
 
+const MAX_NAME = 80;
+
 /**
- * `/join?token=…`: checks the invite, asks for a display name (remembered), the kind of
- * actor represented and whether to answer anonymously, then opens the seminar.
+ * `/join?token=…`: checks the invite, then turns it into a person of one's own (DESIGN.md §4.1):
+ * a name (optional when answering anonymously), the kind of actor represented, and
+ * `POST /api/join` for a personal token kept on this device. Someone who already joined with
+ * this invite on this device is welcomed back as the same person, or may join as someone else.
  */
 export function Join() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const token = params.get("token") ?? "";
-  const remembered = loadIdentity();
-  const [name, setName] = useState(remembered?.name ?? "");
-  const [actorKind, setActorKind] = useState<ActorKind>(remembered?.actorKind ?? "ngo");
-  const [anonymous, setAnonymous] = useState(remembered?.anonymous ?? false);
-  const [error, setError] = useState<string | null>(null);
-  const ids = {
-    name: useId(),
-    nameHelp: useId(),
-    error: useId(),
-    anonHelp: useId(),
-    actor: useId(),
-  };
   const { state } = useAsync(() => api.me(token), [token]);
   const projector = params.get("vista") === "proiettore";
 
-  // A projector link (observer, opened from the console) needs no name: straight to the screen.
+  // A projector link (observer, opened from the console) needs no person: straight to the screen.
   useEffect(() => {
     if (!projector || state.status !== "ok" || !state.value.seminarId) return;
     const target = `/seminari/${state.value.seminarId}/screen?${new URLSearchParams({ token }).toString()}`;
@@ -45,44 +45,160 @@ export function Join() {
   if (state.status === "loading" || (projector && state.status === "ok")) {
     return <p role="status">{t("join.checking")}</p>;
   }
-  const offline =
-    state.status === "error" && state.error instanceof ApiError && state.error.status === 0;
-  if (state.status === "error" && !offline) {
+  if (state.status === "error") {
+    const offline = state.error instanceof ApiError && state.error.status === 0;
+    return offline ? (
+      <Notice title={t("join.offlineTitle")} body={t("join.offline")} />
+    ) : (
+      <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />
+    );
+  }
+  // A personal token is not an invite: only the invite link makes people.
+  if (state.value.userId !== null) {
     return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
   }
-  const me = state.status === "ok" ? state.value : null;
+  return <JoinInvite key={token} token={token} me={state.value} />;
+}
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (name.trim() === "") {
-      setError(t("join.nameRequired"));
-      document.getElementById(ids.name)?.focus();
-      return;
+function JoinInvite({ token, me }: { token: string; me: Me }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [someoneElse, setSomeoneElse] = useState(false);
+  const stored = identityForInvite(me.inviteId);
+  // The person this device joined as with this invite, if the server still takes their token.
+  const { state: returning } = useAsync(async (): Promise<Identity | null> => {
+    if (!stored) return null;
+    try {
+      const who = await api.me(stored.token);
+      return who.userId === stored.userId ? stored : null;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) return stored; // offline: trust it
+      if (error instanceof ApiError && error.status === 401) forgetIdentity(stored.inviteId);
+      return null;
     }
-    saveIdentity({ token, name: name.trim(), actorKind, anonymous });
-    const seminarId = me?.seminarId ?? null;
-    void navigate(seminarId ? `/seminari/${seminarId}` : "/");
+  }, [stored?.token]);
+
+  const enter = (identity: Identity) => {
+    void navigate(identity.seminarId ? `/seminari/${identity.seminarId}` : "/");
+  };
+
+  if (returning.status === "loading") return <p role="status">{t("join.checking")}</p>;
+  const person = returning.status === "ok" ? returning.value : null;
+  if (person && !someoneElse) {
+    return (
+      <section className="join card narrow" aria-labelledby="join-title">
+        <h1 id="join-title">
+          {person.name ? t("join.welcomeBack", { name: person.name }) : t("join.welcomeBackAnon")}
+        </h1>
+        <p className="muted">
+          {t("join.returningAs", { role: t(`roles.${person.role}`) })}
+          {person.anonymous ? ` · ${t("join.returningAnonymous")}` : ""}
+        </p>
+        <div className="form-row">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => enter(resumeIdentity(person.inviteId) ?? person)}
+          >
+            {t("join.continue")}
+          </button>
+          <button type="button" className="btn" onClick={() => setSomeoneElse(true)}>
+            {person.name ? t("join.notMe", { name: person.name }) : t("join.notMeAnon")}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return <JoinForm token={token} me={me} fresh={someoneElse} onJoined={enter} />;
+}
+
+function JoinForm({
+  token,
+  me,
+  fresh,
+  onJoined,
+}: {
+  token: string;
+  me: Me;
+  /** "I am someone else": nothing carried over from the person this device was. */
+  fresh: boolean;
+  onJoined: (identity: Identity) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  // Prefill from the old app's identity (sent here to become a person) or another person
+  // this device joined as (the same human in a second seminar).
+  const earlier = fresh ? null : (loadLegacyIdentity() ?? loadIdentity());
+  const [name, setName] = useState(earlier?.name ?? "");
+  const [actorKind, setActorKind] = useState<ActorKind>(earlier?.actorKind ?? "ngo");
+  const [anonymous, setAnonymous] = useState(earlier?.anonymous ?? false);
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ids = {
+    name: useId(),
+    nameHelp: useId(),
+    error: useId(),
+    anonHelp: useId(),
+    actor: useId(),
+  };
+  const migrating = !fresh && loadLegacyIdentity() !== null;
+
+  const focusName = () => document.getElementById(ids.name)?.focus();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (trimmed === "" && !anonymous) {
+      setNameError(t("join.nameRequired"));
+      return focusName();
+    }
+    if (trimmed.length > MAX_NAME) {
+      setNameError(t("join.nameTooLong", { max: MAX_NAME }));
+      return focusName();
+    }
+    setBusy(true);
+    setFormError(null);
+    try {
+      onJoined(saveIdentity(await api.join(token, { name: trimmed, actorKind, anonymous })));
+    } catch (error) {
+      setBusy(false);
+      if (error instanceof ApiError && error.details.name?.length) {
+        setNameError(error.details.name.join(" "));
+        return focusName();
+      }
+      const fields = error instanceof ApiError ? Object.values(error.details).flat() : [];
+      setFormError(
+        error instanceof ApiError && error.status === 0
+          ? t("join.offline")
+          : error instanceof ApiError && error.status === 401
+            ? t("join.invalidBody")
+            : fields.length > 0
+              ? fields.join(" ")
+              : t("join.error"),
+      );
+    }
   };
 
   return (
     <section className="join card narrow" aria-labelledby="join-title">
       <h1 id="join-title">{t("join.heading")}</h1>
-      {me && (
-        <p className="muted">
-          {t("join.invitedAs", { role: t(`roles.${me.role}`) })}
-          {me.expiresAt
-            ? ` · ${t("join.expires", {
-                date: new Date(me.expiresAt * 1000).toLocaleString(
-                  i18n.language === "en" ? "en-GB" : "it-IT",
-                ),
-              })}`
-            : ""}
-        </p>
-      )}
-      {offline && <p className="alert">{t("join.offline")}</p>}
-      <form onSubmit={submit} noValidate>
+      <p className="muted">
+        {t("join.invitedAs", { role: t(`roles.${me.role}`) })}
+        {me.expiresAt
+          ? ` · ${t("join.expires", {
+              date: new Date(me.expiresAt * 1000).toLocaleString(
+                i18n.language === "en" ? "en-GB" : "it-IT",
+              ),
+            })}`
+          : ""}
+      </p>
+      {migrating && <p className="hint">{t("join.migrate")}</p>}
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
-          <label htmlFor={ids.name}>{t("join.name")}</label>
+          <label htmlFor={ids.name}>
+            {t("join.name")}
+            {anonymous ? ` (${t("join.optional")})` : ""}
+          </label>
           <input
             id={ids.name}
             name="name"
@@ -90,19 +206,19 @@ export function Join() {
             value={name}
             onChange={(e) => {
               setName(e.target.value);
-              setError(null);
+              setNameError(null);
             }}
-            aria-describedby={error ? `${ids.nameHelp} ${ids.error}` : ids.nameHelp}
-            aria-invalid={error ? true : undefined}
-            required
-            maxLength={80}
+            aria-describedby={nameError ? `${ids.nameHelp} ${ids.error}` : ids.nameHelp}
+            aria-invalid={nameError ? true : undefined}
+            required={!anonymous}
+            maxLength={MAX_NAME}
           />
           <p id={ids.nameHelp} className="help">
-            {t("join.nameHelp")}
+            {anonymous ? t("join.nameHelpAnonymous") : t("join.nameHelp")}
           </p>
-          {error && (
+          {nameError && (
             <p id={ids.error} className="field-error" role="alert">
-              {error}
+              {nameError}
             </p>
           )}
         </div>
@@ -125,7 +241,10 @@ export function Join() {
             type="checkbox"
             id="join-anonymous"
             checked={anonymous}
-            onChange={(e) => setAnonymous(e.target.checked)}
+            onChange={(e) => {
+              setAnonymous(e.target.checked);
+              setNameError(null);
+            }}
             aria-describedby={ids.anonHelp}
           />
           <label htmlFor="join-anonymous">{t("join.anonymous")}</label>
@@ -133,8 +252,13 @@ export function Join() {
             {t("join.anonymousHelp")}
           </p>
         </div>
-        <button type="submit" className="btn btn-primary">
-          {t("join.submit")}
+        {formError && (
+          <p className="alert alert-danger" role="alert">
+            {formError}
+          </p>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? t("join.joining") : t("join.submit")}
         </button>
       </form>
     </section>

@@ -1,5 +1,5 @@
 import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, Navigate, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import * as Tabs from "@radix-ui/react-tabs";
 import {
@@ -9,10 +9,18 @@ import {
   writableRoots,
   type Phase,
   type Role,
+  type Writer,
 } from "@percorso/schema";
 import { ApiError, api, seminarRoleOf, type Me, type ProgrammeDescription } from "../lib/api.ts";
 import { CollabSession } from "../lib/collab.ts";
-import { loadIdentity, pageIdentity, publicName, type Identity } from "../lib/identity.ts";
+import {
+  loadIdentity,
+  loadLegacyIdentity,
+  pageIdentity,
+  presenceName,
+  writerOf,
+  type Identity,
+} from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { formatDate } from "../i18n.ts";
@@ -65,7 +73,8 @@ async function loadContext(token: string): Promise<RoomContext> {
 export interface SeminarView {
   session: CollabSession;
   identity: Identity;
-  name: string;
+  /** Who the server sees behind this page, for the item rules (what to offer). */
+  writer: Writer;
   role: Role;
   programme: ProgrammeDescription;
   seminar: ProgrammeDescription["seminars"][number];
@@ -82,14 +91,20 @@ export function SeminarGate({ children }: { children: (view: SeminarView) => Rea
   const [params] = useSearchParams();
   const pageToken = params.get("token");
   const identity = useMemo(
-    () => (pageToken ? pageIdentity(pageToken, t("screen.projectorName")) : loadIdentity()),
-    [pageToken, t],
+    () =>
+      pageToken ? pageIdentity(pageToken, t("screen.projectorName")) : loadIdentity(seminarId),
+    [pageToken, t, seminarId],
   );
   const token = identity?.token ?? "";
   const { state, reload } = useAsync(() => loadContext(token), [token]);
 
-  if (!identity || !token)
+  if (!identity || !token) {
+    // A device the app knew before personal tokens goes through the join form once more.
+    const legacy = loadLegacyIdentity();
+    if (legacy)
+      return <Navigate to={`/join?${new URLSearchParams({ token: legacy.token }).toString()}`} />;
     return <Notice title={t("room.needInvite")} body={t("join.missingBody")} />;
+  }
   if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
   if (state.status === "error") {
     if (state.error instanceof ApiError && state.error.status === 401) {
@@ -120,10 +135,11 @@ function SessionHost({
   programme,
   seminar,
   children,
-}: Omit<SeminarView, "session" | "name"> & { children: (view: SeminarView) => ReactNode }) {
+}: Omit<SeminarView, "session" | "writer"> & { children: (view: SeminarView) => ReactNode }) {
   const { t } = useTranslation();
   const [session, setSession] = useState<CollabSession | null>(null);
-  const name = publicName(identity, t("presence.anonymous"));
+  const name = presenceName(identity);
+  const writer = useMemo(() => writerOf(identity, role), [identity, role]);
 
   useEffect(() => {
     const created = new CollabSession(seminarDocumentName(seminar.id), identity.token, {
@@ -144,7 +160,7 @@ function SessionHost({
   }, [session, name, identity.color, identity.actorKind, role]);
 
   if (!session) return <p role="status">{t("app.loading")}</p>;
-  return <>{children({ session, identity, name, role, programme, seminar })}</>;
+  return <>{children({ session, identity, writer, role, programme, seminar })}</>;
 }
 
 /** `/seminari/:id`: one tab per phase of the method, presence and connection state. */
@@ -160,7 +176,7 @@ export function Room() {
 function RoomBody({
   session,
   identity,
-  name,
+  writer,
   role,
   programme,
   seminar,
@@ -170,6 +186,7 @@ function RoomBody({
   const roots = useMemo(() => seminarRoots(session.doc), [session]);
   // The caret extension publishes this as the awareness `user`: it must keep the actor kind and
   // role the session announced, or presence figures lose them.
+  const name = presenceName(identity);
   const presenceUser = useMemo(
     () => ({ name, color: identity.color, actorKind: identity.actorKind, role }),
     [name, identity.color, identity.actorKind, role],
@@ -246,14 +263,14 @@ function RoomBody({
             ))}
           </Tabs.List>
           <Tabs.Content value="materiali" className="tab-panel">
-            <Materials doc={session.doc} canAdd={writable.has("materials")} addedBy={name} />
+            <Materials doc={session.doc} writer={writer} writable={writable.has("materials")} />
           </Tabs.Content>
           <Tabs.Content value="domande" className="tab-panel">
             <Questions
-              doc={session.doc}
+              session={session}
               identity={identity}
-              name={name}
-              canAnswer={writable.has("answers")}
+              writer={writer}
+              writable={writable.has("answers")}
               spotlight={live.spotlight}
             />
           </Tabs.Content>
@@ -267,6 +284,8 @@ function RoomBody({
               <Suspense fallback={<p role="status">{t("editor.loading")}</p>}>
                 <Recommendations
                   session={session}
+                  token={identity.token}
+                  documentName={seminarDocumentName(seminar.id)}
                   user={presenceUser}
                   canEdit={writable.has("recommendations")}
                 />

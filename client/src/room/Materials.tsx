@@ -11,21 +11,24 @@ import {
   type Material,
   seminarRoots,
   type MaterialKind,
+  type Writer,
 } from "@percorso/schema";
+import { materialControls } from "../lib/rules.ts";
 import { useYRead } from "../lib/useY.ts";
 
-/** Phase 1: case studies, experiences, theory; filter by kind; participants may propose one. */
+/**
+ * Phase 1: case studies, experiences, theory; filter by kind; participants may propose one.
+ * A material is signed by whoever proposed it, who may edit or remove it, as may facilitators.
+ */
 export function Materials({
   doc,
-  canAdd,
-  addedBy,
-  canManage = false,
+  writer,
+  writable,
 }: {
   doc: Y.Doc;
-  canAdd: boolean;
-  addedBy: string;
-  /** Facilitators edit and remove materials. */
-  canManage?: boolean;
+  writer: Writer;
+  /** The role may write materials now (root table, seminar not closed). */
+  writable: boolean;
 }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
@@ -40,7 +43,7 @@ export function Materials({
           <h2 id="materials-title">{t("materials.heading")}</h2>
           <p className="muted">{t("materials.intro")}</p>
         </div>
-        {canAdd && <MaterialDialog doc={doc} addedBy={addedBy} />}
+        {writable && writer.userId !== null && <MaterialDialog doc={doc} writer={writer} />}
       </div>
       <fieldset className="filter">
         <legend>{t("materials.filter")}</legend>
@@ -64,41 +67,13 @@ export function Materials({
       ) : (
         <ul className="material-list">
           {shown.map((material) => (
-            <li key={material.id} className="card material-card">
-              <span className={`badge kind-${material.kind}`}>
-                {t(`materials.kinds.${material.kind}`)}
-              </span>
-              <h3>{material.title}</h3>
-              {material.summary && <p>{material.summary}</p>}
-              <p className="muted">
-                {material.addedBy && t("materials.addedBy", { name: material.addedBy })}
-                {material.url && (
-                  <>
-                    {" · "}
-                    <a href={material.url} target="_blank" rel="noreferrer noopener">
-                      {t("materials.open")}
-                      <span className="visually-hidden">: {material.title}</span>
-                    </a>
-                  </>
-                )}
-              </p>
-              {canManage && (
-                <div className="form-row">
-                  <MaterialDialog doc={doc} addedBy={addedBy} material={material} />
-                  <button
-                    type="button"
-                    className="btn btn-small btn-danger"
-                    aria-label={t("materials.removeLabel", { title: material.title })}
-                    onClick={() => {
-                      if (window.confirm(t("materials.confirmRemove")))
-                        removeMaterial(doc, material.id);
-                    }}
-                  >
-                    {t("console.remove")}
-                  </button>
-                </div>
-              )}
-            </li>
+            <MaterialCard
+              key={material.id}
+              doc={doc}
+              material={material}
+              writer={writer}
+              writable={writable}
+            />
           ))}
         </ul>
       )}
@@ -106,14 +81,65 @@ export function Materials({
   );
 }
 
+function MaterialCard({
+  doc,
+  material,
+  writer,
+  writable,
+}: {
+  doc: Y.Doc;
+  material: Material;
+  writer: Writer;
+  writable: boolean;
+}) {
+  const { t } = useTranslation();
+  const controls = materialControls(material.addedById, writer, writable);
+  return (
+    <li className="card material-card">
+      <span className={`badge kind-${material.kind}`}>{t(`materials.kinds.${material.kind}`)}</span>
+      <h3>{material.title}</h3>
+      {material.summary && <p>{material.summary}</p>}
+      <p className="muted">
+        {material.addedBy && t("materials.addedBy", { name: material.addedBy })}
+        {material.url && (
+          <>
+            {" · "}
+            <a href={material.url} target="_blank" rel="noreferrer noopener">
+              {t("materials.open")}
+              <span className="visually-hidden">: {material.title}</span>
+            </a>
+          </>
+        )}
+      </p>
+      {(controls.edit || controls.remove) && (
+        <div className="form-row">
+          {controls.edit && <MaterialDialog doc={doc} writer={writer} material={material} />}
+          {controls.remove && (
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              aria-label={t("materials.removeLabel", { title: material.title })}
+              onClick={() => {
+                if (window.confirm(t("materials.confirmRemove"))) removeMaterial(doc, material.id);
+              }}
+            >
+              {t("console.remove")}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
 /** Proposes a new material, or edits `material` when given. */
 function MaterialDialog({
   doc,
-  addedBy,
+  writer,
   material,
 }: {
   doc: Y.Doc;
-  addedBy: string;
+  writer: Writer;
   material?: Material;
 }) {
   const { t } = useTranslation();
@@ -133,7 +159,15 @@ function MaterialDialog({
     if (material) {
       editMaterial(doc, material.id, { kind, title, url, summary });
     } else {
-      addMaterial(doc, { kind, title, url, summary, addedBy });
+      // Signed with the person's user id and the exact name they joined with.
+      addMaterial(doc, {
+        kind,
+        title,
+        url,
+        summary,
+        addedBy: writer.name,
+        addedById: writer.userId ?? "",
+      });
       setTitle("");
       setUrl("");
       setSummary("");
@@ -203,6 +237,13 @@ function MaterialDialog({
                 maxLength={2000}
               />
             </div>
+            {!material && (
+              <p className="help">
+                {writer.name
+                  ? t("materials.signedNote", { name: writer.name })
+                  : t("materials.unsignedNote")}
+              </p>
+            )}
             {error && (
               <p id={ids.error} className="field-error" role="alert">
                 {error}

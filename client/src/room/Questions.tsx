@@ -1,34 +1,42 @@
-import { useId, useMemo, useState, type FormEvent } from "react";
+import { useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type * as Y from "yjs";
 import {
   addAnswer,
+  editAnswer,
   listQuestions,
   answersFor,
+  removeAnswer,
   seminarRoots,
   toggleVote,
   type AnswerOrder,
   type Question,
   type AnswerView,
+  type Writer,
 } from "@percorso/schema";
+import type { CollabSession } from "../lib/collab.ts";
 import type { Identity } from "../lib/identity.ts";
+import { answerControls, mutationAs, ownAnswerAudience } from "../lib/rules.ts";
 import { useYRead } from "../lib/useY.ts";
+
+const MAX_ANSWER = 2000;
 
 /** The open and closed key questions, live answers, votes. Draft questions stay hidden. */
 export function Questions({
-  doc,
+  session,
   identity,
-  name,
-  canAnswer,
+  writer,
+  writable,
   spotlight,
 }: {
-  doc: Y.Doc;
+  session: CollabSession;
   identity: Identity;
-  name: string;
-  canAnswer: boolean;
+  writer: Writer;
+  /** The role may write answers now (root table, seminar not closed). */
+  writable: boolean;
   spotlight: string | null;
 }) {
   const { t } = useTranslation();
+  const doc = session.doc;
   const roots = useMemo(() => seminarRoots(doc), [doc]);
   const questions = useYRead(roots.questions, () =>
     listQuestions(doc).filter((q) => q.state !== "draft"),
@@ -59,13 +67,13 @@ export function Questions({
           {questions.map((question, index) => (
             <QuestionCard
               key={question.id}
-              doc={doc}
+              session={session}
               question={question}
               index={index}
               order={order}
               identity={identity}
-              name={name}
-              canAnswer={canAnswer && question.state === "open"}
+              writer={writer}
+              writable={writable && question.state === "open"}
               spotlight={spotlight === question.id}
             />
           ))}
@@ -76,32 +84,35 @@ export function Questions({
 }
 
 function QuestionCard({
-  doc,
+  session,
   question,
   index,
   order,
   identity,
-  name,
-  canAnswer,
+  writer,
+  writable,
   spotlight,
 }: {
-  doc: Y.Doc;
+  session: CollabSession;
   question: Question;
   index: number;
   order: AnswerOrder;
   identity: Identity;
-  name: string;
-  canAnswer: boolean;
+  writer: Writer;
+  writable: boolean;
   spotlight: boolean;
 }) {
   const { t } = useTranslation();
+  const doc = session.doc;
   const roots = useMemo(() => seminarRoots(doc), [doc]);
   // Answers, moderation, approvals and pins all change what is visible.
   const answers = useYRead(
     [roots.answers, roots.moderation, roots.approvals, roots.pins],
-    () => answersFor(doc, question.id, { kind: "participant", userId: identity.userId }, order),
-    [question.id, question.premoderated, order, identity.userId],
+    () => answersFor(doc, question.id, ownAnswerAudience(identity), order),
+    [question.id, question.premoderated, order, identity],
   );
+  // An invite used directly (no person) may read but never sign an answer.
+  const canAnswer = writable && writer.userId !== null;
   const titleId = `question-${question.id}`;
   return (
     <li className={`card question-card${spotlight ? " spotlight" : ""}`} aria-labelledby={titleId}>
@@ -118,7 +129,7 @@ function QuestionCard({
         {question.text}
       </h3>
       {question.premoderated && <p className="hint">{t("questions.premoderatedNote")}</p>}
-      {canAnswer && <AnswerForm doc={doc} question={question} identity={identity} name={name} />}
+      {canAnswer && <AnswerForm session={session} question={question} identity={identity} />}
       <p className="muted">{t("questions.answers", { count: answers.length })}</p>
       {answers.length === 0 ? (
         question.state === "open" && <p className="empty">{t("questions.noAnswers")}</p>
@@ -127,10 +138,10 @@ function QuestionCard({
           {answers.map((answer) => (
             <AnswerItem
               key={answer.id}
-              doc={doc}
+              session={session}
               answer={answer}
-              voterId={identity.userId}
-              canVote={canAnswer}
+              writer={writer}
+              writable={writable}
             />
           ))}
         </ul>
@@ -140,15 +151,13 @@ function QuestionCard({
 }
 
 function AnswerForm({
-  doc,
+  session,
   question,
   identity,
-  name,
 }: {
-  doc: Y.Doc;
+  session: CollabSession;
   question: Question;
   identity: Identity;
-  name: string;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState("");
@@ -160,13 +169,20 @@ function AnswerForm({
       setError(t("questions.answerRequired"));
       return;
     }
-    addAnswer(doc, {
-      questionId: question.id,
-      text,
-      author: identity.anonymous ? "" : name,
-      authorId: identity.userId,
-      actorKind: identity.actorKind,
-    });
+    // Signed: the user id and the exact name joined with, under the document's own client id.
+    // Anonymous: the anonymous id, no name, under the session's anonymous client id.
+    const anonymous = identity.anonymous;
+    addAnswer(
+      session.doc,
+      {
+        questionId: question.id,
+        text,
+        author: anonymous ? "" : identity.name,
+        authorId: (anonymous ? identity.anonId : identity.userId) ?? "",
+        actorKind: identity.actorKind,
+      },
+      anonymous ? { clientId: session.anonClientId } : {},
+    );
     setText("");
     setError(null);
   };
@@ -180,7 +196,7 @@ function AnswerForm({
         rows={2}
         value={text}
         placeholder={t("questions.answerPlaceholder")}
-        maxLength={2000}
+        maxLength={MAX_ANSWER}
         onChange={(e) => {
           setText(e.target.value);
           if (error) setError(null);
@@ -193,7 +209,9 @@ function AnswerForm({
       />
       <div className="form-row">
         <span id={`${id}-note`} className="help">
-          {identity.anonymous ? t("questions.anonymousNote") : t("questions.signedAs", { name })}
+          {identity.anonymous
+            ? t("questions.anonymousNote")
+            : t("questions.signedAs", { name: identity.name })}
         </span>
         <button type="submit" className="btn btn-primary">
           {t("questions.send")}
@@ -209,46 +227,183 @@ function AnswerForm({
 }
 
 function AnswerItem({
-  doc,
+  session,
   answer,
-  voterId,
-  canVote,
+  writer,
+  writable,
 }: {
-  doc: Y.Doc;
+  session: CollabSession;
   answer: AnswerView;
-  voterId: string;
-  canVote: boolean;
+  writer: Writer;
+  writable: boolean;
 }) {
   const { t } = useTranslation();
-  const voted = answer.voters.includes(voterId);
+  const doc = session.doc;
+  const controls = answerControls(answer.authorId, writer, writable);
+  const as = mutationAs(answer.authorId, writer, session);
+  const [mode, setMode] = useState<"show" | "edit" | "confirmDelete">("show");
+  const editButton = useRef<HTMLButtonElement>(null);
+  const voted = writer.anonId !== null && answer.voters.includes(writer.anonId);
+  const short = answer.text.slice(0, 80);
+
+  const backToShow = () => {
+    setMode("show");
+    // The keyboard goes back where it was: the button that opened the editing.
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
+
   return (
     <li className={`answer${answer.pinned ? " pinned" : ""}`} data-answer-id={answer.id}>
-      <p className="answer-text">{answer.text}</p>
-      {(answer.pinned || !answer.approved) && (
-        <p className="answer-flags">
-          {answer.pinned && <span className="badge badge-spotlight">{t("console.pinned")}</span>}
-          {!answer.approved && <span className="badge">{t("questions.pending")}</span>}
-        </p>
-      )}
+      <div className="answer-body">
+        {mode === "edit" ? (
+          <EditAnswer
+            text={answer.text}
+            label={t("questions.editLabel", { text: short })}
+            onSave={(text) => {
+              editAnswer(doc, answer.id, text, as);
+              backToShow();
+            }}
+            onCancel={backToShow}
+          />
+        ) : (
+          <p className="answer-text">{answer.text}</p>
+        )}
+        {(answer.pinned || !answer.approved) && (
+          <p className="answer-flags">
+            {answer.pinned && <span className="badge badge-spotlight">{t("console.pinned")}</span>}
+            {!answer.approved && <span className="badge">{t("questions.pending")}</span>}
+          </p>
+        )}
+        {mode === "confirmDelete" && (
+          <div className="confirm" role="group" aria-label={t("questions.confirmDelete")}>
+            <p>{t("questions.confirmDelete")}</p>
+            <div className="form-row">
+              <button
+                type="button"
+                className="btn btn-small btn-danger"
+                autoFocus
+                onClick={() => removeAnswer(doc, answer.id, as)}
+              >
+                {t("questions.delete")}
+              </button>
+              <button type="button" className="btn btn-small" onClick={backToShow}>
+                {t("materials.cancel")}
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
       <div className="answer-meta">
-        <span className="muted">{answer.author || t("questions.anonymous")}</span>
+        <span className="muted">
+          {answer.author || t("questions.anonymous")}
+          {controls.own && ` (${t("presence.you")})`}
+        </span>
         {answer.merged.length > 0 && (
           <span className="muted"> · {t("questions.merged", { count: answer.merged.length })}</span>
+        )}
+        {mode === "show" && (controls.edit || controls.remove) && (
+          <span className="answer-actions">
+            {controls.edit && (
+              <button
+                ref={editButton}
+                type="button"
+                className="btn btn-small"
+                aria-label={t("questions.editLabel", { text: short })}
+                onClick={() => setMode("edit")}
+              >
+                {t("console.edit")}
+              </button>
+            )}
+            {controls.remove && (
+              <button
+                type="button"
+                className="btn btn-small btn-danger"
+                aria-label={t("questions.deleteLabel", { text: short })}
+                onClick={() => setMode("confirmDelete")}
+              >
+                {t("questions.delete")}
+              </button>
+            )}
+          </span>
         )}
         <button
           type="button"
           className={`btn btn-vote${voted ? " active" : ""}`}
           aria-pressed={voted}
-          disabled={!canVote}
-          onClick={() => toggleVote(doc, answer.id, voterId)}
+          disabled={!writable || writer.anonId === null}
+          onClick={() => {
+            if (writer.anonId === null) return;
+            // The vote is keyed by the anonymous id and written under the anonymous client id.
+            toggleVote(doc, answer.id, writer.anonId, { clientId: session.anonClientId });
+          }}
         >
           <span aria-hidden="true">▲</span> {t("questions.votes", { count: answer.votes })}
-          <span className="visually-hidden">
-            {" "}
-            · {t("questions.voteLabel", { text: answer.text.slice(0, 80) })}
-          </span>
+          <span className="visually-hidden"> · {t("questions.voteLabel", { text: short })}</span>
         </button>
       </div>
     </li>
+  );
+}
+
+/** The author's inline correction of their answer: Save, Cancel, Esc cancels. */
+function EditAnswer({
+  text,
+  label,
+  onSave,
+  onCancel,
+}: {
+  text: string;
+  label: string;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState(text);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft.trim() === "") return setError(t("questions.answerRequired"));
+    if (draft.trim() === text.trim()) return onCancel();
+    onSave(draft);
+  };
+  return (
+    <form className="answer-edit" onSubmit={save} noValidate>
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={3}
+        value={draft}
+        maxLength={MAX_ANSWER}
+        autoFocus
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (error) setError(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            e.preventDefault();
+            onCancel();
+          } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) save(e);
+        }}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-row">
+        <button type="submit" className="btn btn-small btn-primary">
+          {t("console.save")}
+        </button>
+        <button type="button" className="btn btn-small" onClick={onCancel}>
+          {t("materials.cancel")}
+        </button>
+      </div>
+    </form>
   );
 }

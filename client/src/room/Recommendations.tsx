@@ -22,7 +22,10 @@ import {
 } from "@percorso/schema";
 import type { CollabSession, PresenceUser } from "../lib/collab.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
+import { usePresenceLabel } from "../lib/presence.ts";
 import { AnswerRef } from "../editor/AnswerRef.ts";
+import { Authorship } from "../editor/Authorship.ts";
+import { AuthorsLegend, useAuthorship } from "../editor/useAuthorship.tsx";
 
 /**
  * The seminar's recommendation text, co-edited live: Tiptap bound to the `recommendations`
@@ -30,10 +33,15 @@ import { AnswerRef } from "../editor/AnswerRef.ts";
  */
 export function Recommendations({
   session,
+  token,
+  documentName,
   user,
   canEdit,
 }: {
   session: CollabSession;
+  /** For `GET …/authors`, who each client id of the text is. */
+  token: string;
+  documentName: string;
   user: PresenceUser;
   canEdit: boolean;
 }) {
@@ -41,6 +49,12 @@ export function Recommendations({
   const status = useCollabStatus(session);
   const labelId = useId();
   const introId = useId();
+  // Carets name people as the presence list does: an anonymous one says "anonimo".
+  const labelOf = usePresenceLabel();
+  const caretLabel = useRef(labelOf);
+  caretLabel.current = labelOf;
+  const [showAuthors, setShowAuthors] = useState(false);
+  const legendId = useId();
   const editor = useEditor(
     {
       editable: canEdit,
@@ -57,8 +71,13 @@ export function Recommendations({
           document: session.doc,
           field: "recommendations" satisfies SeminarRoot,
         }),
-        CollaborationCaret.configure({ provider: session.provider, user }),
+        CollaborationCaret.configure({
+          provider: session.provider,
+          user,
+          render: (caretUser) => renderCaret(caretUser, caretLabel.current),
+        }),
         AnswerRef,
+        Authorship,
       ],
       editorProps: {
         attributes: {
@@ -84,6 +103,7 @@ export function Recommendations({
   }, [live, user]);
 
   const loading = !status?.synced && !status?.localLoaded;
+  const legend = useAuthorship(live, session, token, documentName, showAuthors);
 
   return (
     <section className="recommendations" aria-labelledby={labelId}>
@@ -91,6 +111,20 @@ export function Recommendations({
       <p id={introId} className="muted">
         {t("editor.intro")}
       </p>
+      <div className="editor-options">
+        <button
+          type="button"
+          className="btn btn-small authors-toggle"
+          aria-pressed={showAuthors}
+          aria-controls={legendId}
+          onClick={() => setShowAuthors((on) => !on)}
+        >
+          {t("editor.authors")}
+        </button>
+        <div id={legendId} className="authors-legend-slot">
+          {showAuthors && <AuthorsLegend legend={legend} />}
+        </div>
+      </div>
       {editor && canEdit && <Toolbar editor={editor} session={session} />}
       {!canEdit && <p className="hint">{t("editor.readOnly")}</p>}
       {loading && (
@@ -103,6 +137,26 @@ export function Recommendations({
       </div>
     </section>
   );
+}
+
+/** A remote caret: a coloured bar and the person's label (as CollaborationCaret draws it). */
+function renderCaret(
+  user: Record<string, unknown>,
+  labelOf: (user: { name: string; actorKind?: string }) => string,
+): HTMLElement {
+  const color = typeof user.color === "string" ? user.color : "#5c6f82";
+  const caret = document.createElement("span");
+  caret.classList.add("collaboration-carets__caret");
+  caret.style.borderColor = color;
+  const label = document.createElement("div");
+  label.classList.add("collaboration-carets__label");
+  label.style.backgroundColor = color;
+  label.textContent = labelOf({
+    name: typeof user.name === "string" ? user.name : "",
+    ...(typeof user.actorKind === "string" ? { actorKind: user.actorKind } : {}),
+  });
+  caret.append(label);
+  return caret;
 }
 
 function Toolbar({ editor, session }: { editor: Editor; session: CollabSession }) {
