@@ -14,6 +14,9 @@ import { createMetrics } from "./metrics.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
 import { Invites } from "./invites.ts";
+import { People } from "./people.ts";
+import { Authenticator } from "./collab/principal.ts";
+import { CollabCore } from "./collab/core.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
 import { COLLAB_PATH, createWebsocketTransport } from "./transport/websocket.ts";
 
@@ -38,6 +41,8 @@ export async function startServer(
   const catalogue = await Catalogue.open(storage, log);
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
   const invites = await Invites.open(storage, tokens);
+  const people = await People.open(storage, tokens);
+  const auth = new Authenticator(invites, people);
   const registry = new DocumentRegistry({
     store: storage,
     log,
@@ -50,13 +55,12 @@ export async function startServer(
       });
     },
   });
+  const core = new CollabCore({ registry, catalogue, auth, log, metrics, limits: config });
   const transport = createWebsocketTransport({
-    registry,
-    catalogue,
-    invites,
+    core,
     log,
     metrics,
-    limits: config,
+    maxMessageBytes: config.maxMessageBytes,
     heartbeatMs: config.heartbeatMs,
   });
 
@@ -71,7 +75,16 @@ export async function startServer(
   });
   app.use(
     "/api",
-    createApi({ catalogue, invites, registry, publicUrl: () => config.publicUrl ?? baseUrl }),
+    createApi({
+      catalogue,
+      invites,
+      people,
+      auth,
+      tokens,
+      registry,
+      store: storage,
+      publicUrl: () => config.publicUrl ?? baseUrl,
+    }),
   );
   app.use(shortLinkRoutes(invites));
   app.use(serveClient(config.clientDir, log));

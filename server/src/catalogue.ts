@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { SYSTEM_AUTHOR } from "./people.ts";
 import {
   TOSCANA_2021,
   draftDocumentName,
@@ -137,7 +138,18 @@ export class Catalogue {
     init(doc);
     const update = Y.encodeStateAsUpdate(doc, before);
     // An empty update is two zero bytes: nothing was written.
-    if (update.some((byte) => byte !== 0)) await this.storage.appendUpdate(name, update);
+    if (update.some((byte) => byte !== 0)) {
+      // The server's own write, in the attributed log, its client id bound to the system.
+      await this.storage.appendUpdates(name, [
+        {
+          update,
+          ...SYSTEM_AUTHOR,
+          at: Date.now(),
+          anonymous: false,
+          binds: [{ clientId: doc.clientID, userId: SYSTEM_AUTHOR.userId, anonymous: false }],
+        },
+      ]);
+    }
     doc.destroy();
   }
 

@@ -111,11 +111,14 @@ export class Invites {
     return () => this.revokedListeners.delete(listener);
   }
 
-  /** Verifies a bearer token: signature and expiry, then revocation. */
+  /**
+   * Verifies a bearer token: signature and expiry, then revocation of the invite it stands on
+   * (a personal token falls with the invite it was made from).
+   */
   async authenticate(token: string | undefined | null): Promise<Authentication> {
     const claims = await this.tokens.verify(token);
     if (claims === null) return { ok: false, reason: "invalid" };
-    if (this.isRevoked(claims.jti)) return { ok: false, reason: "revoked" };
+    if (this.isRevoked(claims.inviteId)) return { ok: false, reason: "revoked" };
     return { ok: true, claims };
   }
 }

@@ -37,6 +37,17 @@ export function createMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    storageFailures: new Counter({
+      name: "percorso_storage_failures_total",
+      help: "Appends that failed: the document's sockets were closed and it was reloaded",
+      registers: [registry],
+    }),
+    ruleRefusals: new Counter({
+      name: "percorso_rule_refusals_total",
+      help: "Updates refused by the item rules or the client-id binding (DESIGN.md §4.1)",
+      labelNames: ["check"] as const,
+      registers: [registry],
+    }),
     persistSeconds: new Histogram({
       name: "percorso_persist_seconds",
       help: "Time to append one update to storage",

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { CollabDocument } from "../src/collab/document.ts";
 import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
+import { SYSTEM_AUTHOR } from "../src/people.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import type { DocumentStore } from "../src/storage/storage.ts";
 import { tempDataDir, waitFor } from "./harness.ts";
@@ -43,9 +44,11 @@ describe("replies wait for the group commit", () => {
       },
     );
     const received: Uint8Array[] = [];
-    doc.peers.add({ forward: (m) => received.push(m) });
+    doc.addPeer({ forward: (m) => received.push(m), refuse: () => {} });
 
-    doc.ydoc.getArray("answers").push(["scritta prima del commit"]);
+    doc.change(SYSTEM_AUTHOR, (ydoc) =>
+      ydoc.getArray("answers").push(["scritta prima del commit"]),
+    );
     const replies: string[] = [];
     doc.whenDurable(() => replies.push("sync reply"));
     await new Promise((resolve) => setImmediate(resolve));

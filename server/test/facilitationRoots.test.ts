@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 import {
-  addAnswer,
   addCluster,
   assignToCluster,
   listAllAnswers,
@@ -12,7 +11,14 @@ import {
   setPinned,
   setStatus,
 } from "@percorso/schema";
-import { ADMIN_TOKEN, expectClosed, useTestServer, waitFor, type TestClient } from "./harness.ts";
+import {
+  ADMIN_TOKEN,
+  answerAs,
+  expectClosed,
+  useTestServer,
+  waitFor,
+  type TestClient,
+} from "./harness.ts";
 
 const SEMINAR_ID = "s4-agenda-2030";
 const SEMINAR = `seminar:${SEMINAR_ID}`;
@@ -49,12 +55,7 @@ describe("facilitation roots: pins, approvals, clusters are the facilitator's (D
     witness = await server.connect(SEMINAR, ADMIN_TOKEN);
     // An answer to pin, approve and cluster, written by a participant.
     const author = await join("participant");
-    answerId = addAnswer(author.doc, {
-      questionId: QUESTION,
-      text: "Indicatori condivisi tra progetti",
-      author: "Paola",
-      authorId: "paola",
-    });
+    answerId = answerAs(author, "Indicatori condivisi tra progetti", { questionId: QUESTION });
     await waitFor(() => listAllAnswers(witness.doc).length === 1, "the answer at the witness");
   });
 
@@ -120,12 +121,7 @@ describe("facilitation roots: pins, approvals, clusters are the facilitator's (D
       () => participant.doc.getMap("session").get("status") === "closed",
       "the closed status at the participant",
     );
-    addAnswer(participant.doc, {
-      questionId: QUESTION,
-      text: "Troppo tardi",
-      author: "",
-      authorId: "late",
-    });
+    answerAs(participant, "Troppo tardi", { questionId: QUESTION, anonymous: true });
     await expectRefused(participant, "answers");
     expect(listAllAnswers(witness.doc).map((a) => a.text)).toEqual([
       "Indicatori condivisi tra progetti",

@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import { readAuthMessage } from "y-protocols/auth";
+import { addAnswer, toggleVote } from "@percorso/schema";
 import { startServer, type PercorsoServer } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 
@@ -61,7 +62,45 @@ export interface TestClient {
   provider: WebsocketProvider;
   closes: { code: number; reason: string }[];
   denied: string[];
+  /** The person behind the client's personal token, when it joined as one. */
+  person?: JoinedPerson;
+  /** A second Yjs client id for the person's anonymous items (DESIGN.md §4.1). */
+  anonClientId: number;
   destroy(): void;
+}
+
+/** What `POST /api/join` answers (the fields tests read). */
+export interface JoinedPerson {
+  token: string;
+  userId: string;
+  anonId: string;
+  name: string;
+  role: string;
+  inviteId: string;
+}
+
+/** Exchanges an invite for a person with a personal token (`POST /api/join`). */
+export async function joinAs(
+  server: { url: string },
+  inviteToken: string,
+  details: { name?: string; actorKind?: string; anonymous?: boolean } = {},
+): Promise<JoinedPerson> {
+  const response = await api(server, "POST", "/api/join", {
+    token: inviteToken,
+    body: { name: "Partecipante", ...details },
+  });
+  if (response.status !== 201)
+    throw new Error(`join failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as JoinedPerson;
+}
+
+/** Invites `grant` as the admin and makes a person of it. */
+export async function newPerson(
+  server: { url: string },
+  grant: InviteRequest,
+  details: { name?: string; actorKind?: string; anonymous?: boolean } = {},
+): Promise<JoinedPerson> {
+  return joinAs(server, await invite(server, grant), details);
 }
 
 /** A stock y-websocket provider in Node (ws as the WebSocket polyfill). */
@@ -90,6 +129,7 @@ export function connectClient(
     provider,
     closes,
     denied,
+    anonClientId: Math.floor(Math.random() * 0x1_0000_0000),
     destroy() {
       provider.destroy();
       doc.destroy();
@@ -237,8 +277,17 @@ export interface TestServer {
   readonly clients: TestClient[];
   /** A synced client of `documentName`, destroyed after the test. */
   connect(documentName: string, token: string | undefined): Promise<TestClient>;
-  /** Invites `grant` as the admin, then `connect`s with the invite's token. */
-  join(documentName: string, grant: InviteRequest): Promise<TestClient>;
+  /**
+   * Invites `grant` as the admin, makes a person of it (`POST /api/join`, named `details.name`
+   * or "Partecipante"), then `connect`s with the personal token; the client's `person` says who.
+   */
+  join(
+    documentName: string,
+    grant: InviteRequest,
+    details?: { name?: string; actorKind?: string; anonymous?: boolean },
+  ): Promise<TestClient>;
+  /** Invites `grant` and `connect`s with the invite token itself (no person behind it). */
+  joinWithInvite(documentName: string, grant: InviteRequest): Promise<TestClient>;
   /** Destroys every client registered so far. */
   destroyClients(): void;
   /** Stops the server (harmless when stopped already). */
@@ -278,7 +327,13 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
       clients.push(client);
       return client;
     },
-    async join(documentName, grant) {
+    async join(documentName, grant, details) {
+      const person = await newPerson(context, grant, details);
+      const client = await context.connect(documentName, person.token);
+      client.person = person;
+      return client;
+    },
+    async joinWithInvite(documentName, grant) {
       return context.connect(documentName, await invite(context, grant));
     },
     destroyClients() {
@@ -304,4 +359,38 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
     data = undefined;
   });
   return context;
+}
+
+/**
+ * Writes an answer as the client's person: signed with their id and name, or anonymously under
+ * their anonymous id and second client id (DESIGN.md §4.1). Returns the answer id.
+ */
+export function answerAs(
+  client: TestClient,
+  text: string,
+  options: { questionId?: string; anonymous?: boolean; id?: string } = {},
+): string {
+  const person = client.person;
+  if (person === undefined) throw new Error("answerAs needs a client that joined as a person");
+  const anonymous = options.anonymous === true;
+  return addAnswer(
+    client.doc,
+    {
+      questionId: options.questionId ?? "q1",
+      text,
+      author: anonymous ? "" : person.name,
+      authorId: anonymous ? person.anonId : person.userId,
+    },
+    {
+      ...(options.id ? { id: options.id } : {}),
+      ...(anonymous ? { clientId: client.anonClientId } : {}),
+    },
+  );
+}
+
+/** Toggles the client's person's vote on an answer, keyed and written as the rules ask. */
+export function voteAs(client: TestClient, answerId: string): boolean {
+  const person = client.person;
+  if (person === undefined) throw new Error("voteAs needs a client that joined as a person");
+  return toggleVote(client.doc, answerId, person.anonId, { clientId: client.anonClientId });
 }

@@ -3,8 +3,10 @@ import * as Y from "yjs";
 import {
   ADMIN_TOKEN,
   expectClosed,
+  answerAs,
   itemTexts,
   useTestServer,
+  voteAs,
   waitFor,
   type TestClient,
 } from "./harness.ts";
@@ -93,16 +95,14 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
 
   it("accepts a participant's answer and recommendation text, and votes in nested maps", async () => {
     const alice = await participant();
-    const answer = new Y.Map<unknown>();
-    answer.set("text", "Coordinamento tra ONG");
-    answer.set("votes", new Y.Map());
-    alice.doc.getArray("answers").push([answer]);
+    const answerId = answerAs(alice, "Coordinamento tra ONG");
     alice.doc.getXmlFragment("recommendations").push([new Y.XmlElement("paragraph")]);
     await waitFor(() => witness.doc.getArray("answers").length === 1, "answer");
-    alice.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")!.set("alice", true);
+    voteAs(alice, answerId);
+    const anonId = alice.person!.anonId;
     await waitFor(
       () =>
-        witness.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")?.get("alice") ===
+        witness.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")?.get(anonId) ===
         true,
       "vote",
     );
@@ -129,7 +129,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
     );
     // Alice reconnects: her sync step 2 carries the whole delete set, deletions by others included.
     alice.provider.disconnect();
-    alice.doc.getArray("answers").push([new Y.Map()]);
+    answerAs(alice, "Scritta offline");
     alice.provider.connect();
     await waitFor(() => witness.doc.getArray("answers").length === 1, "answer after rejoin");
     expect(alice.closes.filter((c) => c.code === 4403)).toEqual([]);

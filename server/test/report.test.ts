@@ -7,16 +7,18 @@ import {
   addAnswer,
   addCluster,
   assignToCluster,
-  toggleVote,
 } from "@percorso/schema";
 import { reportDocx } from "../src/report/docx.ts";
 import {
   ADMIN_TOKEN,
   PROGRAMME,
+  answerAs,
   api,
   inviteRecord,
+  newPerson,
   readMetric,
   useTestServer,
+  voteAs,
   waitFor,
   type TestClient,
 } from "./harness.ts";
@@ -66,27 +68,26 @@ describe("seminar report export", () => {
     const facilitator = await client(
       (await inviteRecord(server, { role: "facilitator", seminarId: SEMINAR_ID })).token,
     );
-    const participant = await client(
-      (await inviteRecord(server, { role: "participant", seminarId: SEMINAR_ID })).token,
+    const person = await newPerson(
+      server,
+      { role: "participant", seminarId: SEMINAR_ID },
+      { name: "Lucia Ferri", actorKind: "ngo" },
     );
+    const participant = await client(person.token);
+    participant.person = person;
     const answerId = addAnswer(participant.doc, {
       questionId: QUESTION,
       text: ANSWER,
       author: "Lucia Ferri",
-      authorId: "lucia",
+      authorId: person.userId,
       actorKind: "ngo",
     });
-    addAnswer(participant.doc, {
-      questionId: QUESTION,
-      text: ANONYMOUS_ANSWER,
-      author: "",
-      authorId: "anon",
-    });
+    answerAs(participant, ANONYMOUS_ANSWER, { questionId: QUESTION, anonymous: true });
     await waitFor(
       () => facilitator.doc.getArray("answers").length === 2,
       "answers at the facilitator",
     );
-    toggleVote(participant.doc, answerId, "lucia");
+    voteAs(participant, answerId);
     const cluster = addCluster(facilitator.doc, "Reti territoriali", "theme");
     assignToCluster(facilitator.doc, answerId, cluster);
 

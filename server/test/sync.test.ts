@@ -3,8 +3,12 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import {
+  answerAs,
   documentUrl,
   invite,
+  newPerson,
+  type JoinedPerson,
+  type TestClient,
   rawSocket,
   itemTexts,
   syncedClient,
@@ -15,13 +19,15 @@ import {
 
 const SEMINAR = "seminar:s2-economia-circolare";
 
-function answer(doc: Y.Doc, id: string, text: string): void {
-  const item = new Y.Map<unknown>();
-  item.set("id", id);
-  item.set("questionId", "q");
-  item.set("text", text);
-  item.set("votes", new Y.Map());
-  doc.getArray("answers").push([item]);
+/** An answer written by the client's person (signed, as the item rules ask). */
+function answer(client: TestClient, id: string, text: string): void {
+  answerAs(client, text, { id, questionId: "q" });
+}
+
+/** The client, known to be `person`'s. */
+function as(person: JoinedPerson, client: TestClient): TestClient {
+  client.person = person;
+  return client;
 }
 
 const answerTexts = (doc: Y.Doc) => itemTexts(doc, "answers");
@@ -39,18 +45,20 @@ describe("collaboration between stock y-websocket clients", () => {
   const server = useTestServer();
 
   it("serves the seeded seminar with its starter questions", async () => {
-    const token = await invite(server, { role: "participant" });
-    const client = await server.connect(SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const client = as(person, await server.connect(SEMINAR, token));
     expect(client.doc.getArray("questions").length).toBeGreaterThanOrEqual(2);
     expect(client.doc.getMap("session").get("status")).toBe("scheduled");
   });
 
   it("syncs answers and recommendation text between two participants", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await server.connect(SEMINAR, token);
-    const bruno = await server.connect(SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await server.connect(SEMINAR, token));
+    const bruno = as(person, await server.connect(SEMINAR, token));
 
-    answer(alice.doc, "a1", "Serve una rete regionale di economia circolare");
+    answer(alice, "a1", "Serve una rete regionale di economia circolare");
     await waitFor(() => answerTexts(bruno.doc).length === 1, "answer at the peer");
     expect(answerTexts(bruno.doc)).toEqual(["Serve una rete regionale di economia circolare"]);
 
@@ -64,7 +72,7 @@ describe("collaboration between stock y-websocket clients", () => {
     // Concurrent edits converge.
     const brunoParagraph = bruno.doc.getXmlFragment("recommendations").get(0) as Y.XmlElement;
     (brunoParagraph.get(0) as Y.XmlText).insert(12, "filiere corte");
-    answer(alice.doc, "a2", "Formazione congiunta");
+    answer(alice, "a2", "Formazione congiunta");
     await waitFor(
       () =>
         alice.doc.getXmlFragment("recommendations").toString() ===
@@ -76,22 +84,24 @@ describe("collaboration between stock y-websocket clients", () => {
   });
 
   it("gives each newcomer the current state, also after edits since the last one joined", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await server.connect(SEMINAR, token);
-    answer(alice.doc, "n1", "prima");
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await server.connect(SEMINAR, token));
+    answer(alice, "n1", "prima");
     const first = await server.join(SEMINAR, { role: "observer" });
     await waitFor(() => answerTexts(first.doc).length === 1, "first newcomer synced");
     const second = await server.join(SEMINAR, { role: "observer" }); // served the shared state
     expect(answerTexts(second.doc)).toEqual(["prima"]);
-    answer(alice.doc, "n2", "seconda"); // the shared full state is now stale
+    answer(alice, "n2", "seconda"); // the shared full state is now stale
     await waitFor(() => answerTexts(first.doc).length === 2, "update at the first newcomer");
     const third = await server.join(SEMINAR, { role: "observer" });
     expect(answerTexts(third.doc)).toEqual(["prima", "seconda"]);
   });
 
   it("asks for a resync, and does not close, when an update builds on edits it has not had", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await server.connect(SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await server.connect(SEMINAR, token));
     // A client that typed while its reconnect was under way: e2 builds on e1, which is unsent.
     const local = new Y.Doc();
     Y.applyUpdate(local, Y.encodeStateAsUpdate(alice.doc));
@@ -130,9 +140,10 @@ describe("collaboration between stock y-websocket clients", () => {
   });
 
   it("keeps every accepted update across a clean restart", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await syncedClient(server, SEMINAR, token);
-    for (let i = 0; i < 50; i++) answer(alice.doc, `a${i}`, `risposta ${i}`);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await syncedClient(server, SEMINAR, token));
+    for (let i = 0; i < 50; i++) answer(alice, `a${i}`, `risposta ${i}`);
     const observer = await server.join(SEMINAR, { role: "observer" });
     await waitFor(() => answerTexts(observer.doc).length === 50, "answers at the observer");
     alice.destroy();
@@ -144,20 +155,21 @@ describe("collaboration between stock y-websocket clients", () => {
 
   it("compacts the log into a snapshot on unload and loads snapshot plus tail", async () => {
     await server.restart({ COMPACT_AFTER_UPDATES: "10", IDLE_UNLOAD_MS: "50" });
-    const token = await invite(server, { role: "participant" });
-    const alice = await syncedClient(server, SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await syncedClient(server, SEMINAR, token));
     const watcher = await syncedClient(server, SEMINAR, await invite(server, { role: "observer" }));
-    for (let i = 0; i < 35; i++) answer(alice.doc, `a${i}`, `r${i}`);
+    for (let i = 0; i < 35; i++) answer(alice, `a${i}`, `r${i}`);
     await waitFor(() => answerTexts(watcher.doc).length === 35, "answers at the watcher");
     alice.destroy();
     watcher.destroy();
     await waitForMetric(server, "percorso_loaded_documents", 0);
 
     // Reloaded from the snapshot; a few more updates stay in the log's tail.
-    const bruno = await syncedClient(server, SEMINAR, token);
+    const bruno = as(person, await syncedClient(server, SEMINAR, token));
     expect(answerTexts(bruno.doc)).toHaveLength(35);
     const reader = await server.join(SEMINAR, { role: "observer" });
-    for (let i = 35; i < 40; i++) answer(bruno.doc, `a${i}`, `r${i}`);
+    for (let i = 35; i < 40; i++) answer(bruno, `a${i}`, `r${i}`);
     await waitFor(() => answerTexts(reader.doc).length === 40, "tail at the reader");
     const expected = answerTexts(bruno.doc);
     bruno.destroy();
@@ -169,8 +181,9 @@ describe("collaboration between stock y-websocket clients", () => {
   });
 
   it("removes a leaving client's presence for everyone else", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await syncedClient(server, SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await syncedClient(server, SEMINAR, token));
     const watcher = await server.join(SEMINAR, { role: "observer" });
     alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
     const aliceId = alice.doc.clientID;
@@ -182,9 +195,10 @@ describe("collaboration between stock y-websocket clients", () => {
   });
 
   it("lets no client speak for another client's presence", async () => {
-    const token = await invite(server, { role: "participant" });
-    const alice = await server.connect(SEMINAR, token);
-    const mallory = await server.connect(SEMINAR, token);
+    const person = await newPerson(server, { role: "participant" });
+    const token = person.token;
+    const alice = as(person, await server.connect(SEMINAR, token));
+    const mallory = as(person, await server.connect(SEMINAR, token));
     const watcher = await server.join(SEMINAR, { role: "observer" });
     alice.provider.awareness.setLocalStateField("user", { name: "Alice" });
     const aliceId = alice.doc.clientID;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { resolveUpdateRoots } from "../src/collab/updateRoots.ts";
+import { resolveUpdateRoots } from "../src/collab/updateView.ts";
 
 /** A server doc and a client doc that start in sync. */
 function pair(setup: (doc: Y.Doc) => void) {

@@ -10,6 +10,8 @@ export const CLOSE = {
   messageTooLarge: { code: 4413, reason: "message-too-large" },
   tooManyMessages: { code: 4429, reason: "too-many-messages" },
   restarting: { code: 1012, reason: "server-restarting" },
+  /** Storage failed: the document is reloaded from what is stored; reconnect and resync. */
+  storageFailure: { code: 1011, reason: "storage-failure" },
   /** Not in DESIGN.md's list: a message that is not valid y-protocols (standard code 1007). */
   malformed: { code: 1007, reason: "malformed-message" },
 } as const;

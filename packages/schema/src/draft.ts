@@ -2,7 +2,14 @@ import * as Y from "yjs";
 import type { Programme } from "./programme.ts";
 import { REACTIONS, type Reaction } from "./types.ts";
 import { headingNode, paragraphNode, textOf } from "./xml.ts";
-import { removeById, newId, now, readString, type MutationOptions } from "./yhelpers.ts";
+import {
+  removeById,
+  newId,
+  now,
+  readString,
+  transactAs,
+  type MutationOptions,
+} from "./yhelpers.ts";
 
 /**
  * Typed accessors and mutations of a `draft:<programmeId>` document (DESIGN.md §5): the
@@ -139,7 +146,7 @@ export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOpt
   item.set("author", comment.author.trim());
   item.set("authorId", comment.authorId);
   item.set("createdAt", now(options));
-  doc.transact(() => draftRoots(doc).comments.push([item]), options.origin);
+  transactAs(doc, options, () => draftRoots(doc).comments.push([item]));
   return id;
 }
 
@@ -176,7 +183,7 @@ export function listComments(doc: Y.Doc, section?: string): DraftComment[] {
 // Reactions (everyone but observers)
 
 /**
- * Sets `userId`'s reaction to a section; `null` withdraws it. Chapters seeded by
+ * Sets the reaction of `userId` (the person's anonymous id) to a section; `null` withdraws it. Chapters seeded by
  * `initDraftDocument` have their map already; a new section's map is created here, and
  * reactions given concurrently by two peers to a brand-new section may keep only one side.
  */
@@ -188,7 +195,7 @@ export function setReaction(
   options: MutationOptions = {},
 ): void {
   const reactions = draftRoots(doc).reactions;
-  doc.transact(() => {
+  transactAs(doc, options, () => {
     let bySection = reactions.get(section);
     if (!(bySection instanceof Y.Map)) {
       if (reaction === null) return;
@@ -197,7 +204,7 @@ export function setReaction(
     }
     if (reaction === null) bySection.delete(userId);
     else bySection.set(userId, reaction);
-  }, options.origin);
+  });
 }
 
 export type ReactionTally = Record<Reaction, number>;

@@ -25,6 +25,8 @@ export const WRITERS: Record<DocumentKind, Readonly<Record<string, readonly Role
     sources: ["drafter"],
     comments: ["participant", "facilitator", "drafter"],
     reactions: ["participant", "facilitator", "drafter"],
+    suggestions: ["participant", "facilitator", "drafter"],
+    versions: ["drafter"],
   },
   programme: {
     live: [],

@@ -28,6 +28,10 @@ export const DRAFT_ROOTS = {
   sources: "map",
   comments: "array",
   reactions: "map",
+  /** Proposed replacements of a passage, with support and the drafting team's decision. */
+  suggestions: "array",
+  /** Named versions of the draft, each pointing into the attributed history. */
+  versions: "array",
 } as const satisfies Record<string, RootTypeKind>;
 
 export const PROGRAMME_ROOTS = {

@@ -18,6 +18,7 @@ import {
   readString,
   removeById,
   setFieldById,
+  transactAs,
   type MutationOptions,
 } from "./yhelpers.ts";
 
@@ -62,6 +63,8 @@ export interface Material {
   url: string;
   summary: string;
   addedBy: string;
+  /** The user id of whoever added it (DESIGN.md §4.1); empty for materials from before. */
+  addedById: string;
   createdAt: number;
 }
 
@@ -379,6 +382,8 @@ export interface NewMaterial {
   url?: string;
   summary?: string;
   addedBy: string;
+  /** The adder's user id (the server refuses any other). */
+  addedById: string;
 }
 
 export function addMaterial(
@@ -394,8 +399,9 @@ export function addMaterial(
   item.set("url", (material.url ?? "").trim());
   item.set("summary", (material.summary ?? "").trim());
   item.set("addedBy", material.addedBy);
+  item.set("addedById", material.addedById);
   item.set("createdAt", now(options));
-  doc.transact(() => seminarRoots(doc).materials.push([item]), options.origin);
+  transactAs(doc, options, () => seminarRoots(doc).materials.push([item]));
   return id;
 }
 
@@ -403,18 +409,18 @@ export function addMaterial(
 export function editMaterial(
   doc: Y.Doc,
   materialId: string,
-  patch: Partial<Omit<NewMaterial, "addedBy">>,
+  patch: Partial<Omit<NewMaterial, "addedBy" | "addedById">>,
   options: MutationOptions = {},
 ): boolean {
   const item = findById(seminarRoots(doc).materials, materialId);
   if (!item) return false;
-  doc.transact(() => {
+  transactAs(doc, options, () => {
     if (patch.kind !== undefined) item.set("kind", patch.kind);
     if (patch.title !== undefined && patch.title.trim() !== "")
       item.set("title", patch.title.trim());
     if (patch.url !== undefined) item.set("url", patch.url.trim());
     if (patch.summary !== undefined) item.set("summary", patch.summary.trim());
-  }, options.origin);
+  });
   return true;
 }
 
@@ -449,6 +455,7 @@ export function listMaterials(doc: Y.Doc, kind?: MaterialKind): Material[] {
       url: readString(item.get("url")) ?? "",
       summary: readString(item.get("summary")) ?? "",
       addedBy: readString(item.get("addedBy")) ?? "",
+      addedById: readString(item.get("addedById")) ?? "",
       createdAt,
     });
   }
@@ -463,6 +470,7 @@ export interface NewAnswer {
   text: string;
   /** Display name, or empty for an anonymous answer. */
   author: string;
+  /** The author's user id, or their anonymous id (with an empty `author`): DESIGN.md §4.1. */
   authorId: string;
   actorKind?: ActorKind;
 }
@@ -480,8 +488,13 @@ export function addAnswer(doc: Y.Doc, answer: NewAnswer, options: MutationOption
   if (answer.actorKind) item.set("actorKind", answer.actorKind);
   item.set("createdAt", now(options));
   item.set("votes", new Y.Map<boolean>());
-  doc.transact(() => seminarRoots(doc).answers.push([item]), options.origin);
+  transactAs(doc, options, () => seminarRoots(doc).answers.push([item]));
   return id;
+}
+
+/** The author withdraws their answer (the server refuses anyone else's). */
+export function removeAnswer(doc: Y.Doc, answerId: string, options: MutationOptions = {}): boolean {
+  return removeById(seminarRoots(doc).answers, answerId, options);
 }
 
 /** The author's correction of their answer's text. */
@@ -495,7 +508,10 @@ export function editAnswer(
   return setFieldById(seminarRoots(doc).answers, answerId, "text", text.trim(), options);
 }
 
-/** Adds or withdraws `voterId`'s vote on an answer; returns whether the vote now stands. */
+/**
+ * Adds or withdraws `voterId`'s vote on an answer; returns whether the vote now stands. The
+ * voter id is the person's anonymous id, and the server takes only that key from them.
+ */
 export function toggleVote(
   doc: Y.Doc,
   answerId: string,
@@ -506,7 +522,7 @@ export function toggleVote(
   if (!item) throw new Error(`No answer ${answerId}.`);
   let votes = item.get("votes");
   let voted = false;
-  doc.transact(() => {
+  transactAs(doc, options, () => {
     if (!(votes instanceof Y.Map)) {
       votes = new Y.Map<boolean>();
       item.set("votes", votes);
@@ -518,7 +534,7 @@ export function toggleVote(
       map.set(voterId, true);
       voted = true;
     }
-  }, options.origin);
+  });
   return voted;
 }
 

@@ -8,6 +8,29 @@ export interface MutationOptions {
   id?: string;
   /** Epoch ms used for `createdAt`; `Date.now()` by default. */
   at?: number;
+  /**
+   * The Yjs client id to write under, when not the document's own: a person's anonymous items
+   * (votes, anonymous answers, reactions) go under a second client id that never carries their
+   * named presence (DESIGN.md §4.1), so no struct links the two.
+   */
+  clientId?: number;
+}
+
+/** `doc.transact`, writing under `options.clientId` when one is given. */
+export function transactAs(doc: Y.Doc, options: MutationOptions, run: () => void): void {
+  const own = doc.clientID;
+  if (options.clientId === undefined || options.clientId === own) {
+    doc.transact(run, options.origin);
+    return;
+  }
+  // Yjs stamps every struct with `doc.clientID` as it creates it: swapped for this transaction
+  // only, and put back before anything else can write.
+  doc.clientID = options.clientId;
+  try {
+    doc.transact(run, options.origin);
+  } finally {
+    doc.clientID = own;
+  }
 }
 
 export function newId(): string {
@@ -49,10 +72,10 @@ export function removeById(
 ): boolean {
   const index = indexById(list, id);
   if (index < 0 || list.doc === null) return false;
-  list.doc.transact(() => {
+  transactAs(list.doc, options, () => {
     list.delete(index, 1);
     alsoInTransaction?.();
-  }, options.origin);
+  });
   return true;
 }
 
@@ -66,6 +89,6 @@ export function setFieldById(
 ): boolean {
   const item = findById(list, id);
   if (!item || list.doc === null) return false;
-  list.doc.transact(() => item.set(key, value), options.origin);
+  transactAs(list.doc, options, () => item.set(key, value));
   return true;
 }

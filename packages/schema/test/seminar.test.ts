@@ -260,10 +260,15 @@ describe("materials", () => {
         title: " Rifiuti a Dakar ",
         url: "https://example.org",
         addedBy: "Ada",
+        addedById: "u-ada",
       },
       { id: "m1", at: 7 },
     );
-    addMaterial(doc, { kind: "theory", title: "Economia circolare", addedBy: "Bea" }, { id: "m2" });
+    addMaterial(
+      doc,
+      { kind: "theory", title: "Economia circolare", addedBy: "Bea", addedById: "u-bea" },
+      { id: "m2" },
+    );
     expect(listMaterials(peer)).toHaveLength(2);
     expect(listMaterials(peer, "case-study")).toEqual([
       {
@@ -273,6 +278,7 @@ describe("materials", () => {
         url: "https://example.org",
         summary: "",
         addedBy: "Ada",
+        addedById: "u-ada",
         createdAt: 7,
       },
     ]);

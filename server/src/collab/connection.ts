@@ -1,12 +1,11 @@
-import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { CLOSE, isSchemaRoot, writableRoots, type CloseKind, type Role } from "@percorso/schema";
+import { CLOSE, type CloseKind, type Role } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import { checkUpdate } from "./checks.ts";
 import type { CollabDocument, DocumentPeer } from "./document.ts";
 import {
   MESSAGE_AUTH,
@@ -14,9 +13,9 @@ import {
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
 } from "./messages.ts";
+import { authorOf, type Principal } from "./principal.ts";
 import { TokenBucket } from "./rateLimit.ts";
 import type { CollabSocket } from "./socket.ts";
-import { resolveUpdateRoots } from "./updateRoots.ts";
 
 export interface ConnectionLimits {
   maxMessageBytes: number;
@@ -24,48 +23,51 @@ export interface ConnectionLimits {
   rateLimitPerSecond: number;
 }
 
+export interface ConnectionDeps {
+  limits: ConnectionLimits;
+  log: Logger;
+  metrics: Metrics;
+}
+
 /**
- * One client on one document: reads y-protocols messages, checks every update against the
- * role's writable root types before it reaches the document, and closes with a catalogue
- * code (and a log line) on anything it refuses.
+ * One person on one document: reads y-protocols messages, runs every update through the
+ * checks (`checks.ts`) before it reaches the document, and closes with a catalogue code (and a
+ * log line) on anything it refuses.
  */
 export class Connection implements DocumentPeer {
+  readonly principal: Principal;
+  readonly role: Role;
   private readonly socket: CollabSocket;
   private readonly doc: CollabDocument;
-  private readonly role: Role;
-  private readonly log: Logger;
-  private readonly metrics: Metrics;
-  private readonly limits: ConnectionLimits;
+  private readonly deps: ConnectionDeps;
   private readonly bucket: TokenBucket;
   private open = true;
 
   constructor(
     socket: CollabSocket,
     doc: CollabDocument,
+    principal: Principal,
     role: Role,
-    limits: ConnectionLimits,
-    log: Logger,
-    metrics: Metrics,
+    deps: ConnectionDeps,
   ) {
     this.socket = socket;
     this.doc = doc;
+    this.principal = principal;
     this.role = role;
-    this.limits = limits;
-    this.log = log;
-    this.metrics = metrics;
-    this.bucket = new TokenBucket(limits.rateLimitBurst, limits.rateLimitPerSecond);
+    this.deps = deps;
+    this.bucket = new TokenBucket(deps.limits.rateLimitBurst, deps.limits.rateLimitPerSecond);
   }
 
   /** Joins the document: sync step 1 from the server, then everyone's presence. */
   start(): void {
-    this.doc.peers.add(this);
+    this.doc.addPeer(this);
     this.sendSyncStep1();
     this.sendAwareness();
   }
 
-  send(message: Uint8Array): void {
+  private send(message: Uint8Array): void {
     if (!this.open) return;
-    this.metrics.bytesOut.inc(message.byteLength);
+    this.deps.metrics.bytesOut.inc(message.byteLength);
     this.socket.send(message);
   }
 
@@ -75,8 +77,8 @@ export class Connection implements DocumentPeer {
 
   receive(message: Uint8Array): void {
     if (!this.open) return;
-    this.metrics.bytesIn.inc(message.byteLength);
-    if (message.byteLength > this.limits.maxMessageBytes) {
+    this.deps.metrics.bytesIn.inc(message.byteLength);
+    if (message.byteLength > this.deps.limits.maxMessageBytes) {
       return this.refuse("messageTooLarge", `${message.byteLength} bytes`);
     }
     if (!this.bucket.take()) return this.refuse("tooManyMessages", "rate limit");
@@ -94,7 +96,10 @@ export class Connection implements DocumentPeer {
       case MESSAGE_SYNC:
         return this.receiveSync(decoder);
       case MESSAGE_AWARENESS:
-        return this.receiveAwareness(decoding.readVarUint8Array(decoder));
+        return this.doc.presence.receive(decoding.readVarUint8Array(decoder), this, {
+          authorId: this.principal.authorId,
+          anonymous: this.principal.anonymous,
+        });
       case MESSAGE_QUERY_AWARENESS:
         return this.sendAwareness();
       case MESSAGE_AUTH:
@@ -141,52 +146,34 @@ export class Connection implements DocumentPeer {
   }
 
   private receiveUpdate(update: Uint8Array): void {
-    const { ydoc, scope } = this.doc;
-    const { roots, unresolved } = resolveUpdateRoots(ydoc, update);
-    const writable = writableRoots(scope.kind, this.role, this.doc.permissionState());
-    const refused = [...roots].filter(
-      (root) => !isSchemaRoot(scope.kind, root) || !writable.has(root),
-    );
-    if (refused.length > 0) return this.deny(`may not write ${refused.join(", ")}`);
-    if (unresolved) {
+    const check = checkUpdate(this.doc, this.principal, this.role, update);
+    if (check.verdict === "refuse") {
+      if (check.check !== "roots") this.deps.metrics.ruleRefusals.inc({ check: check.check });
+      return this.deny(check.detail);
+    }
+    if (check.verdict === "resync") {
       // Typing while a reconnect's handshake is under way sends an update that builds on edits
       // the server has not had yet. Applying it would leave it pending in Yjs, unchecked; a
       // refusal would cost an honest client its offline edits. Instead: drop it, and ask for
       // everything missing (sync step 1). The client's step 2 carries it, whole and checkable.
-      this.log.debug({ doc: this.doc.name }, "update ahead of the server: asking for a resync");
+      this.deps.log.debug(
+        { doc: this.doc.name },
+        "update ahead of the server: asking for a resync",
+      );
       return this.sendSyncStep1();
     }
-    if (roots.size > 0) this.metrics.updatesIn.inc();
-    Y.applyUpdate(ydoc, update, this);
-  }
-
-  /**
-   * Awareness is presence, allowed to every role. Stock y-websocket clients echo the states
-   * of others they receive, so entries for client ids announced by another connection are
-   * dropped (not an error): a client may only speak for its own ids.
-   */
-  private receiveAwareness(update: Uint8Array): void {
-    const owners = this.doc.awarenessOwners;
-    const entries = decodeAwarenessEntries(update);
-    const own = entries.filter((entry) => {
-      const owner = owners.get(entry.clientId);
-      return owner === undefined || owner === this;
+    if (check.touchesSchema) this.deps.metrics.updatesIn.inc();
+    this.doc.apply(update, {
+      peer: this,
+      author: authorOf(this.principal, this.role),
+      anonymous: check.anonymous,
+      binds: check.binds,
     });
-    if (own.length === 0) return;
-    const filtered = own.length === entries.length ? update : encodeAwarenessEntries(own);
-    awarenessProtocol.applyAwarenessUpdate(this.doc.awareness, filtered, this);
   }
 
   private sendAwareness(): void {
-    const states = this.doc.awareness.getStates();
-    if (states.size === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.doc.awareness, [...states.keys()]),
-    );
-    this.send(encoding.toUint8Array(encoder));
+    const message = this.doc.presence.encodeAll();
+    if (message !== null) this.send(message);
   }
 
   /** A forbidden write: tell a stock client why (y-protocols auth), then close with 4403. */
@@ -201,11 +188,11 @@ export class Connection implements DocumentPeer {
   refuse(kind: CloseKind, detail: string): void {
     if (!this.open) return;
     const { code, reason } = CLOSE[kind];
-    this.log.warn(
-      { doc: this.doc.name, role: this.role, code, reason, detail },
+    this.deps.log.warn(
+      { doc: this.doc.name, role: this.role, user: this.principal.authorId, code, reason, detail },
       "connection refused",
     );
-    this.metrics.refusals.inc({ reason });
+    this.deps.metrics.refusals.inc({ reason });
     this.socket.close(code, reason);
     this.closed();
   }
@@ -216,36 +203,4 @@ export class Connection implements DocumentPeer {
     this.open = false;
     this.doc.removePeer(this);
   }
-}
-
-interface AwarenessEntry {
-  clientId: number;
-  clock: number;
-  state: string;
-}
-
-/** The entries of a y-protocols awareness update (throws on a malformed one). */
-function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(update);
-  const count = decoding.readVarUint(decoder);
-  const entries: AwarenessEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder);
-    const clock = decoding.readVarUint(decoder);
-    const state = decoding.readVarString(decoder);
-    JSON.parse(state);
-    entries.push({ clientId, clock, state });
-  }
-  return entries;
-}
-
-function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const { clientId, clock, state } of entries) {
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, state);
-  }
-  return encoding.toUint8Array(encoder);
 }

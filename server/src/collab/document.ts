@@ -1,23 +1,26 @@
 import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
-import * as encoding from "lib0/encoding";
 import type { DocumentScope, PermissionState, SeminarStatus } from "@percorso/schema";
-import type { DocumentStore } from "../storage/storage.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from "./messages.ts";
-import * as syncProtocol from "y-protocols/sync";
+import type { Author, ClientBinding, DocumentStore } from "../storage/storage.ts";
+import { ClientIds } from "./clientIds.ts";
+import { GroupCommit, type PendingUpdate } from "./commit.ts";
+import { Peers, type DocumentPeer } from "./fanout.ts";
+import { Presence } from "./presence.ts";
+import { SYSTEM_AUTHOR } from "../people.ts";
 
-/** What a document needs to know of a connection to fan out to it. */
-export interface DocumentPeer {
-  /** Sends without per-message accounting: the fan-out counts bytes once per broadcast. */
-  forward(message: Uint8Array): void;
-}
+export type { DocumentPeer } from "./fanout.ts";
 
-/** An accepted update waiting for its batch to be appended to storage. */
-interface PendingUpdate {
-  update: Uint8Array;
-  origin: unknown;
+/**
+ * Where an update applied to a document comes from: the peer not to send it back to, and what
+ * the log records with it. Every update applied to a document carries one as its Yjs origin.
+ */
+export interface UpdateOrigin {
+  peer: DocumentPeer | null;
+  author: Author;
+  /** The update carries anonymous items: non-admin history readers see no name on it. */
+  anonymous: boolean;
+  binds: readonly ClientBinding[];
 }
 
 export interface DocumentDeps {
@@ -27,47 +30,56 @@ export interface DocumentDeps {
   compactAfterUpdates: number;
   /** Told when a seminar document's `session.status` is loaded or changes. */
   onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
+  /** Told when storage failed this document: it must be loaded afresh. */
+  onFailed?: (doc: CollabDocument) => void;
 }
 
 /**
- * One loaded document: the Y.Doc, its awareness, its connections. Every update, whoever made
- * it, is appended to storage and only then fanned out to the other connections, in order.
+ * One loaded document: the Y.Doc, its presence, its connections, its client-id bindings.
+ * Every update, whoever made it, is appended to the attributed log and only then fanned out
+ * to the other connections, in order (`GroupCommit`). If storage fails, memory would be ahead
+ * of disk: every connection is closed (1011, clients resync on reconnect) and the document is
+ * dropped, to be loaded again from what storage has.
  */
 export class CollabDocument {
   readonly name: string;
   readonly scope: DocumentScope;
   readonly ydoc: Y.Doc;
-  readonly awareness: awarenessProtocol.Awareness;
-  readonly peers = new Set<DocumentPeer>();
-  /** Awareness client ids announced by each peer, removed when it leaves. */
-  readonly awarenessOwners = new Map<number, DocumentPeer>();
+  readonly presence: Presence;
+  readonly clientIds: ClientIds;
+  private readonly peers: Peers;
+  private readonly commit: GroupCommit;
   private readonly deps: DocumentDeps;
-  private persisted: Promise<void> = Promise.resolve();
-  private pending: PendingUpdate[] = [];
-  /** Replies that must not show a peer anything before it is durable (see `whenDurable`). */
-  private waiting: (() => void)[] = [];
   /** The whole state as one update, for clients that have nothing yet; null once stale. */
   private fullState: Uint8Array | null = null;
   private lastSeq: number;
   private sinceCompaction: number;
   private compacting: Promise<void> | null = null;
   private reportedStatus: SeminarStatus | undefined;
+  private failedState = false;
 
   private constructor(
     name: string,
     scope: DocumentScope,
     deps: DocumentDeps,
-    lastSeq: number,
-    tail: number,
+    stored: { lastSeq: number; tail: number; bindings: readonly ClientBinding[] },
   ) {
     this.name = name;
     this.scope = scope;
     this.deps = deps;
     this.ydoc = new Y.Doc({ gc: true });
-    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
-    this.awareness.setLocalState(null);
-    this.lastSeq = lastSeq;
-    this.sinceCompaction = tail;
+    this.peers = new Peers(deps.metrics);
+    this.clientIds = new ClientIds(stored.bindings);
+    this.presence = new Presence(this.ydoc, this.peers, this.clientIds);
+    this.lastSeq = stored.lastSeq;
+    this.sinceCompaction = stored.tail;
+    this.commit = new GroupCommit(name, {
+      store: deps.store,
+      log: deps.log,
+      metrics: deps.metrics,
+      committed: (batch, lastSeq) => this.committed(batch, lastSeq),
+      failed: (error) => this.fail(error),
+    });
   }
 
   static async load(
@@ -76,7 +88,11 @@ export class CollabDocument {
     deps: DocumentDeps,
   ): Promise<CollabDocument> {
     const stored = await deps.store.load(name);
-    const doc = new CollabDocument(name, scope, deps, stored.lastSeq, stored.updates.length);
+    const doc = new CollabDocument(name, scope, deps, {
+      lastSeq: stored.lastSeq,
+      tail: stored.updates.length,
+      bindings: stored.bindings,
+    });
     doc.ydoc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(doc.ydoc, update);
@@ -85,10 +101,56 @@ export class CollabDocument {
     if (stored.snapshot && stored.updates.length === 0) doc.fullState = stored.snapshot;
     doc.reportStatus();
     doc.ydoc.on("update", (update: Uint8Array, origin: unknown) => doc.onUpdate(update, origin));
-    doc.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
-      doc.onAwareness(change, origin),
-    );
     return doc;
+  }
+
+  /** Storage failed this document: it serves no one any more. */
+  get failed(): boolean {
+    return this.failedState;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  addPeer(peer: DocumentPeer): void {
+    this.peers.add(peer);
+  }
+
+  /** Removes a leaving peer and the presence states it announced, for everyone else. */
+  removePeer(peer: DocumentPeer): void {
+    this.peers.delete(peer);
+    this.presence.removePeer(peer);
+  }
+
+  /** Applies an update that passed every check, with what the log records of it. */
+  apply(update: Uint8Array, origin: UpdateOrigin): void {
+    if (this.failedState) return;
+    this.clientIds.bind(origin.binds);
+    Y.applyUpdate(this.ydoc, update, origin);
+  }
+
+  /**
+   * Runs a change made on the server (a restore, a roll-up) under its own fresh client id,
+   * bound to `author` and logged as theirs.
+   */
+  change(author: Author, run: (doc: Y.Doc) => void): void {
+    if (this.failedState) return;
+    const own = this.ydoc.clientID;
+    const clientId = freshClientId(this.ydoc);
+    const origin: UpdateOrigin = {
+      peer: null,
+      author,
+      anonymous: false,
+      binds: [{ clientId, userId: author.userId, anonymous: false }],
+    };
+    this.clientIds.bind(origin.binds);
+    this.ydoc.clientID = clientId;
+    try {
+      this.ydoc.transact(() => run(this.ydoc), origin);
+    } finally {
+      this.ydoc.clientID = own;
+    }
   }
 
   permissionState(): PermissionState {
@@ -104,14 +166,9 @@ export class CollabDocument {
     this.deps.onSeminarStatus?.(this.scope.id, status);
   }
 
-  /**
-   * Runs `reply` once every update applied so far is durable: at once when nothing is
-   * waiting for the group commit, else right after that commit (and its fan-out). A sync
-   * reply computed in between would hand a client updates a crash could still lose.
-   */
+  /** See `GroupCommit.whenDurable`: sync replies wait for what they show to be durable. */
   whenDurable(reply: () => void): void {
-    if (this.pending.length === 0) reply();
-    else this.waiting.push(reply);
+    this.commit.whenDurable(reply);
   }
 
   /**
@@ -125,109 +182,47 @@ export class CollabDocument {
 
   /** Resolves once every update applied so far is durable. */
   flushed(): Promise<void> {
-    return this.persisted;
+    return this.commit.flushed();
   }
 
-  /**
-   * Group commit: the updates accepted within one turn of the event loop are appended to
-   * storage in one transaction, and only then fanned out, in order — still durable before
-   * any peer sees them, at one commit per turn instead of one per keystroke.
-   */
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null;
-    // Encoded for the wire only at fan-out: a batch of several is merged first.
-    this.pending.push({ update, origin });
-    if (this.pending.length > 1) return;
-    this.persisted = this.persisted
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(() => this.commitPending());
+    const from = isUpdateOrigin(origin) ? origin : null;
+    if (from === null) {
+      // Every write path passes an origin; a bare one would be unattributed. Refuse to log it
+      // as anyone's: it is the server's.
+      this.deps.log.warn({ doc: this.name }, "update without an origin, logged as the server's");
+    }
+    const { peer, author, anonymous, binds } = from ?? {
+      peer: null,
+      author: SYSTEM_AUTHOR,
+      anonymous: false,
+      binds: [],
+    };
+    const pending: PendingUpdate = {
+      update,
+      from: peer,
+      entry: { update, ...author, at: Date.now(), anonymous, binds },
+    };
+    this.commit.push(pending);
   }
 
-  private async commitPending(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    const started = performance.now();
-    try {
-      this.lastSeq = await this.deps.store.appendUpdates(
-        this.name,
-        batch.map((item) => item.update),
-      );
-    } catch (error) {
-      // Not durable, so not broadcast: peers would hold what a crash could lose.
-      this.deps.log.error(
-        { err: error, doc: this.name, updates: batch.length },
-        "update append failed",
-      );
-      for (const reply of this.waiting.splice(0)) reply();
-      return;
-    }
-    this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
-    this.fanOut(batch);
-    for (const reply of this.waiting.splice(0)) reply();
+  private committed(batch: readonly PendingUpdate[], lastSeq: number): void {
+    this.lastSeq = lastSeq;
+    this.peers.fanOut(batch);
     this.reportStatus();
     this.sinceCompaction += batch.length;
     if (this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
   }
 
-  /**
-   * Fans a committed batch out. One update goes as it came; several are merged into one
-   * message per recipient (each author gets the others' updates only), so a busy document
-   * costs one socket write per peer per turn rather than one per keystroke.
-   */
-  private fanOut(batch: readonly PendingUpdate[]): void {
-    if (batch.length === 1) {
-      return this.broadcast(encodeSyncUpdate(batch[0]!.update), batch[0]!.origin);
-    }
-    const merged = (items: readonly PendingUpdate[]) =>
-      encodeSyncUpdate(Y.mergeUpdates(items.map((item) => item.update)));
-    const forAuthor = new Map<unknown, Uint8Array | null>();
-    for (const { origin } of batch) {
-      if (!isPeer(origin) || forAuthor.has(origin)) continue;
-      const others = batch.filter((item) => item.origin !== origin);
-      forAuthor.set(origin, others.length > 0 ? merged(others) : null);
-    }
-    const everyone = merged(batch);
-    let bytes = 0;
-    for (const peer of this.peers) {
-      const message = forAuthor.has(peer) ? forAuthor.get(peer) : everyone;
-      if (!message) continue;
-      peer.forward(message);
-      bytes += message.byteLength;
-    }
-    this.deps.metrics.bytesOut.inc(bytes);
-  }
-
-  /** Sends `message` to every peer but `except`, counting the bytes once. */
-  private broadcast(message: Uint8Array, except: unknown): void {
-    let sent = 0;
-    for (const peer of this.peers) {
-      if (peer === except) continue;
-      peer.forward(message);
-      sent += 1;
-    }
-    this.deps.metrics.bytesOut.inc(message.byteLength * sent);
-  }
-
-  private onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
-    const changed = [...added, ...updated, ...removed];
-    if (isPeer(origin)) {
-      for (const id of [...added, ...updated]) this.awarenessOwners.set(id, origin);
-    }
-    for (const id of removed) this.awarenessOwners.delete(id);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-    );
-    this.broadcast(encoding.toUint8Array(encoder), null);
-  }
-
-  /** Removes a leaving peer and the awareness states it announced, for everyone else. */
-  removePeer(peer: DocumentPeer): void {
-    this.peers.delete(peer);
-    const owned = [...this.awarenessOwners].filter(([, owner]) => owner === peer).map(([id]) => id);
-    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null);
+  /** Memory is ahead of disk: close everyone, count it, and let the registry load afresh. */
+  private fail(error: unknown): void {
+    if (this.failedState) return;
+    this.failedState = true;
+    this.deps.metrics.storageFailures.inc();
+    this.deps.log.error({ err: error, doc: this.name }, "storage failed: reloading the document");
+    this.peers.refuseAll("storageFailure", "storage failed; resync on reconnect");
+    this.deps.onFailed?.(this);
   }
 
   private scheduleCompaction(): void {
@@ -242,10 +237,13 @@ export class CollabDocument {
       });
   }
 
-  /** Folds the log into one snapshot (in the background, after the appends so far). */
+  /**
+   * Writes a snapshot of the durable state, for fast loading. The attributed log is kept.
+   * Waits until nothing is pending, so the snapshot never holds an update the log lacks.
+   */
   async compact(): Promise<void> {
-    await this.persisted;
-    if (this.sinceCompaction === 0) return;
+    await this.commit.flushed();
+    if (this.sinceCompaction === 0 || this.failedState || !this.commit.idle) return;
     const upto = this.lastSeq;
     const snapshot = Y.encodeStateAsUpdate(this.ydoc);
     this.sinceCompaction = 0;
@@ -255,25 +253,20 @@ export class CollabDocument {
 
   async unload(): Promise<void> {
     await this.compacting;
-    await this.compact();
-    this.awareness.destroy();
+    if (!this.failedState) await this.compact();
+    this.presence.destroy();
     this.ydoc.destroy();
   }
 }
 
-interface AwarenessChange {
-  added: number[];
-  updated: number[];
-  removed: number[];
+function isUpdateOrigin(origin: unknown): origin is UpdateOrigin {
+  return typeof origin === "object" && origin !== null && "author" in origin && "binds" in origin;
 }
 
-function isPeer(origin: unknown): origin is DocumentPeer {
-  return typeof origin === "object" && origin !== null && "forward" in origin;
-}
-
-function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+/** A Yjs client id this document has never seen. */
+function freshClientId(doc: Y.Doc): number {
+  for (;;) {
+    const id = Math.floor(Math.random() * 0x1_0000_0000);
+    if (Y.getState(doc.store, id) === 0 && id !== doc.clientID) return id;
+  }
 }

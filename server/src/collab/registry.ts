@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { DocumentScope, SeminarStatus } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import type { DocumentStore } from "../storage/storage.ts";
+import type { ClientBinding, DocumentStore } from "../storage/storage.ts";
 import { CollabDocument } from "./document.ts";
 
 export interface RegistryDeps {
@@ -35,12 +35,49 @@ export class DocumentRegistry {
     this.cancelIdle(name);
     let doc = this.loading.get(name);
     if (doc === undefined) {
-      doc = CollabDocument.load(name, scope, this.deps);
+      doc = CollabDocument.load(name, scope, {
+        ...this.deps,
+        // Storage failed it: the next join loads it afresh from what storage has.
+        onFailed: (failed) => {
+          if (this.loading.get(name) === doc) this.forget(name);
+          this.deps.log.warn({ doc: failed.name }, "document dropped after a storage failure");
+        },
+      });
       this.loading.set(name, doc);
       this.deps.metrics.loadedDocuments.set(this.loading.size);
-      doc.catch(() => this.loading.delete(name));
+      doc.catch(() => this.forget(name));
     }
     return doc;
+  }
+
+  private forget(name: string): void {
+    this.loading.delete(name);
+    this.cancelIdle(name);
+    this.deps.metrics.loadedDocuments.set(this.loading.size);
+  }
+
+  /** Runs `run` on the live document (loaded for it if need be, released after). */
+  async withDocument<T>(
+    name: string,
+    scope: DocumentScope,
+    run: (doc: CollabDocument) => T | Promise<T>,
+  ): Promise<T> {
+    const doc = await this.open(name, scope);
+    try {
+      return await run(doc);
+    } finally {
+      this.release(doc);
+    }
+  }
+
+  /** The Yjs client ids bound to people in a document, loaded or not. */
+  async bindings(name: string): Promise<ClientBinding[]> {
+    const loaded = this.loading.get(name);
+    if (loaded !== undefined) {
+      const doc = await loaded.catch(() => null);
+      if (doc !== null && !doc.failed) return doc.clientIds.all();
+    }
+    return (await this.deps.store.load(name)).bindings;
   }
 
   /**
@@ -51,7 +88,7 @@ export class DocumentRegistry {
     const loaded = this.loading.get(name);
     if (loaded !== undefined) {
       const doc = await loaded.catch(() => null);
-      if (doc !== null) return read(doc.ydoc);
+      if (doc !== null && !doc.failed) return read(doc.ydoc);
     }
     const stored = await this.deps.store.load(name);
     const copy = new Y.Doc();
@@ -68,10 +105,10 @@ export class DocumentRegistry {
 
   /** Called when a connection leaves: unload later if nobody is left. */
   release(doc: CollabDocument): void {
-    if (doc.peers.size > 0 || this.idleTimers.has(doc.name)) return;
+    if (doc.peerCount > 0 || this.idleTimers.has(doc.name) || doc.failed) return;
     const timer = setTimeout(() => {
       this.idleTimers.delete(doc.name);
-      if (doc.peers.size === 0) void this.unload(doc.name);
+      if (doc.peerCount === 0 && !doc.failed) void this.unload(doc.name);
     }, this.deps.idleUnloadMs);
     timer.unref();
     this.idleTimers.set(doc.name, timer);

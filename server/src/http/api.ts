@@ -3,15 +3,24 @@ import type { Catalogue } from "../catalogue.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { notFound } from "../errors.ts";
 import type { Invites } from "../invites.ts";
-import { requireClaims } from "./auth.ts";
+import type { People } from "../people.ts";
+import type { Authenticator } from "../collab/principal.ts";
+import type { DocumentStore } from "../storage/storage.ts";
+import type { Tokens } from "../tokens.ts";
+import { documentRoutes } from "./documents.ts";
 import { inviteRoutes } from "./invites.ts";
+import { peopleRoutes } from "./people.ts";
 import { programmeRoutes } from "./programmes.ts";
 import { reportRoutes } from "./reports.ts";
 
 export interface ApiDeps {
   catalogue: Catalogue;
   invites: Invites;
+  people: People;
+  auth: Authenticator;
+  tokens: Tokens;
   registry: DocumentRegistry;
+  store: DocumentStore;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }
@@ -35,20 +44,11 @@ export function createApi(deps: ApiDeps): Router {
     res.json(deps.catalogue.describe(programme));
   });
 
-  /** Who a token is: the join page checks a link before asking for a name. */
-  api.get("/me", async (req, res) => {
-    const claims = await requireClaims(req, deps.invites);
-    res.json({
-      role: claims.role,
-      programmeId: claims.programmeId,
-      seminarId: claims.seminarId ?? null,
-      expiresAt: claims.exp ?? null,
-    });
-  });
-
+  api.use(peopleRoutes(deps));
   api.use(programmeRoutes(deps));
   api.use(inviteRoutes(deps));
   api.use(reportRoutes(deps));
+  api.use(documentRoutes(deps));
 
   api.use((req, _res) => {
     throw notFound(`No route ${req.method} /api${req.path}`);

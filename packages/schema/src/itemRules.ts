@@ -1,0 +1,194 @@
+import type { DocumentKind } from "./documents.ts";
+import type { Role } from "./roles.ts";
+import { REACTIONS } from "./types.ts";
+
+/**
+ * Who owns an item and what may change in it (DESIGN.md §4.1), declared once beside the root
+ * table: the server's check (`server/src/collab/itemRules.ts`) evaluates these against every
+ * incoming update, and the web app asks the same questions (`mayEditField`, `mayDelete`, …) so
+ * it never offers an edit the server refuses.
+ */
+
+/** The person behind a connection, as the server decided it (never as the client claims). */
+export interface Writer {
+  role: Role;
+  /** The personal token's `sub`; null for an invite used directly (may not write identities). */
+  userId: string | null;
+  /** The person's unlinkable second id: the key of their votes, reactions, support. */
+  anonId: string | null;
+  /** The display name the person joined with. */
+  name: string;
+}
+
+/** A Y.Array of Y.Maps whose elements belong to whoever wrote them. */
+export interface OwnedItemsRule {
+  kind: "owned-items";
+  /** The field naming the owner: the writer's `userId`, or its `anonId` when `anonymous`. */
+  ownerField: string;
+  /** When set, the owner may be the writer's `anonId`, and then this field must be empty. */
+  anonymousNameField?: string;
+  /** When set (and the owner is the `userId`), this field must be the writer's own name. */
+  nameField?: string;
+  /** Fields the owner may change after inserting the item. */
+  ownerEditable: readonly string[];
+  /** Values the owner may set, for owner-editable fields whose values are restricted. */
+  ownerValues?: Readonly<Record<string, readonly unknown[]>>;
+  /** Roles that may change other fields of anyone's item. */
+  moderators?: { roles: readonly Role[]; fields: readonly string[] | "all"; mayDelete: boolean };
+  /** Nested Y.Maps keyed by the writer's `anonId`, with the values a writer may set. */
+  writerKeyed: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** A Y.Map of sections, each a Y.Map keyed by the writer's `anonId` (reactions). */
+export interface WriterKeyedSectionsRule {
+  kind: "writer-keyed-sections";
+  values: readonly unknown[];
+}
+
+export type ItemRule = OwnedItemsRule | WriterKeyedSectionsRule;
+
+const ANSWER_RULE: OwnedItemsRule = {
+  kind: "owned-items",
+  ownerField: "authorId",
+  anonymousNameField: "author",
+  nameField: "author",
+  ownerEditable: ["text"],
+  writerKeyed: { votes: [true] },
+};
+
+const MATERIAL_RULE: OwnedItemsRule = {
+  kind: "owned-items",
+  ownerField: "addedById",
+  nameField: "addedBy",
+  ownerEditable: ["kind", "title", "url", "summary"],
+  moderators: {
+    roles: ["facilitator"],
+    fields: ["kind", "title", "url", "summary"],
+    mayDelete: true,
+  },
+  writerKeyed: {},
+};
+
+const COMMENT_RULE: OwnedItemsRule = {
+  kind: "owned-items",
+  ownerField: "authorId",
+  anonymousNameField: "author",
+  nameField: "author",
+  ownerEditable: ["text", "resolved"],
+  moderators: { roles: ["drafter"], fields: ["resolved", "reason"], mayDelete: false },
+  writerKeyed: {},
+};
+
+const SUGGESTION_RULE: OwnedItemsRule = {
+  kind: "owned-items",
+  ownerField: "authorId",
+  anonymousNameField: "author",
+  nameField: "author",
+  ownerEditable: ["proposedText", "status"],
+  ownerValues: { status: ["open", "withdrawn"] },
+  moderators: {
+    roles: ["drafter"],
+    fields: ["status", "reason", "decidedBy", "decidedAt"],
+    mayDelete: false,
+  },
+  writerKeyed: { support: ["support", "object"] },
+};
+
+/** The rules of every root that carries an identity; roots not listed here have none. */
+export const ITEM_RULES: Record<DocumentKind, Readonly<Record<string, ItemRule>>> = {
+  seminar: { answers: ANSWER_RULE, materials: MATERIAL_RULE },
+  draft: {
+    comments: COMMENT_RULE,
+    suggestions: SUGGESTION_RULE,
+    reactions: { kind: "writer-keyed-sections", values: REACTIONS },
+  },
+  programme: {},
+};
+
+export function itemRuleOf(kind: DocumentKind, root: string): ItemRule | undefined {
+  return Object.hasOwn(ITEM_RULES[kind], root) ? ITEM_RULES[kind][root] : undefined;
+}
+
+/** Admins (and `ADMIN_TOKEN`) are trusted with every item; everyone else follows the rules. */
+export function isRuleExempt(writer: Pick<Writer, "role">): boolean {
+  return writer.role === "admin";
+}
+
+/** Whether `owner` (an item's owner field) names this writer, by user id or anonymous id. */
+export function isOwnedBy(owner: unknown, writer: Writer): boolean {
+  if (typeof owner !== "string" || owner === "") return false;
+  return owner === writer.userId || owner === writer.anonId;
+}
+
+/**
+ * What a new item's identity fields must say for this writer: its own id, and either its own
+ * name or (anonymously, where the rule allows) its anonymous id with an empty name. Returns
+ * why not, or null when the identity is the writer's.
+ */
+export function identityProblem(
+  rule: OwnedItemsRule,
+  fields: ReadonlyMap<string, unknown>,
+  writer: Writer,
+): string | null {
+  if (writer.userId === null) return "an invite link used directly cannot sign items";
+  const owner = fields.get(rule.ownerField);
+  if (owner === writer.userId) {
+    const name = rule.nameField === undefined ? undefined : fields.get(rule.nameField);
+    if (rule.nameField !== undefined && name !== writer.name && name !== undefined) {
+      return `${rule.nameField} must be the writer's own name`;
+    }
+    return null;
+  }
+  if (rule.anonymousNameField !== undefined && owner === writer.anonId) {
+    const name = fields.get(rule.anonymousNameField);
+    return name === undefined || name === ""
+      ? null
+      : `an anonymous item has an empty ${rule.anonymousNameField}`;
+  }
+  return `${rule.ownerField} must be the writer's own id`;
+}
+
+/**
+ * Whether this writer may change `field` of an item owned by `owner` (to `value`, when the
+ * rule restricts the values an owner may set; leave it out to ask about the field alone).
+ */
+export function mayEditField(
+  rule: OwnedItemsRule,
+  field: string,
+  owner: unknown,
+  writer: Writer,
+  value?: unknown,
+): boolean {
+  if (isRuleExempt(writer)) return true;
+  if (writer.userId === null) return false;
+  const allowedValues = rule.ownerValues?.[field];
+  if (
+    isOwnedBy(owner, writer) &&
+    rule.ownerEditable.includes(field) &&
+    (allowedValues === undefined || value === undefined || allowedValues.includes(value))
+  ) {
+    return true;
+  }
+  const moderators = rule.moderators;
+  if (moderators === undefined || !moderators.roles.includes(writer.role)) return false;
+  return moderators.fields === "all" || moderators.fields.includes(field);
+}
+
+/** Whether this writer may delete an item owned by `owner`. */
+export function mayDelete(rule: OwnedItemsRule, owner: unknown, writer: Writer): boolean {
+  if (isRuleExempt(writer)) return true;
+  if (writer.userId === null) return false;
+  if (isOwnedBy(owner, writer)) return true;
+  return rule.moderators?.mayDelete === true && rule.moderators.roles.includes(writer.role);
+}
+
+/** Whether this writer may set `key` to `value` in a map keyed by writers (votes, support). */
+export function mayWriteKeyed(
+  values: readonly unknown[],
+  key: string,
+  value: unknown,
+  writer: Writer,
+): boolean {
+  if (isRuleExempt(writer)) return true;
+  return writer.anonId !== null && key === writer.anonId && values.includes(value);
+}

@@ -1,0 +1,53 @@
+import {
+  isSchemaRoot,
+  writableRoots,
+  type DocumentKind,
+  type Role,
+  type Writer,
+} from "@percorso/schema";
+import type { ClientBinding } from "../storage/storage.ts";
+import type { CollabDocument } from "./document.ts";
+import { checkItemRules } from "./itemRules.ts";
+import type { Principal } from "./principal.ts";
+import { UpdateView } from "./updateView.ts";
+
+/**
+ * Every check an incoming update passes before it is applied, in order (the size and rate
+ * limits ran on the message before): which roots it touches and whether the role may write
+ * them (DESIGN.md §4), whether it depends on content the server lacks, the item rules
+ * (§4.1), and the Yjs client ids it writes under (§4.1). The update is decoded once, here.
+ */
+export type UpdateCheck =
+  | { verdict: "accept"; anonymous: boolean; binds: ClientBinding[]; touchesSchema: boolean }
+  | { verdict: "refuse"; check: "roots" | "rules" | "clients"; detail: string }
+  /** It builds on edits the server has not had: ask the client for everything (sync step 1). */
+  | { verdict: "resync" };
+
+export function checkUpdate(
+  doc: CollabDocument,
+  principal: Principal,
+  role: Role,
+  update: Uint8Array,
+): UpdateCheck {
+  const kind: DocumentKind = doc.scope.kind;
+  const view = new UpdateView(doc.ydoc, update);
+  const writable = writableRoots(kind, role, doc.permissionState());
+  const refused = [...view.roots].filter(
+    (root) => !isSchemaRoot(kind, root) || !writable.has(root),
+  );
+  if (refused.length > 0) {
+    return { verdict: "refuse", check: "roots", detail: `may not write ${refused.join(", ")}` };
+  }
+  if (view.unresolved) return { verdict: "resync" };
+  const writer: Writer = { ...principal.writer, role };
+  const rules = checkItemRules(view, kind, writer);
+  if (rules.problem !== null) return { verdict: "refuse", check: "rules", detail: rules.problem };
+  const clients = doc.clientIds.check(doc.ydoc, view, principal.authorId, rules);
+  if ("problem" in clients) return { verdict: "refuse", check: "clients", detail: clients.problem };
+  return {
+    verdict: "accept",
+    anonymous: rules.anonymousClients.size > 0,
+    binds: clients.binds,
+    touchesSchema: view.roots.size > 0,
+  };
+}

@@ -1,0 +1,88 @@
+import * as Y from "yjs";
+import type { ClientBinding } from "../storage/storage.ts";
+import type { RuleVerdict } from "./itemRules.ts";
+import type { UpdateView } from "./updateView.ts";
+
+/**
+ * Yjs client ids bound to people (DESIGN.md §4.1), one registry per document. The first update
+ * that uses a client id binds it to its author (stored with that update); an update carrying
+ * structs of a client id bound to someone else is refused, so every struct — every character
+ * of a shared text — is attributable to a person. A client id carries either a person's
+ * anonymous items or their named ones (signed items, named presence), never both.
+ */
+export class ClientIds {
+  private readonly bound = new Map<number, ClientBinding>();
+  /** Client ids announced with a presence: named, though not bound until they write. */
+  private readonly announced = new Map<number, string>();
+
+  constructor(bindings: readonly ClientBinding[]) {
+    for (const binding of bindings) this.bound.set(binding.clientId, binding);
+  }
+
+  get(clientId: number): ClientBinding | undefined {
+    return this.bound.get(clientId);
+  }
+
+  all(): ClientBinding[] {
+    return [...this.bound.values()];
+  }
+
+  /**
+   * Checks the client ids an update writes under for `authorId`; returns the bindings it
+   * brings (to store with it and `bind` once accepted), or why it is refused.
+   */
+  check(
+    doc: Y.Doc,
+    view: UpdateView,
+    authorId: string,
+    verdict: Pick<RuleVerdict, "anonymousClients" | "signedClients">,
+  ): { problem: string } | { binds: ClientBinding[] } {
+    const binds: ClientBinding[] = [];
+    for (const clientId of view.clients) {
+      const anonymous = verdict.anonymousClients.has(clientId);
+      const signed = verdict.signedClients.has(clientId);
+      if (anonymous && signed) {
+        return { problem: "one client id cannot carry both anonymous and signed items" };
+      }
+      const binding = this.bound.get(clientId);
+      if (binding !== undefined) {
+        if (binding.userId !== authorId) {
+          return { problem: `client id ${clientId} belongs to someone else` };
+        }
+        if (binding.anonymous && signed) {
+          return { problem: "signed items cannot come from an anonymous client id" };
+        }
+        if (!binding.anonymous && anonymous) {
+          return { problem: "anonymous items cannot come from a named client id" };
+        }
+        continue;
+      }
+      if (Y.getState(doc.store, clientId) > 0) {
+        return { problem: `client id ${clientId} was used before and is no one's to continue` };
+      }
+      const announcedBy = this.announced.get(clientId);
+      if (announcedBy !== undefined && (announcedBy !== authorId || anonymous)) {
+        return { problem: "anonymous items cannot come from a client id with a named presence" };
+      }
+      binds.push({ clientId, userId: authorId, anonymous });
+    }
+    return { binds };
+  }
+
+  bind(binds: readonly ClientBinding[]): void {
+    for (const binding of binds) this.bound.set(binding.clientId, binding);
+  }
+
+  /**
+   * Whether `authorId` may announce a presence for `clientId`: not a client id of someone
+   * else's, nor one that carries anonymous items. Remembered, so that id stays named.
+   */
+  mayAnnounce(clientId: number, authorId: string): boolean {
+    const binding = this.bound.get(clientId);
+    if (binding !== undefined) return binding.userId === authorId && !binding.anonymous;
+    const announcedBy = this.announced.get(clientId);
+    if (announcedBy !== undefined && announcedBy !== authorId) return false;
+    this.announced.set(clientId, authorId);
+    return true;
+  }
+}

@@ -1,0 +1,139 @@
+import type * as Y from "yjs";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import type { ClientIds } from "./clientIds.ts";
+import type { DocumentPeer, Peers } from "./fanout.ts";
+import { MESSAGE_AWARENESS } from "./messages.ts";
+
+/** Who is announcing a presence: the log's id for the person, and whether they are anonymous. */
+export interface Announcer {
+  authorId: string;
+  anonymous: boolean;
+}
+
+/**
+ * A document's presence (y-protocols awareness). A connection may speak only for its own
+ * client ids: stock y-websocket clients echo the states of others they receive, so entries
+ * for client ids announced by another connection are dropped (not an error), as are entries
+ * for client ids bound to someone else or carrying anonymous items. An anonymous person's
+ * presence reaches others without a name (DESIGN.md §4.1).
+ */
+export class Presence {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly owners = new Map<number, DocumentPeer>();
+  private readonly peers: Peers;
+  private readonly clientIds: ClientIds;
+
+  constructor(ydoc: Y.Doc, peers: Peers, clientIds: ClientIds) {
+    this.peers = peers;
+    this.clientIds = clientIds;
+    this.awareness = new awarenessProtocol.Awareness(ydoc);
+    this.awareness.setLocalState(null);
+    this.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
+      this.onChange(change, origin),
+    );
+  }
+
+  /** Applies a peer's awareness update, keeping only what it may say (throws if malformed). */
+  receive(update: Uint8Array, peer: DocumentPeer, announcer: Announcer): void {
+    const entries = decodeAwarenessEntries(update);
+    const own = entries.filter((entry) => {
+      const owner = this.owners.get(entry.clientId);
+      if (owner !== undefined && owner !== peer) return false;
+      return this.clientIds.mayAnnounce(entry.clientId, announcer.authorId);
+    });
+    if (own.length === 0) return;
+    const kept = announcer.anonymous ? own.map(withoutName) : own;
+    const filtered =
+      kept.length === entries.length && !announcer.anonymous
+        ? update
+        : encodeAwarenessEntries(kept);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
+  }
+
+  /** Everyone's presence as one message, or null when nobody is present. */
+  encodeAll(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    if (states.size === 0) return null;
+    return encodeMessage(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
+    );
+  }
+
+  /** Removes the presence states a leaving peer announced, for everyone else. */
+  removePeer(peer: DocumentPeer): void {
+    const owned = [...this.owners].filter(([, owner]) => owner === peer).map(([id]) => id);
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null);
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+  }
+
+  private onChange({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const changed = [...added, ...updated, ...removed];
+    if (origin !== null && typeof origin === "object" && "forward" in origin) {
+      for (const id of [...added, ...updated]) this.owners.set(id, origin as DocumentPeer);
+    }
+    for (const id of removed) this.owners.delete(id);
+    this.peers.broadcast(
+      encodeMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
+      null,
+    );
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: string;
+}
+
+function encodeMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** An anonymous person's presence entry with its user name blanked. */
+function withoutName(entry: AwarenessEntry): AwarenessEntry {
+  const state = JSON.parse(entry.state) as unknown;
+  if (state === null || typeof state !== "object") return entry;
+  const user = (state as { user?: unknown }).user;
+  if (user === null || typeof user !== "object") return entry;
+  return { ...entry, state: JSON.stringify({ ...state, user: { ...user, name: "" } }) };
+}
+
+/** The entries of a y-protocols awareness update (throws on a malformed one). */
+function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarString(decoder);
+    JSON.parse(state);
+    entries.push({ clientId, clock, state });
+  }
+  return entries;
+}
+
+function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, state);
+  }
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,140 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { effectiveRole, parseDocumentName, type DocumentScope, type Role } from "@percorso/schema";
+import type { Catalogue } from "../catalogue.ts";
+import { documentAt, describeDocument, restoreTo } from "../collab/history.ts";
+import type { Authenticator, Principal } from "../collab/principal.ts";
+import { authorOf } from "../collab/principal.ts";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import { forbidden, notFound, unauthorized } from "../errors.ts";
+import { ADMIN_NAME, SYSTEM_USER, type People } from "../people.ts";
+import type { DocumentStore } from "../storage/storage.ts";
+import type { Tokens } from "../tokens.ts";
+import { parseInput } from "./validation.ts";
+
+export interface DocumentRouteDeps {
+  catalogue: Catalogue;
+  auth: Authenticator;
+  people: People;
+  tokens: Tokens;
+  registry: DocumentRegistry;
+  store: DocumentStore;
+}
+
+const epochMs = z.coerce.number().int().nonnegative();
+
+const historyQuery = z.object({
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  userId: z.string().min(1).optional(),
+  limit: z.coerce.number().int().positive().max(10_000).optional(),
+});
+
+const atQuery = z.object({ at: epochMs });
+
+/** The caller, from `Authorization: Bearer <token>`; 401 otherwise. */
+export async function requirePrincipal(req: Request, auth: Authenticator): Promise<Principal> {
+  const header = req.get("authorization") ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  const result = await auth.authenticate(match?.[1]?.trim());
+  if (!result.ok) {
+    throw result.reason === "revoked"
+      ? unauthorized("This invite link was revoked: ask the facilitator for a new one")
+      : unauthorized();
+  }
+  return result.principal;
+}
+
+/** Who may read a document's history (DESIGN.md §4.1). */
+function readsHistory(role: Role | null, scope: DocumentScope): boolean {
+  if (role === "admin") return true;
+  if (scope.kind === "draft") return role === "drafter";
+  if (scope.kind === "seminar") return role === "facilitator";
+  return false;
+}
+
+/**
+ * A document's attributed history (DESIGN.md §4.1): who changed it and when, its state at a
+ * moment, a restore to that moment (admin), and who each Yjs client id belongs to.
+ */
+export function documentRoutes(deps: DocumentRouteDeps): Router {
+  const routes = Router();
+
+  const resolve = async (req: Request<{ name: string }>) => {
+    const principal = await requirePrincipal(req, deps.auth);
+    const parsed = parseDocumentName(req.params.name);
+    const scope = parsed === null ? null : deps.catalogue.scopeOf(parsed);
+    if (scope === null) throw notFound(`No document '${req.params.name}'`);
+    return { principal, scope, role: effectiveRole(principal.claims, scope) };
+  };
+
+  const forHistory = async (req: Request<{ name: string }>) => {
+    const context = await resolve(req);
+    if (!readsHistory(context.role, context.scope)) {
+      throw forbidden(
+        "Only an admin, the seminar's facilitators or (for the draft) the drafters can read its history",
+      );
+    }
+    return context;
+  };
+
+  routes.get("/documents/:name/history", async (req, res) => {
+    const { role } = await forHistory(req);
+    const filter = parseInput(historyQuery, req.query, "history query");
+    const entries = await deps.store.history(req.params.name, filter);
+    // Anonymous items stay anonymous: only an admin sees who sent them.
+    res.json(
+      entries.map((entry) =>
+        entry.anonymous && role !== "admin" ? { ...entry, userId: null, name: "" } : entry,
+      ),
+    );
+  });
+
+  routes.get("/documents/:name/state", async (req, res) => {
+    const { scope } = await forHistory(req);
+    const { at } = parseInput(atQuery, req.query, "state query");
+    const { doc, seq } = await documentAt(deps.store, req.params.name, at);
+    try {
+      res.json({ at, seq, ...describeDocument(doc, scope.kind) });
+    } finally {
+      doc.destroy();
+    }
+  });
+
+  routes.post("/documents/:name/restore", async (req, res) => {
+    const { principal, scope, role } = await resolve(req);
+    if (role !== "admin") throw forbidden("Only an admin can restore a document");
+    const { at } = parseInput(atQuery, req.body, "restore request");
+    const { doc: past, seq: restoredSeq } = await documentAt(deps.store, req.params.name, at);
+    try {
+      await deps.registry.withDocument(req.params.name, scope, async (live) => {
+        live.change(authorOf(principal, "admin"), (ydoc) => restoreTo(ydoc, past, scope.kind));
+        await live.flushed();
+      });
+    } finally {
+      past.destroy();
+    }
+    const [latest] = await deps.store.history(req.params.name, { limit: 1 });
+    res.json({ at: latest?.at ?? Date.now(), seq: latest?.seq ?? restoredSeq, restoredTo: at });
+  });
+
+  routes.get("/documents/:name/authors", async (req, res) => {
+    const { role } = await resolve(req);
+    if (role === null) throw forbidden("This token cannot read this document");
+    const bindings = await deps.registry.bindings(req.params.name);
+    res.json(
+      bindings.map(({ clientId, userId, anonymous }) => {
+        const person = deps.people.get(userId);
+        const hidden = anonymous || person?.anonymous === true;
+        const name = hidden
+          ? ""
+          : (person?.name ??
+            (userId === ADMIN_NAME ? "Amministrazione" : userId === SYSTEM_USER ? "Percorso" : ""));
+        const key = deps.tokens.opaqueIdOf(anonymous ? "colour-anon" : "colour", userId);
+        return { clientId, name, anonymous: hidden, key };
+      }),
+    );
+  });
+
+  return routes;
+}

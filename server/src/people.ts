@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import type { ActorKind, Role, Writer } from "@percorso/schema";
+import type { Author, CatalogueStore } from "./storage/storage.ts";
+import { ADMIN_TOKEN_ID, type TokenClaims, type Tokens } from "./tokens.ts";
+
+const PERSON = "person";
+
+/**
+ * A person (DESIGN.md §4.1): made when an invite is exchanged at `POST /api/join`, stored, and
+ * named by the `sub` of their personal token. The server, not the client, decides whose an
+ * item is from this record.
+ */
+export interface Person {
+  id: string;
+  anonId: string;
+  name: string;
+  actorKind: ActorKind;
+  /** Joined as "answer anonymously": presence shows them as "anonimo". */
+  anonymous: boolean;
+  role: Role;
+  programmeId: string;
+  seminarId: string | null;
+  inviteId: string;
+  createdMs: number;
+}
+
+/** The name the log records for automation and for the server's own writes. */
+export const ADMIN_NAME = "admin";
+export const SYSTEM_USER = "system";
+
+/** The author of the server's own writes (the seed of a programme's documents). */
+export const SYSTEM_AUTHOR: Author = { userId: SYSTEM_USER, role: "system", name: "Percorso" };
+
+/** The people of every programme, written through to storage, held in memory. */
+export class People {
+  private readonly store: CatalogueStore;
+  private readonly tokens: Tokens;
+  private readonly people = new Map<string, Person>();
+
+  private constructor(store: CatalogueStore, tokens: Tokens) {
+    this.store = store;
+    this.tokens = tokens;
+  }
+
+  static async open(store: CatalogueStore, tokens: Tokens): Promise<People> {
+    const people = new People(store, tokens);
+    for (const record of await store.listRecords(PERSON)) {
+      const person = record as Person;
+      people.people.set(person.id, person);
+    }
+    return people;
+  }
+
+  get(id: string): Person | undefined {
+    return this.people.get(id);
+  }
+
+  /** Makes a person from an invite and hands back their personal token. */
+  async join(
+    invite: TokenClaims,
+    details: { name: string; actorKind: ActorKind; anonymous: boolean },
+  ): Promise<{ person: Person; token: string; claims: TokenClaims }> {
+    const id = `u-${randomUUID()}`;
+    const person: Person = {
+      id,
+      anonId: this.tokens.anonIdOf(id),
+      name: details.name,
+      actorKind: details.actorKind,
+      anonymous: details.anonymous,
+      role: invite.role,
+      programmeId: invite.programmeId,
+      seminarId: invite.seminarId ?? null,
+      inviteId: invite.inviteId,
+      createdMs: Date.now(),
+    };
+    await this.store.putRecord(PERSON, id, person);
+    this.people.set(id, person);
+    const { token, claims } = await this.tokens.issuePersonal(invite, id);
+    return { person, token, claims };
+  }
+
+  /**
+   * The writer behind verified claims: the person of a personal token; the trusted admin for
+   * `ADMIN_TOKEN`; a writer with no identity for an invite used directly (it may read and write
+   * shared text, never an item that carries an identity).
+   */
+  writerOf(claims: TokenClaims): Writer {
+    const person = claims.sub === undefined ? undefined : this.people.get(claims.sub);
+    if (person !== undefined) {
+      return { role: claims.role, userId: person.id, anonId: person.anonId, name: person.name };
+    }
+    if (claims.jti === ADMIN_TOKEN_ID) {
+      return { role: "admin", userId: null, anonId: null, name: ADMIN_NAME };
+    }
+    return { role: claims.role, userId: null, anonId: null, name: "" };
+  }
+}
