@@ -6,7 +6,16 @@ import type { ProtocolMode } from "./protocol.ts";
 export type CrowdSpec =
   | { kind: "silent"; url: string }
   /** `audience`: how many probes watch the document (should receive each of its edits). */
-  | { kind: "voter"; url: string; id: string; audience: number };
+  | {
+      kind: "voter";
+      url: string;
+      id: string;
+      audience: number;
+      /** Who the server takes the voter for: answers signed so, votes under `anonId`. */
+      userId: string;
+      anonId: string;
+      name: string;
+    };
 
 export type WorkerData = { mode: ProtocolMode; seed: Uint8Array | null };
 

@@ -31,7 +31,12 @@ delay.enable();
 function create(spec: CrowdSpec): BenchClient {
   if (spec.kind === "silent") return new SilentClient(spec.url, mode as ProtocolMode);
   if (seed === null) throw new Error("voters need a seed");
-  const voter = new Voter(spec.url, mode, { id: spec.id, ledger, seed });
+  const voter = new Voter(spec.url, mode, {
+    id: spec.id,
+    ledger,
+    seed,
+    identity: { userId: spec.userId, anonId: spec.anonId, name: spec.name },
+  });
   voter.audience = spec.audience;
   voters.push(voter);
   return voter;

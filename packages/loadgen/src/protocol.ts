@@ -277,13 +277,17 @@ export class SilentClient extends BenchClient {
 }
 
 /** What a seminar's answers look like (DESIGN.md §5), with `votes` as a nested Y.Map. */
-export function answerItem(id: string, authorId: string, text: string): Y.Map<unknown> {
+export function answerItem(
+  id: string,
+  author: { authorId: string; name: string },
+  text: string,
+): Y.Map<unknown> {
   const item = new Y.Map<unknown>();
   item.set("id", id);
   item.set("questionId", "bench-q1");
   item.set("text", text);
-  item.set("author", authorId);
-  item.set("authorId", authorId);
+  item.set("author", author.name);
+  item.set("authorId", author.authorId);
   item.set("createdAt", Date.now());
   item.set("votes", new Y.Map<boolean>());
   return item;
@@ -298,7 +302,13 @@ export function seedAnswers(count: number): Uint8Array {
   const answers = doc.getArray<Y.Map<unknown>>("answers");
   doc.transact(() => {
     for (let i = 0; i < count; i++) {
-      answers.push([answerItem(`seed-${i}`, "facilitator", `Risposta di partenza ${i + 1}`)]);
+      answers.push([
+        answerItem(
+          `seed-${i}`,
+          { authorId: "facilitator", name: "facilitator" },
+          `Risposta di partenza ${i + 1}`,
+        ),
+      ]);
     }
   });
   return Y.encodeStateAsUpdate(doc);
@@ -434,6 +444,8 @@ export type VoterOptions = {
   ledger: EditLedger;
   /** `seedAnswers()` output: the answers this voter can vote on. */
   seed: Uint8Array;
+  /** Who the server takes this voter for (DESIGN.md §4.1). */
+  identity: { userId: string; anonId: string; name: string };
 };
 
 const LOCAL = Symbol("seed");
@@ -447,12 +459,16 @@ export class Voter extends SilentClient {
   private readonly ledger: EditLedger;
   private readonly local = new Y.Doc();
   private readonly seeded: Array<Y.Map<unknown>>;
+  private readonly identity: VoterOptions["identity"];
+  /** Votes go under a second client id, never the one of the signed answers (DESIGN.md §4.1). */
+  private readonly anonClientId = Math.floor(Math.random() * 0x1_0000_0000);
   private actions = 0;
 
   constructor(url: string, mode: ProtocolMode, options: VoterOptions) {
     super(url, mode);
     this.id = options.id;
     this.ledger = options.ledger;
+    this.identity = options.identity;
     Y.applyUpdate(this.local, options.seed, LOCAL);
     this.seeded = this.local.getArray<Y.Map<unknown>>("answers").toArray();
     this.local.on("update", (update: Uint8Array, origin: unknown) => {
@@ -464,16 +480,27 @@ export class Voter extends SilentClient {
   act(): void {
     if (!this.isOpen || !this.synced) return;
     const n = this.actions++;
-    const clock = Y.getState(this.local.store, this.local.clientID);
-    const sentAt = nowMs();
     const target = this.seeded[n % Math.max(1, this.seeded.length)];
-    if (n % 3 === 0 || target === undefined) {
+    const answering = n % 3 === 0 || target === undefined;
+    const named = this.local.clientID;
+    const clientId = answering ? named : this.anonClientId;
+    const clock = Y.getState(this.local.store, clientId);
+    const sentAt = nowMs();
+    if (answering) {
       const answers = this.local.getArray<Y.Map<unknown>>("answers");
-      answers.push([answerItem(`${this.id}-${n}`, this.id, `Proposta ${n} di ${this.id}`)]);
+      const { userId, name } = this.identity;
+      answers.push([
+        answerItem(`${this.id}-${n}`, { authorId: userId, name }, `Proposta ${n} di ${name}`),
+      ]);
     } else {
-      (target.get("votes") as Y.Map<boolean>).set(this.id, true);
+      this.local.clientID = clientId;
+      try {
+        (target.get("votes") as Y.Map<boolean>).set(this.identity.anonId, true);
+      } finally {
+        this.local.clientID = named;
+      }
     }
-    this.ledger.record(this.local.clientID, clock, sentAt, this.audience);
+    this.ledger.record(clientId, clock, sentAt, this.audience);
     this.editsSent++;
   }
 }

@@ -18,8 +18,30 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const HOST = "127.0.0.1";
 
-/** Where clients of one document connect: writers (probes, voters) and read-only clients. */
-export type DocEndpoints = { name: string; writerUrl: string; readerUrl: string };
+/** A person who answers and votes: where they connect and who the server takes them for. */
+export type VoterIdentity = { url: string; userId: string; anonId: string; name: string };
+
+/**
+ * Where clients of one document connect: writers of shared text (probes), read-only clients,
+ * whoever writes the seed answers, and `count` voters, each a person of their own (Percorso
+ * refuses answers and votes that are not the writer's: DESIGN.md §4.1).
+ */
+export type DocEndpoints = {
+  name: string;
+  writerUrl: string;
+  readerUrl: string;
+  seedUrl: string;
+  voters(count: number, prefix: string): Promise<VoterIdentity[]>;
+};
+
+/** Voters for servers that know no people: invented identities on the writer's URL. */
+const inventedVoters =
+  (url: string) =>
+  async (count: number, prefix: string): Promise<VoterIdentity[]> =>
+    Array.from({ length: count }, (_, i) => {
+      const id = `${prefix}.${i}`;
+      return { url, userId: id, anonId: id, name: id };
+    });
 
 /**
  * `seminar`: a seminar document, written by participants (`recommendations`, `answers`).
@@ -256,7 +278,7 @@ function pathDocuments(port: number) {
     Array.from({ length: count }, (_, i) => {
       const name = `${kind}-${i}`;
       const url = `ws://${HOST}:${port}/${name}`;
-      return { name, writerUrl: url, readerUrl: url };
+      return { name, writerUrl: url, readerUrl: url, seedUrl: url, voters: inventedVoters(url) };
     });
 }
 
@@ -284,6 +306,27 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
   };
   const collabUrl = (document: string) =>
     `ws://${HOST}:${port}/collab/${encodeURIComponent(document)}?token=`;
+  /** `count` people made from one participant invite, as the join page makes them. */
+  const people =
+    (document: string, inviteToken: string) =>
+    async (count: number, prefix: string): Promise<VoterIdentity[]> => {
+      const made: VoterIdentity[] = [];
+      for (let i = 0; i < count; i++) {
+        const name = `${prefix}.${i}`;
+        const person = (await api("/api/join", {
+          method: "POST",
+          headers: { authorization: `Bearer ${inviteToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ name, actorKind: "ngo" }),
+        })) as { token: string; userId: string; anonId: string };
+        made.push({
+          url: collabUrl(document) + encodeURIComponent(person.token),
+          userId: person.userId,
+          anonId: person.anonId,
+          name,
+        });
+      }
+      return made;
+    };
   const documents = async (kind: DocumentKind, count: number): Promise<DocEndpoints[]> => {
     const programme = (await api(`/api/programmes/${PROGRAMME}`)) as {
       draftDocument: string;
@@ -298,6 +341,8 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
           name: programme.draftDocument,
           writerUrl: url + encodeURIComponent(writer),
           readerUrl: url + encodeURIComponent(reader),
+          seedUrl: url + encodeURIComponent(adminToken),
+          voters: people(programme.draftDocument, writer),
         },
       ];
     }
@@ -314,8 +359,12 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
         const url = collabUrl(seminar.document);
         return {
           name: seminar.document,
+          // Typists write the shared text with the invite itself; answers and votes are
+          // people's, so voters join first, and the seed answers are the admin's.
           writerUrl: url + encodeURIComponent(writer),
           readerUrl: url + encodeURIComponent(reader),
+          seedUrl: url + encodeURIComponent(adminToken),
+          voters: people(seminar.document, writer),
         };
       }),
     );

@@ -321,12 +321,17 @@ async function seminar(run: Run, p: SeminarParams): Promise<Stop> {
     ),
   );
   const watching = p.typistsPerDoc + p.listenersPerDoc;
-  const voters: CrowdSpec[] = docs.flatMap((doc, d) =>
-    Array.from({ length: Math.max(0, p.clientsPerDoc - watching) }, (_, i) => ({
+  const voterCount = Math.max(0, p.clientsPerDoc - watching);
+  const identities = await Promise.all(docs.map((doc, d) => doc.voters(voterCount, `v${d}`)));
+  const voters: CrowdSpec[] = identities.flatMap((people, d) =>
+    people.map((person, i) => ({
       kind: "voter" as const,
-      url: doc.writerUrl,
+      url: person.url,
       id: `v${d}.${i}`,
       audience: watching,
+      userId: person.userId,
+      anonId: person.anonId,
+      name: person.name,
     })),
   );
   run.probes = [...typists.flat(), ...listeners.flat()];
@@ -348,15 +353,23 @@ async function seminar(run: Run, p: SeminarParams): Promise<Stop> {
   const connections = run.probes.length + voters.length - firsts.length;
   run.memoryPerConnectionBytes = perUnit(await settledRss(target), loaded, connections);
 
-  // Set-up edits, not measured: every typist's own paragraph, the answers voters vote on.
+  // Set-up edits, not measured: every typist's own paragraph, the answers voters vote on
+  // (written by whoever may write answers for no one in particular: Percorso's admin).
+  const seeders = docs.map(
+    (doc, d) => new Probe(doc.seedUrl, target.mode, { id: `s${d}`, ledger }),
+  );
+  await connectAll(seeders, errors);
   typists.forEach((list) => {
     for (const probe of list) {
       probe.prepare();
       probe.audience = watching - 1;
     }
-    list[0]?.applyLocal(seed);
   });
-  await Promise.all(typists.flat().map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)));
+  for (const seeder of seeders) seeder.applyLocal(seed);
+  await Promise.all(
+    [...typists.flat(), ...seeders].map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)),
+  );
+  await Promise.all(seeders.map((seeder) => seeder.close()));
   await sleep(SETTLE_MS);
 
   await run.openWindow();
