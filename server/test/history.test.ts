@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { listAllAnswers } from "@percorso/schema";
+import type { HistoryEntry } from "../src/storage/storage.ts";
 import {
   ADMIN_TOKEN,
   answerAs,
@@ -16,15 +17,7 @@ const SEMINAR_ID = "s6-business-inclusivo";
 const SEMINAR = `seminar:${SEMINAR_ID}`;
 const QUESTION = `${SEMINAR_ID}-q1`;
 
-interface Entry {
-  seq: number;
-  at: number;
-  userId: string | null;
-  name: string;
-  role: string;
-  anonymous: boolean;
-  bytes: number;
-}
+type Entry = HistoryEntry;
 
 /** The attributed log (DESIGN.md §4.1): who changed what and when, never destroyed, restorable. */
 describe("history and restore", () => {
