@@ -71,9 +71,20 @@ export class CollabSession {
     this.updateState();
   };
 
-  constructor(documentName: string, token: string, user: PresenceUser, base = location) {
+  /**
+   * `person` names whose copy of the document this is on the device: each person (and each
+   * projector link) keeps their own, so one person's unsent edits are never sent over another
+   * person's connection, where the server would refuse them as someone else's.
+   */
+  constructor(
+    documentName: string,
+    token: string,
+    user: PresenceUser,
+    person: string,
+    base = location,
+  ) {
     const scheme = base.protocol === "https:" ? "wss" : "ws";
-    this.local = new IndexeddbPersistence(`percorso:${documentName}`, this.doc);
+    this.local = new IndexeddbPersistence(`percorso:${documentName}:${person}`, this.doc);
     void this.local.whenSynced.then(() => this.set({ localLoaded: true }));
     this.provider = new WebsocketProvider(
       `${scheme}://${base.host}/collab`,
@@ -82,6 +93,10 @@ export class CollabSession {
       {
         params: { token },
         maxBackoffTime: 5000,
+        // No cross-tab channel: every change and every presence goes through this tab's own
+        // authenticated socket. Relayed by another tab (a projector, someone else's room), it
+        // would reach the server under the wrong person, and their client ids with it.
+        disableBc: true,
         connect: navigator.onLine, // opened offline: connect when the network comes back
       },
     );

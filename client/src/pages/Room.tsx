@@ -142,12 +142,12 @@ function SessionHost({
   const writer = useMemo(() => writerOf(identity, role), [identity, role]);
 
   useEffect(() => {
-    const created = new CollabSession(seminarDocumentName(seminar.id), identity.token, {
-      name,
-      color: identity.color,
-      actorKind: identity.actorKind,
-      role,
-    });
+    const created = new CollabSession(
+      seminarDocumentName(seminar.id),
+      identity.token,
+      { name, color: identity.color, actorKind: identity.actorKind, role },
+      identity.userId ?? identity.inviteId,
+    );
     setSession(created);
     return () => created.destroy();
     // Only the document and the token make a new session; the presence name follows below,
