@@ -26,13 +26,6 @@ export interface DraftComment {
   createdAt: number;
 }
 
-/** Where a chapter's text came from: which seminars were rolled up into it, and when. */
-export interface ChapterSource {
-  seminarIds: string[];
-  rolledUpAt: number;
-  by: string;
-}
-
 export const draftRoots = (doc: Y.Doc) => ({
   body: doc.getXmlFragment("body"),
   sources: doc.getMap<unknown>("sources"),
@@ -82,44 +75,6 @@ export function listSections(doc: Y.Doc): { key: string; title: string }[] {
       if (Number(level) !== 2) continue;
       const title = textOf(node).trim();
       if (title) result.push({ key: sectionKey(title), title });
-    }
-  }
-  return result;
-}
-
-// ---------------------------------------------------------------------------------------
-// Sources (drafter)
-
-export function setChapterSource(
-  doc: Y.Doc,
-  section: string,
-  source: ChapterSource,
-  options: MutationOptions = {},
-): void {
-  doc.transact(() => {
-    draftRoots(doc).sources.set(section, {
-      seminarIds: [...source.seminarIds],
-      rolledUpAt: source.rolledUpAt,
-      by: source.by,
-    });
-  }, options.origin);
-}
-
-export function readChapterSources(doc: Y.Doc): Map<string, ChapterSource> {
-  const result = new Map<string, ChapterSource>();
-  for (const [section, value] of draftRoots(doc).sources) {
-    if (typeof value !== "object" || value === null) continue;
-    const { seminarIds, rolledUpAt, by } = value as Record<string, unknown>;
-    if (
-      Array.isArray(seminarIds) &&
-      seminarIds.every((id) => typeof id === "string") &&
-      typeof rolledUpAt === "number"
-    ) {
-      result.set(section, {
-        seminarIds: seminarIds as string[],
-        rolledUpAt,
-        by: readString(by) ?? "",
-      });
     }
   }
   return result;

@@ -9,6 +9,7 @@ export * from "./yhelpers.ts";
 export * from "./programme.ts";
 export * from "./seminar.ts";
 export * from "./draft.ts";
+export * from "./rollup.ts";
 export * from "./seed.ts";
 export * from "./xml.ts";
 export * from "./facilitation.ts";

@@ -7,10 +7,8 @@ import {
   listComments,
   listSections,
   reactionOf,
-  readChapterSources,
   removeComment,
   sectionKey,
-  setChapterSource,
   setReaction,
   tallyReactions,
 } from "../src/index.ts";
@@ -34,22 +32,6 @@ describe("draft document", () => {
 
   it("makes ASCII section keys", () => {
     expect(sectionKey("Perché l'Agenda 2030?")).toBe("perche-l-agenda-2030");
-  });
-
-  it("records where a chapter came from", () => {
-    const doc = freshDraft();
-    setChapterSource(doc, "crisi-umanitarie", {
-      seminarIds: ["s3-crisi-umanitarie"],
-      rolledUpAt: 99,
-      by: "Redazione",
-    });
-    doc.getMap("sources").set("broken", "nonsense");
-    expect([...readChapterSources(doc)]).toEqual([
-      [
-        "crisi-umanitarie",
-        { seminarIds: ["s3-crisi-umanitarie"], rolledUpAt: 99, by: "Redazione" },
-      ],
-    ]);
   });
 
   it("adds, lists by section and removes comments", () => {
