@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Role } from "@percorso/schema";
+import { isRole, type Role } from "@percorso/schema";
 import { ApiError, api, type HistoryEntry } from "../lib/api.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import {
@@ -150,9 +150,7 @@ export function HistoryPanel({
                 <li key={run.id} className="history-run" data-person={run.person}>
                   <p className="history-line">
                     <strong>{nameOf(run)}</strong>
-                    {run.role && (
-                      <span className="muted"> ({t(`roles.${run.role}`, run.role)})</span>
-                    )}
+                    {isRole(run.role) && <span className="muted"> ({t(`roles.${run.role}`)})</span>}
                     {" · "}
                     {t("history.changes", { count: run.count })}
                     {" · "}

@@ -1,0 +1,415 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import {
+  ADMIN_TOKEN,
+  joinByInvite,
+  launchChromium,
+  newContext,
+  screenshot,
+  seriousViolations,
+  startServer,
+  type RunningServer,
+} from "./support.ts";
+
+/**
+ * People, authorship and history (DESIGN.md §4.1) in Debian's Chromium against the real
+ * server: three participants join on one invite link and are three people — their votes count
+ * one each, each edits only their own answer, the anonymous one's name is shown nowhere — the
+ * recommendations show who wrote what, the console's Cronologia lists who changed what, and an
+ * admin brings the seminar back to a moment before the answers were written.
+ */
+const SEMINAR = "s3-crisi-umanitarie";
+let server: RunningServer;
+let browser: Browser;
+let invite: string;
+let facilitator: Person;
+let alice: Person;
+let bob: Person;
+let carla: Person;
+
+interface Person {
+  context: BrowserContext;
+  page: Page;
+}
+
+const ANSWER_A = "Corridoi umanitari gestiti con i comuni di accoglienza";
+const ANSWER_B = "Un fondo regionale per le emergenze";
+const ANSWER_C = "Ascoltare le comunità della diaspora prima di intervenire";
+const CARLA = "Carla Segreta";
+
+async function participant(
+  name: string,
+  options: { anonymous?: boolean; actor?: string } = {},
+): Promise<Person> {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await joinByInvite(page, invite, name, options);
+  await page.waitForURL(`**/seminari/${SEMINAR}`);
+  await page.locator('.connection[data-state="online"]').waitFor();
+  await page.getByRole("tab", { name: /Domande chiave/ }).click();
+  return { context, page };
+}
+
+/** The answer whose own text contains `text` in the first question. */
+const card = (page: Page, text: string) =>
+  page
+    .locator(".question-card")
+    .first()
+    .locator(".answer")
+    .filter({ has: page.locator(".answer-text", { hasText: text }) });
+
+/** The same answer found by its id, which holds while its text is being edited. */
+async function cardById(page: Page, text: string) {
+  const id = await card(page, text).getAttribute("data-answer-id");
+  return page.locator(`.answer[data-answer-id="${id}"]`);
+}
+
+async function answer(page: Page, text: string) {
+  const question = page.locator(".question-card").first();
+  await question.getByRole("textbox").first().fill(text);
+  await question.getByRole("button", { name: "Invia risposta" }).click();
+  await card(page, text).waitFor();
+}
+
+const voteButton = (page: Page, text: string) =>
+  card(page, text).getByRole("button", { name: /Sostieni la risposta/ });
+
+/** The Cronologia's runs, refreshed until `done` holds for their texts. */
+async function historyUntil(page: Page, done: (lines: string[]) => boolean): Promise<string[]> {
+  const panel = page.getByRole("region", { name: "Cronologia" });
+  let lines: string[] = [];
+  await expect
+    .poll(async () => {
+      await panel.getByRole("button", { name: "Aggiorna" }).click();
+      await panel.locator(".history-run, .empty, .alert").first().waitFor();
+      lines = await panel.locator(".history-line").allTextContents();
+      return done(lines);
+    })
+    .toBe(true);
+  return lines;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+
+  const fContext = await newContext(browser);
+  const fPage = await fContext.newPage();
+  await joinByInvite(fPage, await server.invite("facilitator", SEMINAR), "Francesca Facilitatrice");
+  await fPage.waitForURL(`**/seminari/${SEMINAR}`);
+  await fPage.goto(`${server.url}/seminari/${SEMINAR}/console`);
+  await fPage.locator('.connection[data-state="online"]').waitFor();
+  facilitator = { context: fContext, page: fPage };
+  // The facilitator's change comes first in the history: the moment the admin restores to.
+  await fPage.getByRole("radio", { name: "In corso" }).check();
+
+  invite = await server.invite("participant", SEMINAR);
+  alice = await participant("Alice Rossi");
+  bob = await participant("Bruno Bianchi");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("two participants on one invite link are two people", () => {
+  test("both vote on one answer and it counts two", async () => {
+    await answer(alice.page, ANSWER_A);
+    await card(bob.page, ANSWER_A).waitFor();
+    await voteButton(bob.page, ANSWER_A).click();
+    await voteButton(alice.page, ANSWER_A).click();
+    for (const { page } of [alice, bob]) {
+      await expect.poll(() => voteButton(page, ANSWER_A).textContent()).toContain("2 voti");
+      expect(await voteButton(page, ANSWER_A).getAttribute("aria-pressed")).toBe("true");
+    }
+    // Withdrawing one's vote withdraws only one's own.
+    await voteButton(bob.page, ANSWER_A).click();
+    await expect.poll(() => voteButton(alice.page, ANSWER_A).textContent()).toContain("1 voto");
+    expect(await voteButton(alice.page, ANSWER_A).getAttribute("aria-pressed")).toBe("true");
+    await voteButton(bob.page, ANSWER_A).click();
+    await expect.poll(() => voteButton(alice.page, ANSWER_A).textContent()).toContain("2 voti");
+  });
+
+  test("each can edit and delete only their own answer", async () => {
+    await answer(bob.page, ANSWER_B);
+    await card(alice.page, ANSWER_B).waitFor();
+    // On someone else's answer there is nothing to edit or delete.
+    expect(
+      await card(alice.page, ANSWER_B)
+        .getByRole("button", { name: /Modifica/ })
+        .count(),
+    ).toBe(0);
+    expect(
+      await card(alice.page, ANSWER_B)
+        .getByRole("button", { name: /Elimina/ })
+        .count(),
+    ).toBe(0);
+    expect(
+      await card(bob.page, ANSWER_A)
+        .getByRole("button", { name: /Modifica/ })
+        .count(),
+    ).toBe(0);
+
+    // Esc cancels an edit and leaves the text as it was.
+    const mine = await cardById(alice.page, ANSWER_A);
+    await mine.getByRole("button", { name: /Modifica la tua risposta/ }).click();
+    const box = mine.getByRole("textbox");
+    await box.fill("Da non salvare");
+    await box.press("Escape");
+    await expect.poll(() => mine.getByRole("textbox").count()).toBe(0);
+    expect(await mine.locator(".answer-text").textContent()).toBe(ANSWER_A);
+
+    // Save: the correction reaches the other participant, the votes stay.
+    await mine.getByRole("button", { name: /Modifica la tua risposta/ }).click();
+    await mine.getByRole("textbox").fill(`${ANSWER_A}, con le prefetture`);
+    await mine.getByRole("button", { name: "Salva" }).click();
+    await card(bob.page, `${ANSWER_A}, con le prefetture`).waitFor();
+    expect(await voteButton(bob.page, ANSWER_A).textContent()).toContain("2 voti");
+    await screenshot(alice.page, "people-own-answer");
+    expect(await seriousViolations(alice.page)).toEqual([]);
+
+    // Deleting asks first, then the answer is gone for everyone.
+    const theirs = card(bob.page, ANSWER_B);
+    await theirs.getByRole("button", { name: /Elimina la tua risposta/ }).click();
+    await theirs.getByRole("group", { name: /Eliminare questa risposta/ }).waitFor();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await theirs.getByRole("button", { name: "Elimina", exact: true }).click();
+    await expect.poll(() => card(alice.page, ANSWER_B).count()).toBe(0);
+    await expect.poll(() => card(bob.page, ANSWER_B).count()).toBe(0);
+  });
+
+  test("a returning participant is welcomed back as the same person; 'Non sono' makes a new one", async () => {
+    await alice.page.goto(invite);
+    await alice.page.getByRole("heading", { name: "Bentornato/a, Alice Rossi" }).waitFor();
+    expect(await seriousViolations(alice.page)).toEqual([]);
+    await alice.page.getByRole("button", { name: "Continua" }).click();
+    await alice.page.waitForURL(`**/seminari/${SEMINAR}`);
+    await alice.page.getByRole("tab", { name: /Domande chiave/ }).click();
+    // Still her answer, still her vote.
+    await card(alice.page, ANSWER_A)
+      .getByRole("button", { name: /Modifica la tua risposta/ })
+      .waitFor();
+    expect(await voteButton(alice.page, ANSWER_A).getAttribute("aria-pressed")).toBe("true");
+
+    const other = await newContext(browser);
+    const page = await other.newPage();
+    await joinByInvite(page, invite, "Dario Neri");
+    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    await page.goto(invite);
+    await page.getByRole("button", { name: "Non sono Dario Neri" }).click();
+    expect(await page.getByLabel("Il tuo nome").inputValue()).toBe(""); // nothing carried over
+    await page.getByLabel("Il tuo nome").fill("Elena Gialli");
+    await page.getByRole("button", { name: /Entra/ }).click();
+    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    await page.locator('.connection[data-state="online"]').waitFor();
+    await page.getByRole("tab", { name: /Domande chiave/ }).click();
+    await card(page, ANSWER_A).waitFor();
+    expect(await voteButton(page, ANSWER_A).getAttribute("aria-pressed")).toBe("false");
+    expect(
+      await card(page, ANSWER_A)
+        .getByRole("button", { name: /Modifica/ })
+        .count(),
+    ).toBe(0);
+    await other.close();
+  });
+
+  test("an identity kept by the old app goes through the join form again", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const token = new URL(invite).searchParams.get("token")!;
+    await page.goto(server.url);
+    await page.evaluate((inviteToken) => {
+      localStorage.setItem(
+        "percorso.identity",
+        JSON.stringify({
+          token: inviteToken,
+          userId: "made-up-on-the-device",
+          name: "Vecchio Utente",
+          actorKind: "university",
+          anonymous: false,
+        }),
+      );
+    }, token);
+    await page.goto(`${server.url}/seminari/${SEMINAR}`);
+    await page.waitForURL(/\/join\?token=/);
+    expect(await page.getByLabel("Il tuo nome").inputValue()).toBe("Vecchio Utente");
+    await page.getByText(/identità personale/).waitFor();
+    await page.getByRole("button", { name: /Entra/ }).click();
+    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    await expect
+      .poll(() => page.locator(".presence-list li").allTextContents())
+      .toContainEqual(expect.stringContaining("Vecchio Utente"));
+    await context.close();
+  });
+});
+
+describe("anonymity", () => {
+  beforeAll(async () => {
+    carla = await participant(CARLA, { anonymous: true, actor: "diaspora" });
+  });
+
+  test("an anonymous answer shows no name anywhere: room, presence, console, citations", async () => {
+    await answer(carla.page, ANSWER_C);
+    // Her own anonymous answer is hers to correct (written under her anonymous client id).
+    const own = await cardById(carla.page, ANSWER_C);
+    await own.getByRole("button", { name: /Modifica la tua risposta/ }).click();
+    await own.getByRole("textbox").fill(`${ANSWER_C}.`);
+    await own.getByRole("button", { name: "Salva" }).click();
+    await voteButton(carla.page, ANSWER_A).click();
+
+    for (const { page } of [alice, bob]) {
+      await card(page, `${ANSWER_C}.`).waitFor();
+      await expect.poll(() => voteButton(page, ANSWER_A).textContent()).toContain("3 voti");
+      expect(await card(page, ANSWER_C).locator(".answer-meta").textContent()).toContain("Anonimo");
+      await expect
+        .poll(() => page.locator(".presence-list li").allTextContents())
+        .toContainEqual(expect.stringContaining("anonimo · Associazione della diaspora"));
+      expect(await page.locator("body").textContent()).not.toContain(CARLA);
+    }
+    // Carla's own page does not announce her name either.
+    expect(await carla.page.locator(".presence-list").textContent()).not.toContain(CARLA);
+
+    const console_ = facilitator.page;
+    await console_.locator(".console-question").first().locator("summary").click();
+    await console_
+      .locator(".answer")
+      .filter({ has: console_.locator(".answer-text", { hasText: ANSWER_C }) })
+      .waitFor();
+    await expect
+      .poll(() => console_.locator(".presence-list li").allTextContents())
+      .toContainEqual(expect.stringContaining("anonimo · Associazione della diaspora"));
+    expect(await console_.locator("body").textContent()).not.toContain(CARLA);
+
+    await alice.page.getByRole("tab", { name: /Raccomandazioni/ }).click();
+    await alice.page.getByRole("button", { name: "Cita una risposta" }).click();
+    const dialog = alice.page.getByRole("dialog");
+    await dialog.getByText(ANSWER_C).waitFor();
+    expect(await dialog.textContent()).not.toContain(CARLA);
+    await dialog.getByRole("button", { name: "Chiudi" }).click();
+  });
+});
+
+describe("authorship and history", () => {
+  test("'Autori' colours the recommendations by who wrote them", async () => {
+    for (const { page } of [alice, bob, carla])
+      await page.getByRole("tab", { name: /Raccomandazioni/ }).click();
+    const editor = (page: Page) => page.locator(".editor-text");
+    await editor(alice.page).locator("p").first().click();
+    await alice.page.keyboard.type("Testo di Alice. ");
+    await expect.poll(() => editor(bob.page).textContent()).toContain("Testo di Alice.");
+    await editor(bob.page).locator("p").last().click();
+    await bob.page.keyboard.press("End");
+    await bob.page.keyboard.type("Testo di Bruno.");
+    await editor(carla.page).locator("p").last().click();
+    await carla.page.keyboard.press("End");
+    await carla.page.keyboard.type(" Testo anonimo.");
+    await expect.poll(() => editor(bob.page).textContent()).toContain("Testo anonimo.");
+
+    const toggle = bob.page.getByRole("button", { name: "Autori" });
+    expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+    expect(await editor(bob.page).locator(".authored").count()).toBe(0);
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    const legend = bob.page.locator(".authors-legend li");
+    await expect
+      .poll(() => legend.allTextContents())
+      .toEqual(expect.arrayContaining(["Alice Rossi", "Bruno Bianchi", "anonimo"]));
+    expect((await legend.allTextContents()).join(" ")).not.toContain(CARLA);
+
+    // Each person's text carries their key, the one their legend entry shows.
+    const keyOf = async (name: string) =>
+      legend.filter({ hasText: new RegExp(`^${name}$`) }).getAttribute("data-author");
+    const spanOf = (text: string) => editor(bob.page).locator(".authored", { hasText: text });
+    await expect.poll(() => spanOf("Testo di Alice").count()).toBeGreaterThan(0);
+    expect(await spanOf("Testo di Alice").first().getAttribute("data-author")).toBe(
+      await keyOf("Alice Rossi"),
+    );
+    expect(await spanOf("Testo di Bruno").first().getAttribute("data-author")).toBe(
+      await keyOf("Bruno Bianchi"),
+    );
+    expect(await spanOf("Testo anonimo").first().getAttribute("data-author")).toBe(
+      await keyOf("anonimo"),
+    );
+    const colors = await editor(bob.page)
+      .locator(".authored")
+      .evaluateAll((spans) => [
+        ...new Set(spans.map((s) => (s as HTMLElement).style.backgroundColor)),
+      ]);
+    expect(colors.length).toBeGreaterThanOrEqual(3);
+    await screenshot(bob.page, "people-authors");
+    expect(await seriousViolations(bob.page)).toEqual([]);
+
+    // Typing goes on while the colours show, and the new text is coloured too.
+    await editor(bob.page).locator("p").last().click();
+    await bob.page.keyboard.press("End");
+    await bob.page.keyboard.type(" Ancora Bruno.");
+    await expect.poll(() => spanOf("Ancora Bruno").count()).toBeGreaterThan(0);
+    await toggle.click();
+    await expect.poll(() => editor(bob.page).locator(".authored").count()).toBe(0);
+  });
+
+  test("the console's Cronologia lists who changed what, and filters by person", async () => {
+    const lines = await historyUntil(
+      facilitator.page,
+      (texts) =>
+        texts.some((t) => t.includes("Alice Rossi")) &&
+        texts.some((t) => t.includes("Bruno Bianchi")) &&
+        texts.some((t) => t.startsWith("anonimo")),
+    );
+    expect(lines.join(" ")).toContain("Francesca Facilitatrice");
+    expect(lines.join(" ")).not.toContain(CARLA);
+    expect(lines.find((t) => t.includes("Alice Rossi"))).toMatch(/\d+ modifich?[ae] · \d\d:\d\d/);
+
+    const panel = facilitator.page.getByRole("region", { name: "Cronologia" });
+    await panel.getByLabel("Persona").selectOption({ label: "Alice Rossi" });
+    const filtered = await panel.locator(".history-line").allTextContents();
+    expect(filtered.length).toBeGreaterThan(0);
+    for (const line of filtered) expect(line).toContain("Alice Rossi");
+    // A facilitator reads the history but cannot restore.
+    expect(await panel.getByRole("button", { name: /Ripristina/ }).count()).toBe(0);
+    await panel.getByLabel("Persona").selectOption({ label: "Tutti" });
+    await screenshot(facilitator.page, "people-history");
+    expect(await seriousViolations(facilitator.page)).toEqual([]);
+  });
+
+  test("an admin restores to a moment before the answers: they disappear for everyone", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await joinByInvite(page, `${server.url}/join?token=${ADMIN_TOKEN}`, "Amministrazione");
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/seminari/${SEMINAR}/console`);
+    await page.locator('.connection[data-state="online"]').waitFor();
+    await historyUntil(page, (texts) => texts.some((t) => t.includes("Alice Rossi")));
+
+    const panel = page.getByRole("region", { name: "Cronologia" });
+    const run = panel.locator(".history-run", { hasText: "Francesca Facilitatrice" }).first();
+    await run.getByRole("button", { name: /Ripristina a questo momento/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("table").waitFor();
+    expect(
+      await dialog
+        .getByRole("row", { name: /^Risposte/ })
+        .locator("td")
+        .allTextContents(),
+    ).toEqual(["0", "2"]);
+    await dialog.getByText(/Non si perde nulla/).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole("button", { name: "Ripristina" }).click();
+    await panel.getByText(/Documento ripristinato/).waitFor();
+
+    for (const { page: room } of [alice, bob, carla]) {
+      await room.getByRole("tab", { name: /Domande chiave/ }).click();
+      await expect
+        .poll(() => room.locator(".question-card").first().locator(".answer").count())
+        .toBe(0);
+    }
+    // The restore is itself in the history, as the newest change.
+    const lines = await historyUntil(
+      page,
+      (texts) => texts[0]?.includes("Amministrazione") ?? false,
+    );
+    expect(lines.length).toBeGreaterThan(3);
+    await context.close();
+  });
+});
