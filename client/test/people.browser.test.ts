@@ -331,6 +331,20 @@ describe("authorship and history", () => {
     expect(await spanOf("Testo anonimo").first().getAttribute("data-author")).toBe(
       await keyOf("anonimo"),
     );
+    // Exactly each person's characters, no more, no fewer: the positions are not shifted.
+    const textOf = async (name: string) =>
+      (
+        await editor(bob.page)
+          .locator(`.authored[data-author="${await keyOf(name)}"]`)
+          .allTextContents()
+      )
+        .join("")
+        .trim();
+    expect(await textOf("Alice Rossi")).toBe("Testo di Alice.");
+    expect(await textOf("Bruno Bianchi")).toBe("Testo di Bruno.");
+    expect(await textOf("anonimo")).toBe("Testo anonimo.");
+    // The seeded headings (the server's) are coloured too, the first one included.
+    expect(await editor(bob.page).locator("h2").first().locator(".authored").count()).toBe(1);
     const colors = await editor(bob.page)
       .locator(".authored")
       .evaluateAll((spans) => [

@@ -2,11 +2,7 @@ import * as Y from "yjs";
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
-import {
-  relativePositionToAbsolutePosition,
-  ySyncPluginKey,
-  type ProsemirrorBinding,
-} from "@tiptap/y-tiptap";
+import { ySyncPluginKey, type ProsemirrorBinding } from "@tiptap/y-tiptap";
 
 /**
  * Authorship colours (Etherpad's): every character of a shared text is a Yjs struct stamped with
@@ -14,6 +10,41 @@ import {
  * finds the runs of characters per client id in the bound fragment, maps them to ProseMirror
  * positions, and shows them as inline decorations — nothing is written to the document.
  */
+
+type Mapping = ProsemirrorBinding["mapping"];
+
+/**
+ * Where a Y.XmlText of the bound fragment starts in the ProseMirror document: the sizes of what
+ * comes before it at each level (a text counts its characters, an element its node's size from
+ * the binding's mapping), plus one per enclosing element's opening. y-prosemirror's own
+ * `relativePositionToAbsolutePosition` refuses text positions ≤ 1 (a caret workaround), which
+ * would leave the first heading uncoloured.
+ */
+function startOf(text: Y.XmlText, fragment: Y.XmlFragment, mapping: Mapping): number | null {
+  let pos = 0;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any parent type of the tree (Yjs types its events by type)
+  let type: Y.AbstractType<any> = text;
+  while (type !== fragment) {
+    const item = type._item;
+    if (item === null || item.deleted) return null;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    const parent = item.parent as Y.AbstractType<any>;
+    for (let n = parent._start; n !== null && n !== item; n = n.right) {
+      if (n.deleted) continue;
+      const child = (n.content as Y.ContentType).type;
+      if (child instanceof Y.XmlText) {
+        pos += child.length;
+      } else {
+        const node = mapping.get(child);
+        if (node === undefined || Array.isArray(node)) return null;
+        pos += node.nodeSize;
+      }
+    }
+    if (parent !== fragment) pos += 1; // the enclosing element's opening
+    type = parent;
+  }
+  return pos;
+}
 
 /** A stretch of the editor's text written under one Yjs client id. */
 export interface AuthorRun {
@@ -54,7 +85,7 @@ interface SyncState {
 export function authorRuns(view: EditorView): AuthorRun[] {
   const binding = (ySyncPluginKey.getState(view.state) as SyncState | undefined)?.binding;
   if (!binding) return [];
-  const { mapping, type: fragment, doc } = binding;
+  const { mapping, type: fragment } = binding;
   const size = view.state.doc.content.size;
   const runs: AuthorRun[] = [];
 
@@ -76,12 +107,7 @@ export function authorRuns(view: EditorView): AuthorRun[] {
     }
     if (pieces.length === 0) return;
     // One Y.XmlText is a contiguous run of ProseMirror text: find where it starts, then offset.
-    const start = relativePositionToAbsolutePosition(
-      doc,
-      fragment,
-      Y.createRelativePositionFromTypeIndex(text, 0),
-      mapping,
-    );
+    const start = startOf(text, fragment, mapping);
     if (start === null) return;
     for (const piece of pieces) {
       const from = start + piece.start;
