@@ -17,6 +17,8 @@ import { Invites } from "./invites.ts";
 import { People } from "./people.ts";
 import { Authenticator } from "./collab/principal.ts";
 import { CollabCore } from "./collab/core.ts";
+import { DraftDesk } from "./draft/desk.ts";
+import { DraftVersions } from "./draft/versions.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
 import { COLLAB_PATH, createWebsocketTransport } from "./transport/websocket.ts";
 
@@ -83,6 +85,8 @@ export async function startServer(
       tokens,
       registry,
       store: storage,
+      desk: new DraftDesk({ registry, store: storage }),
+      versions: new DraftVersions({ registry, store: storage }),
       publicUrl: () => config.publicUrl ?? baseUrl,
     }),
   );

@@ -31,6 +31,8 @@ export const draftRoots = (doc: Y.Doc) => ({
   sources: doc.getMap<unknown>("sources"),
   comments: doc.getArray<Y.Map<unknown>>("comments"),
   reactions: doc.getMap<Y.Map<Reaction>>("reactions"),
+  suggestions: doc.getArray<Y.Map<unknown>>("suggestions"),
+  versions: doc.getArray<Y.Map<unknown>>("versions"),
 });
 
 /** A section key for a chapter title: a lowercase ASCII slug. */
@@ -179,4 +181,53 @@ export function reactionOf(doc: Y.Doc, section: string, userId: string): Reactio
   if (!(bySection instanceof Y.Map)) return null;
   const value = bySection.get(userId);
   return (REACTIONS as readonly unknown[]).includes(value) ? (value as Reaction) : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Versions (drafter, through the server)
+
+/** A named version of the draft: the moment it stands for, in the attributed history. */
+export interface DraftVersion {
+  id: string;
+  label: string;
+  /** Epoch ms: the draft as it was then is the version. */
+  at: number;
+  by: string;
+  /** The history sequence number of the last update the version includes. */
+  seq: number;
+}
+
+export function addVersion(
+  doc: Y.Doc,
+  version: Omit<DraftVersion, "id">,
+  options: MutationOptions = {},
+): string {
+  const id = options.id ?? newId();
+  const item = new Y.Map<unknown>();
+  item.set("id", id);
+  item.set("label", version.label.trim());
+  item.set("at", version.at);
+  item.set("by", version.by);
+  item.set("seq", version.seq);
+  transactAs(doc, options, () => draftRoots(doc).versions.push([item]));
+  return id;
+}
+
+export function listVersions(doc: Y.Doc): DraftVersion[] {
+  const result: DraftVersion[] = [];
+  for (const item of draftRoots(doc).versions) {
+    const id = readString(item.get("id"));
+    const label = readString(item.get("label"));
+    const at = item.get("at");
+    const seq = item.get("seq");
+    if (!id || label === undefined || typeof at !== "number") continue;
+    result.push({
+      id,
+      label,
+      at,
+      by: readString(item.get("by")) ?? "",
+      seq: typeof seq === "number" ? seq : 0,
+    });
+  }
+  return result;
 }

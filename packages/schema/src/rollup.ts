@@ -22,6 +22,8 @@ export interface RollupSource {
   mode: RollupMode;
   /** The source's blocks at roll-up, each as canonical markup (`blockKey`). */
   blocks: string[];
+  /** The same blocks as plain text (`blockText`), for redlines. */
+  texts: string[];
 }
 
 /** The chapter title a seminar rolls up into: introduction first, then one per seminar. */
@@ -115,7 +117,7 @@ function asChapterNode(
 export function seminarBlocks(
   recommendations: Y.XmlFragment,
   seminarId: string,
-): { blocks: Block[]; keys: string[]; dispose: () => void } {
+): { blocks: Block[]; keys: string[]; texts: string[]; dispose: () => void } {
   const scratch = new Y.Doc();
   const fragment = scratch.getXmlFragment("blocks");
   const nodes = recommendations
@@ -128,7 +130,12 @@ export function seminarBlocks(
     .map((node) => asChapterNode(node, seminarId));
   if (nodes.length > 0) fragment.insert(0, nodes);
   const blocks = fragment.toArray() as Block[];
-  return { blocks, keys: blocks.map(blockKey), dispose: () => scratch.destroy() };
+  return {
+    blocks,
+    keys: blocks.map(blockKey),
+    texts: blocks.map(blockText),
+    dispose: () => scratch.destroy(),
+  };
 }
 
 /** The plain text of a block, citations as their label (for redlines and previews). */
@@ -174,7 +181,9 @@ export function writeChapter(
 }
 
 export function setRollupSource(doc: Y.Doc, key: string, source: RollupSource): void {
-  doc.getMap<unknown>("sources").set(key, { ...source, blocks: [...source.blocks] });
+  doc
+    .getMap<unknown>("sources")
+    .set(key, { ...source, blocks: [...source.blocks], texts: [...source.texts] });
 }
 
 /** Every chapter's roll-up provenance; entries without the shape are skipped. */
@@ -182,7 +191,7 @@ export function readRollupSources(doc: Y.Doc): Map<string, RollupSource> {
   const result = new Map<string, RollupSource>();
   for (const [key, value] of doc.getMap<unknown>("sources")) {
     if (typeof value !== "object" || value === null) continue;
-    const { seminarId, rolledUpAt, by, mode, blocks } = value as Record<string, unknown>;
+    const { seminarId, rolledUpAt, by, mode, blocks, texts } = value as Record<string, unknown>;
     if (
       typeof seminarId !== "string" ||
       typeof rolledUpAt !== "number" ||
@@ -197,6 +206,10 @@ export function readRollupSources(doc: Y.Doc): Map<string, RollupSource> {
       by: typeof by === "string" ? by : "",
       mode: mode === "append" || mode === "merge" || mode === "ignore" ? mode : "replace",
       blocks: blocks as string[],
+      texts:
+        Array.isArray(texts) && texts.every((text) => typeof text === "string")
+          ? (texts as string[])
+          : (blocks as string[]).map((block) => block.replace(/<[^>]*>/g, "")),
     });
   }
   return result;

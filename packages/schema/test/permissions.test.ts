@@ -52,7 +52,11 @@ describe("permission table", () => {
 
   it("matches DESIGN.md §5 for drafts and programmes", () => {
     expect([...writableRoots("draft", "drafter")].sort()).toEqual(Object.keys(DRAFT_ROOTS).sort());
-    expect([...writableRoots("draft", "participant")].sort()).toEqual(["comments", "reactions", "suggestions"]);
+    expect([...writableRoots("draft", "participant")].sort()).toEqual([
+      "comments",
+      "reactions",
+      "suggestions",
+    ]);
     expect(writableRoots("draft", "observer").size).toBe(0);
     for (const role of ROLES.filter((r) => r !== "admin")) {
       expect(writableRoots("programme", role).size).toBe(0);

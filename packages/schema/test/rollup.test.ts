@@ -92,6 +92,7 @@ describe("roll-up of a seminar into its chapter", () => {
       by: "Redazione",
       mode: "replace",
       blocks: ["<paragraph>x</paragraph>"],
+      texts: ["x"],
     });
     draft.getMap("sources").set("broken", "nonsense");
     expect([...readRollupSources(draft)]).toEqual([
@@ -103,6 +104,7 @@ describe("roll-up of a seminar into its chapter", () => {
           by: "Redazione",
           mode: "replace",
           blocks: ["<paragraph>x</paragraph>"],
+          texts: ["x"],
         },
       ],
     ]);

@@ -83,9 +83,18 @@ function restoreMap(live: Y.Map<unknown>, past: Y.Map<unknown>) {
   }
 }
 
-/** Changes `live` (inside the caller's transaction) so every schema root equals `past`'s. */
-export function restoreTo(live: Y.Doc, past: Y.Doc, kind: DocumentKind): void {
+/**
+ * Changes `live` (inside the caller's transaction) so every schema root — or only those
+ * named in `only` — equals `past`'s.
+ */
+export function restoreTo(
+  live: Y.Doc,
+  past: Y.Doc,
+  kind: DocumentKind,
+  only?: readonly string[],
+): void {
   for (const [name, rootKind] of Object.entries(ROOTS_BY_KIND[kind])) {
+    if (only !== undefined && !only.includes(name)) continue;
     const target = rootOf(live, name, rootKind);
     const source = rootOf(past, name, rootKind);
     if (target instanceof Y.Map) restoreMap(target, source as Y.Map<unknown>);

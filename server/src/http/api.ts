@@ -8,6 +8,9 @@ import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentStore } from "../storage/storage.ts";
 import type { Tokens } from "../tokens.ts";
 import { documentRoutes } from "./documents.ts";
+import { draftRoutes } from "./draft.ts";
+import type { DraftDesk } from "../draft/desk.ts";
+import type { DraftVersions } from "../draft/versions.ts";
 import { inviteRoutes } from "./invites.ts";
 import { peopleRoutes } from "./people.ts";
 import { programmeRoutes } from "./programmes.ts";
@@ -21,6 +24,8 @@ export interface ApiDeps {
   tokens: Tokens;
   registry: DocumentRegistry;
   store: DocumentStore;
+  desk: DraftDesk;
+  versions: DraftVersions;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }
@@ -49,6 +54,7 @@ export function createApi(deps: ApiDeps): Router {
   api.use(inviteRoutes(deps));
   api.use(reportRoutes(deps));
   api.use(documentRoutes(deps));
+  api.use(draftRoutes(deps));
 
   api.use((req, _res) => {
     throw notFound(`No route ${req.method} /api${req.path}`);

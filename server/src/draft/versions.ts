@@ -1,0 +1,117 @@
+import { diffWords } from "diff";
+import {
+  addVersion,
+  blockText,
+  draftDocumentName,
+  listVersions,
+  type Block,
+  type DraftVersion,
+  type Programme,
+} from "@percorso/schema";
+import type * as Y from "yjs";
+import { documentAt, restoreTo } from "../collab/history.ts";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import { invalidInput, notFound } from "../errors.ts";
+import type { Author, DocumentStore } from "../storage/storage.ts";
+
+export interface VersionDeps {
+  registry: DocumentRegistry;
+  store: DocumentStore;
+}
+
+/** The draft's body as blocks of plain text (for views, redlines and exports). */
+export function bodyTexts(doc: Y.Doc): string[] {
+  return doc
+    .getXmlFragment("body")
+    .toArray()
+    .map((node) => blockText(node as Block));
+}
+
+/**
+ * Named versions of the draft (issue 9), standing on the attributed history: a version is a
+ * moment; its text is rebuilt from the log, compared with another moment, restored as a new
+ * attributed change of the body.
+ */
+export class DraftVersions {
+  private readonly deps: VersionDeps;
+
+  constructor(deps: VersionDeps) {
+    this.deps = deps;
+  }
+
+  private scope(programme: Programme) {
+    return { kind: "draft" as const, id: programme.id, programmeId: programme.id };
+  }
+
+  list(programme: Programme): Promise<DraftVersion[]> {
+    return this.deps.registry.read(draftDocumentName(programme.id), listVersions);
+  }
+
+  async get(programme: Programme, id: string): Promise<DraftVersion> {
+    const version = (await this.list(programme)).find((candidate) => candidate.id === id);
+    if (version === undefined) throw notFound(`No version '${id}' of the draft`);
+    return version;
+  }
+
+  /** Names the draft as it is now. */
+  async create(programme: Programme, label: string, author: Author): Promise<DraftVersion> {
+    const name = draftDocumentName(programme.id);
+    return this.deps.registry.withDocument(name, this.scope(programme), async (live) => {
+      await live.flushed();
+      const at = Date.now();
+      const [last] = await this.deps.store.history(name, { limit: 1 });
+      const version = { label, at, by: author.name, seq: last?.seq ?? 0 };
+      let id = "";
+      live.change(author, (doc) => {
+        id = addVersion(doc, version);
+      });
+      await live.flushed();
+      return { id, ...version };
+    });
+  }
+
+  /** Runs `read` on the draft as it was at a version (or now, for `"now"`). */
+  async at<T>(programme: Programme, ref: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const name = draftDocumentName(programme.id);
+    if (ref === "now") return this.deps.registry.read(name, read);
+    const version = await this.get(programme, ref);
+    const { doc } = await documentAt(this.deps.store, name, version.at);
+    try {
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** A word-level redline of the body between two versions (either may be `"now"`). */
+  async compare(programme: Programme, from: string, to: string) {
+    if (from === to) throw invalidInput("Compare two different versions");
+    const then = (await this.at(programme, from, bodyTexts)).join("\n\n");
+    const now = (await this.at(programme, to, bodyTexts)).join("\n\n");
+    return {
+      from,
+      to,
+      changes: diffWords(then, now).map(({ value, added, removed }) => ({
+        value,
+        ...(added ? { added: true } : {}),
+        ...(removed ? { removed: true } : {}),
+      })),
+    };
+  }
+
+  /** Makes the body what it was at a version, as one new change by `author`. */
+  async restore(programme: Programme, id: string, author: Author): Promise<DraftVersion> {
+    const version = await this.get(programme, id);
+    const name = draftDocumentName(programme.id);
+    const { doc: past } = await documentAt(this.deps.store, name, version.at);
+    try {
+      await this.deps.registry.withDocument(name, this.scope(programme), async (live) => {
+        live.change(author, (doc) => restoreTo(doc, past, "draft", ["body"]));
+        await live.flushed();
+      });
+    } finally {
+      past.destroy();
+    }
+    return version;
+  }
+}

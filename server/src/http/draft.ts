@@ -1,0 +1,144 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { effectiveRole, type Programme, type Role } from "@percorso/schema";
+import type { Catalogue } from "../catalogue.ts";
+import type { Authenticator, Principal } from "../collab/principal.ts";
+import { authorOf } from "../collab/principal.ts";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import { findCitedAnswer } from "../draft/answers.ts";
+import type { DraftDesk } from "../draft/desk.ts";
+import { bodyTexts, type DraftVersions } from "../draft/versions.ts";
+import { forbidden, notFound } from "../errors.ts";
+import { requirePrincipal } from "./documents.ts";
+import { parseInput } from "./validation.ts";
+
+export interface DraftRouteDeps {
+  catalogue: Catalogue;
+  auth: Authenticator;
+  registry: DocumentRegistry;
+  desk: DraftDesk;
+  versions: DraftVersions;
+}
+
+const rollupSchema = z.object({
+  seminarId: z.string().min(1),
+  mode: z.enum(["replace", "append"]).default("replace"),
+});
+const mergeSchema = z.object({
+  token: z.string().min(1),
+  resolutions: z.array(z.enum(["ours", "theirs", "both"])).default([]),
+});
+const versionSchema = z.object({ label: z.string().trim().min(1).max(120) });
+const compareSchema = z.object({ from: z.string().min(1), to: z.string().min(1).default("now") });
+
+/** Roles of the drafting desk: they write the draft through the server. */
+const DRAFTERS: ReadonlySet<Role> = new Set(["admin", "drafter"]);
+
+/**
+ * The drafting desk's REST (DESIGN.md §5, under `/api/programmes/:pid`): roll-up, sources and
+ * their staleness, redline, three-way merge, versions, and the cited answers any reader of the
+ * programme can follow back to the room.
+ */
+export function draftRoutes(deps: DraftRouteDeps): Router {
+  const routes = Router();
+
+  const context = async (req: Request<{ pid: string }>) => {
+    const principal: Principal = await requirePrincipal(req, deps.auth);
+    const programme: Programme | undefined = deps.catalogue.get(req.params.pid);
+    if (programme === undefined) throw notFound(`No programme '${req.params.pid}'`);
+    const role = effectiveRole(principal.claims, {
+      kind: "draft",
+      id: programme.id,
+      programmeId: programme.id,
+    });
+    if (role === null) throw forbidden("This token is for another programme");
+    return { principal, programme, role };
+  };
+  const drafting = async (req: Request<{ pid: string }>) => {
+    const found = await context(req);
+    if (!DRAFTERS.has(found.role)) throw forbidden("Only the drafting team can do this");
+    return { ...found, author: authorOf(found.principal, found.role) };
+  };
+
+  routes.post("/programmes/:pid/draft/rollup", async (req, res) => {
+    const { programme, author } = await drafting(req);
+    const { seminarId, mode } = parseInput(rollupSchema, req.body, "roll-up request");
+    const { chapter, source } = await deps.desk.rollUp(programme, seminarId, mode, author);
+    res.json({ chapter, seminarId, rolledUpAt: source.rolledUpAt, by: source.by, mode });
+  });
+
+  routes.get("/programmes/:pid/draft/sources", async (req, res) => {
+    const { programme } = await drafting(req);
+    res.json(await deps.desk.status(programme));
+  });
+
+  routes.get("/programmes/:pid/draft/sources/:chapter/diff", async (req, res) => {
+    const { programme } = await drafting(req);
+    res.json(await deps.desk.diff(programme, req.params.chapter));
+  });
+
+  routes.get("/programmes/:pid/draft/sources/:chapter/merge", async (req, res) => {
+    const { programme } = await drafting(req);
+    res.json(await deps.desk.mergePreview(programme, req.params.chapter));
+  });
+
+  routes.post("/programmes/:pid/draft/sources/:chapter/merge", async (req, res) => {
+    const { programme, author } = await drafting(req);
+    const { token, resolutions } = parseInput(mergeSchema, req.body, "merge request");
+    const { chapter, source } = await deps.desk.merge(
+      programme,
+      req.params.chapter,
+      token,
+      resolutions,
+      author,
+    );
+    res.json({ chapter, rolledUpAt: source.rolledUpAt, by: source.by, mode: source.mode });
+  });
+
+  routes.post("/programmes/:pid/draft/sources/:chapter/ignore", async (req, res) => {
+    const { programme, author } = await drafting(req);
+    const { chapter, source } = await deps.desk.ignore(programme, req.params.chapter, author);
+    res.json({ chapter, rolledUpAt: source.rolledUpAt, by: source.by, mode: source.mode });
+  });
+
+  routes.get("/programmes/:pid/draft/versions", async (req, res) => {
+    const { programme } = await drafting(req);
+    res.json(await deps.versions.list(programme));
+  });
+
+  routes.post("/programmes/:pid/draft/versions", async (req, res) => {
+    const { programme, author } = await drafting(req);
+    const { label } = parseInput(versionSchema, req.body, "version");
+    res.status(201).json(await deps.versions.create(programme, label, author));
+  });
+
+  routes.get("/programmes/:pid/draft/versions/:id", async (req, res) => {
+    const { programme } = await drafting(req);
+    const version = await deps.versions.get(programme, req.params.id);
+    const body = await deps.versions.at(programme, version.id, (doc) => ({
+      markup: doc.getXmlFragment("body").toString(),
+      text: bodyTexts(doc),
+    }));
+    res.json({ ...version, body });
+  });
+
+  routes.get("/programmes/:pid/draft/compare", async (req, res) => {
+    const { programme } = await drafting(req);
+    const { from, to } = parseInput(compareSchema, req.query, "comparison");
+    res.json(await deps.versions.compare(programme, from, to));
+  });
+
+  routes.post("/programmes/:pid/draft/versions/:id/restore", async (req, res) => {
+    const { programme, author } = await drafting(req);
+    const version = await deps.versions.restore(programme, req.params.id, author);
+    res.json({ restored: version.id, at: Date.now() });
+  });
+
+  routes.get("/programmes/:pid/answers/:answerId", async (req, res) => {
+    const { programme } = await context(req);
+    const seminarId = typeof req.query.seminarId === "string" ? req.query.seminarId : undefined;
+    res.json(await findCitedAnswer(deps.registry, programme, req.params.answerId, seminarId));
+  });
+
+  return routes;
+}
