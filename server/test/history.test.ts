@@ -81,6 +81,22 @@ describe("history and restore", () => {
     expect(entries.filter((e) => e.userId === ada.person!.userId)).toHaveLength(2);
     expect(entries.at(-1)).toMatchObject({ anonymous: true, userId: null, name: "" });
 
+    // A person who joined anonymously is not named by their other edits either.
+    const anna = await server.join(
+      SEMINAR,
+      { role: "participant", seminarId: SEMINAR_ID },
+      { name: "Anna", anonymous: true },
+    );
+    anna.doc.getXmlFragment("recommendations").push([new Y.XmlElement("paragraph")]);
+    const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
+    await waitFor(
+      () => witness.doc.getXmlFragment("recommendations").length > 4,
+      "anna's paragraph",
+    );
+    const withAnna = await history(facilitator.token);
+    expect(withAnna.at(-1)).toMatchObject({ userId: null, name: "" });
+    expect((await history()).at(-1)).toMatchObject({ userId: anna.person!.userId, name: "Anna" });
+
     const participant = await newPerson(server, { role: "participant", seminarId: SEMINAR_ID });
     const refused = await api(server, "GET", `/api/documents/${SEMINAR}/history`, {
       token: participant.token,

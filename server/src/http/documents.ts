@@ -82,10 +82,14 @@ export function documentRoutes(deps: DocumentRouteDeps): Router {
     const { role } = await forHistory(req);
     const filter = parseInput(historyQuery, req.query, "history query");
     const entries = await deps.store.history(req.params.name, filter);
-    // Anonymous items stay anonymous: only an admin sees who sent them.
+    // Anonymous items, and everything from a person who joined anonymously, stay anonymous:
+    // only an admin sees who sent them.
+    const hidden = (entry: (typeof entries)[number]) =>
+      entry.anonymous ||
+      (entry.userId !== null && deps.people.get(entry.userId)?.anonymous === true);
     res.json(
       entries.map((entry) =>
-        entry.anonymous && role !== "admin" ? { ...entry, userId: null, name: "" } : entry,
+        role !== "admin" && hidden(entry) ? { ...entry, userId: null, name: "" } : entry,
       ),
     );
   });
