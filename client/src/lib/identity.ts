@@ -25,6 +25,7 @@ export interface Identity {
   seminarId: string | null;
   /** Epoch seconds, as in the token. */
   expiresAt: number | null;
+  /** Presence colour (carets, avatars). */
   color: string;
 }
 
@@ -44,6 +45,14 @@ export function colorFor(seed: string): string {
   let hash = 0;
   for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return PALETTE[hash % PALETTE.length]!;
+}
+
+/**
+ * The presence colour: from the user id, or for someone anonymous a random one per page load,
+ * so not even a colour follows them from one session to the next.
+ */
+function presenceColor(userId: string, anonymous: boolean): string {
+  return colorFor(anonymous ? crypto.randomUUID() : userId);
 }
 
 function readStore(): Store {
@@ -88,7 +97,7 @@ function parseIdentity(value: unknown): Identity | null {
     programmeId,
     seminarId: text("seminarId"),
     expiresAt: typeof v.expiresAt === "number" ? v.expiresAt : null,
-    color: colorFor(userId),
+    color: presenceColor(userId, v.anonymous === true),
   };
 }
 
@@ -130,7 +139,7 @@ export function saveIdentity(joined: Joined): Identity {
     programmeId: joined.programmeId,
     seminarId: joined.seminarId,
     expiresAt: joined.expiresAt,
-    color: colorFor(joined.userId),
+    color: presenceColor(joined.userId, joined.anonymous),
   };
   const store = readStore();
   store.byInvite[identity.inviteId] = identity;
@@ -185,6 +194,11 @@ export function loadLegacyIdentity(): LegacyIdentity | null {
   } catch {
     return null;
   }
+}
+
+/** Drops the old app's identity (its invite no longer works: nothing to migrate). */
+export function forgetLegacyIdentity(): void {
+  localStorage.removeItem(LEGACY_KEY);
 }
 
 /** The writer the server will see behind this identity with `role` (for the item rules). */

@@ -5,6 +5,7 @@ import { ACTOR_KINDS, type ActorKind } from "@percorso/schema";
 import { ApiError, api, type Me } from "../lib/api.ts";
 import {
   forgetIdentity,
+  forgetLegacyIdentity,
   identityForInvite,
   loadIdentity,
   loadLegacyIdentity,
@@ -37,6 +38,13 @@ export function Join() {
     const target = `/seminari/${state.value.seminarId}/screen?${new URLSearchParams({ token }).toString()}`;
     void navigate(target, { replace: true });
   }, [projector, state, token, navigate]);
+
+  // An old identity whose invite is refused cannot be migrated: let the room stop sending here.
+  const refused =
+    state.status === "error" && !(state.error instanceof ApiError && state.error.status === 0);
+  useEffect(() => {
+    if (refused && loadLegacyIdentity()?.token === token) forgetLegacyIdentity();
+  }, [refused, token]);
 
   if (params.has("invalid")) {
     return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
