@@ -373,6 +373,7 @@ describe("authorship and history", () => {
     );
     expect(lines.join(" ")).toContain("Francesca Facilitatrice");
     expect(lines.join(" ")).not.toContain(CARLA);
+    expect(lines.join(" ")).not.toContain("non registrato"); // Carla's text edits are "anonimo"
     expect(lines.find((t) => t.includes("Alice Rossi"))).toMatch(/\d+ modifich?[ae] · \d\d:\d\d/);
 
     const panel = facilitator.page.getByRole("region", { name: "Cronologia" });

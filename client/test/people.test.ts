@@ -79,6 +79,19 @@ describe("history runs", () => {
     expect(peopleOf(entries).map((p) => p.person)).toEqual(["anonymous", "user:u-anna"]);
   });
 
+  test("entries of someone who joined anonymously, shown without a person, are 'anonimo' too", () => {
+    const hidden = { userId: null, name: "", anonymous: false };
+    const runs = groupHistory([
+      entry(1, T0, hidden),
+      entry(2, T0 + 1, { ...hidden, anonymous: true }),
+      entry(3, 0, { userId: null, name: "" }),
+    ]);
+    expect(runs.map((r) => [r.person, r.anonymous, r.count])).toEqual([
+      ["anonymous", true, 2],
+      ["name:", false, 1],
+    ]);
+  });
+
   test("a page of older entries merges in order, without duplicates", () => {
     const merged = mergeEntries([entry(3, T0), entry(4, T0)], [entry(1, T0), entry(3, T0)]);
     expect(merged.map((e) => e.seq)).toEqual([1, 3, 4]);

@@ -28,9 +28,22 @@ export type PersonKey = string;
 /** Entries further apart than this start a new run even when by the same person. */
 export const RUN_GAP_MS = 5 * 60_000;
 
-export function personOf(entry: Pick<HistoryEntry, "userId" | "name" | "anonymous">): PersonKey {
+/**
+ * Whether an entry is shown without its person: anonymous items, and (to non-admins) everything
+ * by someone who joined anonymously — the server then gives no user id and no name. Entries
+ * from before the history began (at 0) have none either, but are no one's.
+ */
+export function isAnonymousEntry(
+  entry: Pick<HistoryEntry, "userId" | "name" | "anonymous" | "at">,
+): boolean {
+  return entry.anonymous || (entry.userId === null && entry.name === "" && entry.at !== 0);
+}
+
+export function personOf(
+  entry: Pick<HistoryEntry, "userId" | "name" | "anonymous" | "at">,
+): PersonKey {
   if (entry.userId !== null) return `user:${entry.userId}`;
-  return entry.anonymous ? "anonymous" : `name:${entry.name}`;
+  return isAnonymousEntry(entry) ? "anonymous" : `name:${entry.name}`;
 }
 
 /** Groups entries (oldest first, as the server lists them) into runs, oldest first. */
@@ -61,7 +74,7 @@ export function groupHistory(
         userId: entry.userId,
         name: entry.name,
         role: entry.role,
-        anonymous: entry.anonymous,
+        anonymous: isAnonymousEntry(entry),
         from: entry.at,
         to: entry.at,
         count: 1,
@@ -99,7 +112,7 @@ export function peopleOf(
       people.set(person, {
         person,
         name: entry.name || known?.name || "",
-        anonymous: entry.anonymous,
+        anonymous: isAnonymousEntry(entry),
         userId: entry.userId,
       });
     }
