@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import {
   ADMIN_TOKEN,
+  DESKTOP,
+  PHONE,
   joinByInvite,
   launchChromium,
   newContext,
@@ -168,6 +170,12 @@ describe("two participants on one invite link are two people", () => {
     expect(await voteButton(bob.page, ANSWER_A).textContent()).toContain("2 voti");
     await screenshot(alice.page, "people-own-answer");
     expect(await seriousViolations(alice.page)).toEqual([]);
+    await alice.page.setViewportSize(PHONE);
+    const overflow = await alice.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await alice.page.setViewportSize(DESKTOP);
 
     // Deleting asks first, then the answer is gone for everyone.
     const theirs = card(bob.page, ANSWER_B);
@@ -177,6 +185,35 @@ describe("two participants on one invite link are two people", () => {
     await theirs.getByRole("button", { name: "Elimina", exact: true }).click();
     await expect.poll(() => card(alice.page, ANSWER_B).count()).toBe(0);
     await expect.poll(() => card(bob.page, ANSWER_B).count()).toBe(0);
+  });
+
+  test("a material is edited by its author and by facilitators, by no other participant", async () => {
+    const title = "Rapporto sui corridoi umanitari 2020";
+    await alice.page.getByRole("tab", { name: /Materiali/ }).click();
+    await alice.page.getByRole("button", { name: "Proponi un materiale" }).click();
+    const dialog = alice.page.getByRole("dialog");
+    await dialog.getByText("Sarà proposto a nome di Alice Rossi.").waitFor();
+    await dialog.getByLabel("Titolo").fill(title);
+    await dialog.getByRole("button", { name: "Aggiungi" }).click();
+    const mine = alice.page.locator(".material-card", { hasText: title });
+    await mine.getByText("Proposto da Alice Rossi").waitFor();
+    await mine.getByRole("button", { name: `Modifica il materiale: ${title}` }).waitFor();
+    expect(await mine.getByRole("button", { name: `Elimina il materiale: ${title}` }).count()).toBe(
+      1,
+    );
+
+    await bob.page.getByRole("tab", { name: /Materiali/ }).click();
+    const theirs = bob.page.locator(".material-card", { hasText: title });
+    await theirs.waitFor();
+    expect(await theirs.getByRole("button").count()).toBe(0);
+
+    const moderated = facilitator.page.locator(".material-card", { hasText: title });
+    await moderated.getByRole("button", { name: `Modifica il materiale: ${title}` }).waitFor();
+    expect(
+      await moderated.getByRole("button", { name: `Elimina il materiale: ${title}` }).count(),
+    ).toBe(1);
+    for (const { page } of [alice, bob])
+      await page.getByRole("tab", { name: /Domande chiave/ }).click();
   });
 
   test("a returning participant is welcomed back as the same person; 'Non sono' makes a new one", async () => {
