@@ -508,17 +508,13 @@ describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
          */
         async function offline(op: Extract<Op, { kind: "offline" }>): Promise<void> {
           const client = actors[op.actor]!;
-          // Known server bug (the `it.fails` case below): an anonymous client id whose first
-          // structs all arrive deleted is bound as named. Until it is fixed, a burst that starts
-          // with the anonymous client id unbound withdraws none of the anonymous items it makes.
-          const keepAnonymous = !model.anonBound.has(op.actor);
           client.provider.disconnect();
-          for (const step of op.steps) honestStep({ ...step, actor: op.actor }, keepAnonymous);
+          for (const step of op.steps) honestStep({ ...step, actor: op.actor });
           client.provider.connect();
           await waitFor(() => client.provider.synced, "the reconnect's sync");
         }
 
-        function honestStep(op: HonestOp, keepAnonymous = false): void {
+        function honestStep(op: HonestOp): void {
           const client = actors[op.actor]!;
           const person = people[op.actor]!;
           switch (op.kind) {
@@ -528,7 +524,6 @@ describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
               const answers = [...model.answers];
               if (answers.length === 0) return addAnswerStep(op.actor, false, op.pick, "Prima");
               const [id, answer] = at(answers, op.pick);
-              if (keepAnonymous && answer.votes.has(person.anonId)) return;
               const voted = voteAs(client, id);
               expect(voted).toBe(!answer.votes.has(person.anonId));
               if (voted) answer.votes.add(person.anonId);
@@ -546,7 +541,7 @@ describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
               return;
             }
             case "remove": {
-              const own = ownAnswers(op.actor).filter(([, a]) => !keepAnonymous || !a.anonymous);
+              const own = ownAnswers(op.actor);
               if (own.length === 0) return addAnswerStep(op.actor, op.pick % 2 === 1, 1, "Ritiro");
               const [id, answer] = at(own, op.pick);
               const options = answer.anonymous ? { clientId: client.anonClientId } : {};
@@ -1119,117 +1114,103 @@ describe("item rules: hand-made cases (DESIGN.md §4.1)", () => {
     ]);
   });
 
-  // BUG (server/src/collab/clientIds.ts `check`, fed by itemRules.ts): a client id is bound on
-  // its first update as anonymous only if that update *inserts* live anonymous content under it.
-  // A vote cast and withdrawn while offline reaches the server in the reconnect's sync step 2 as
-  // one struct whose content is already deleted (ContentDeleted): it is in `view.clients` but in
-  // neither `anonymousClients` nor `signedClients`, so the person's anonymous client id is bound
-  // as *named*. From then on every vote and anonymous answer of theirs is refused with 4403
-  // "anonymous items cannot come from a named client id" (and the binding survives restarts).
-  // The same happens to an anonymous answer written and withdrawn offline.
-  it.fails(
-    "BUG: keeps the anonymous client id anonymous when its first structs arrive already deleted",
-    async () => {
-      const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
-      const alice = await participant("Alice");
-      const answerId = answerAs(alice, "Da votare");
-      await waitFor(() => answersOf(witness.doc).length === 1, "Alice's answer");
-      alice.provider.disconnect();
-      voteAs(alice, answerId); // a vote…
-      voteAs(alice, answerId); // …and its withdrawal, while offline
-      alice.provider.connect();
-      await waitFor(
-        () => Y.getState(witness.doc.store, alice.anonClientId) > 0,
-        "the withdrawn vote's struct at the server",
-      );
-      expect(alice.closes).toEqual([]);
+  // Found by the property test: a vote cast and withdrawn while offline reaches the server in
+  // the reconnect's sync step 2 as one struct whose content is already deleted. That says
+  // nothing of what the client id is: it must stay undecided (not named), or every later vote
+  // of the person would be refused.
+  it("keeps the anonymous client id anonymous when its first structs arrive already deleted", async () => {
+    const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
+    const alice = await participant("Alice");
+    const answerId = answerAs(alice, "Da votare");
+    await waitFor(() => answersOf(witness.doc).length === 1, "Alice's answer");
+    alice.provider.disconnect();
+    voteAs(alice, answerId); // a vote…
+    voteAs(alice, answerId); // …and its withdrawal, while offline
+    alice.provider.connect();
+    await waitFor(
+      () => Y.getState(witness.doc.store, alice.anonClientId) > 0,
+      "the withdrawn vote's struct at the server",
+    );
+    expect(alice.closes).toEqual([]);
 
-      voteAs(alice, answerId); // online now: an honest vote, as the web app casts it
-      const votes = () => answerItem(witness.doc, answerId).get("votes") as Y.Map<unknown>;
-      await waitFor(() => votes().size === 1 || alice.closes.length > 0, "Alice's vote", 5_000);
-      expect(alice.denied).toEqual([]); // actually: ["anonymous items cannot come from a named client id"]
-      expect(alice.closes).toEqual([]); // actually: 4403 forbidden
-      expect([...votes().keys()]).toEqual([alice.person!.anonId]);
-    },
-  );
+    voteAs(alice, answerId); // online now: an honest vote, as the web app casts it
+    const votes = () => answerItem(witness.doc, answerId).get("votes") as Y.Map<unknown>;
+    await waitFor(() => votes().size === 1 || alice.closes.length > 0, "Alice's vote", 5_000);
+    expect(alice.denied).toEqual([]);
+    expect(alice.closes).toEqual([]);
+    expect([...votes().keys()]).toEqual([alice.person!.anonId]);
+  });
 
-  // BUG (server/src/collab/updateView.ts): an update whose structs leave a clock gap is not
-  // `unresolved` when each struct's parent or neighbour is known, so it passes the checks and is
-  // applied; Yjs keeps it pending (not logged, not shown) until the gap is filled, and integrates
-  // it then, unchecked against the document as it is by then. A GC struct (which touches no root,
-  // so no role or state check applies to it) fills the gap at any time: here a participant's
-  // answer, sent while the seminar was open, lands after the facilitator closed the seminar
-  // ("a closed seminar refuses participants' writes", DESIGN.md §4). The module's own contract
-  // says an update that Yjs would keep pending must not be applied.
-  it.fails(
-    "BUG: does not apply an update with a clock gap (a GC struct filling it later lands an answer in a closed seminar)",
-    async () => {
-      const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
-      const facilitator = await server.join(
-        SEMINAR,
-        { role: "facilitator", seminarId: SEMINAR_ID },
-        { name: "Fabio" },
-      );
-      const mallory = (await participant("Mallory")).person!;
-      const gapClient = 4_000_000_001;
+  // Found while writing the property test: an update whose structs leave a clock gap would be
+  // kept pending by Yjs and integrated later, unchecked against the document as it is by then.
+  // Here a participant's answer sent while the seminar was open would land after it closed, once
+  // a GC struct (which touches no root) fills the gap. The server asks for a resync instead.
+  it("does not apply an update with a clock gap (a GC struct filling it later cannot land an answer in a closed seminar)", async () => {
+    const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
+    const facilitator = await server.join(
+      SEMINAR,
+      { role: "facilitator", seminarId: SEMINAR_ID },
+      { name: "Fabio" },
+    );
+    const mallory = (await participant("Mallory")).person!;
+    const gapClient = 4_000_000_001;
 
-      // Mallory's scratch document writes one struct (clock 0, never sent) and then her own,
-      // honestly signed answer (clocks 1…): only the second update is sent.
-      const scratch = new Y.Doc();
-      scratch.clientID = gapClient;
-      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(witness.doc));
-      const updates: Uint8Array[] = [];
-      scratch.on("update", (update: Uint8Array) => updates.push(update));
-      scratch.getMap("moderation").set("gap", 1);
-      addAnswer(scratch, {
-        questionId: `${SEMINAR_ID}-q1`,
-        text: "Arriva dopo la chiusura",
-        author: mallory.name,
-        authorId: mallory.userId,
-      });
+    // Mallory's scratch document writes one struct (clock 0, never sent) and then her own,
+    // honestly signed answer (clocks 1…): only the second update is sent.
+    const scratch = new Y.Doc();
+    scratch.clientID = gapClient;
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(witness.doc));
+    const updates: Uint8Array[] = [];
+    scratch.on("update", (update: Uint8Array) => updates.push(update));
+    scratch.getMap("moderation").set("gap", 1);
+    addAnswer(scratch, {
+      questionId: `${SEMINAR_ID}-q1`,
+      text: "Arriva dopo la chiusura",
+      author: mallory.name,
+      authorId: mallory.userId,
+    });
 
-      const raw = await rawSocket(documentUrl(server, SEMINAR, mallory.token));
-      let closed = false;
-      void raw.closed.then(() => (closed = true));
-      const replies: Uint8Array[] = [];
-      raw.socket.on("message", (data: Buffer) => {
-        const decoder = decoding.createDecoder(new Uint8Array(data));
-        if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 1) return;
-        replies.push(decoding.readVarUint8Array(decoder)); // a sync step 2
-      });
-      const sync = (step: number, payload: Uint8Array) => {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, 0);
-        encoding.writeVarUint(encoder, step);
-        encoding.writeVarUint8Array(encoder, payload);
-        raw.socket.send(encoding.toUint8Array(encoder));
-      };
-      /** The server's whole state as it answers a sync step 1, after what was sent before. */
-      const serverState = async (): Promise<Y.Doc> => {
-        const before = replies.length;
-        sync(0, new Uint8Array([0]));
-        await waitFor(() => replies.length > before || closed, "the server's sync step 2");
-        const doc = new Y.Doc();
-        if (replies.length > before) Y.applyUpdate(doc, replies.at(-1)!);
-        return doc;
-      };
+    const raw = await rawSocket(documentUrl(server, SEMINAR, mallory.token));
+    let closed = false;
+    void raw.closed.then(() => (closed = true));
+    const replies: Uint8Array[] = [];
+    raw.socket.on("message", (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 1) return;
+      replies.push(decoding.readVarUint8Array(decoder)); // a sync step 2
+    });
+    const sync = (step: number, payload: Uint8Array) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarUint(encoder, step);
+      encoding.writeVarUint8Array(encoder, payload);
+      raw.socket.send(encoding.toUint8Array(encoder));
+    };
+    /** The server's whole state as it answers a sync step 1, after what was sent before. */
+    const serverState = async (): Promise<Y.Doc> => {
+      const before = replies.length;
+      sync(0, new Uint8Array([0]));
+      await waitFor(() => replies.length > before || closed, "the server's sync step 2");
+      const doc = new Y.Doc();
+      if (replies.length > before) Y.applyUpdate(doc, replies.at(-1)!);
+      return doc;
+    };
 
-      sync(2, updates[1]!); // clocks 1… of a client id at clock 0
-      expect(answersOf(await serverState()).length).toBe(0); // pending, not integrated
+    sync(2, updates[1]!); // clocks 1… of a client id at clock 0
+    expect(answersOf(await serverState()).length).toBe(0); // pending, not integrated
 
-      facilitator.doc.getMap("session").set("status", "closed");
-      await waitFor(() => witness.doc.getMap("session").get("status") === "closed", "the closing");
+    facilitator.doc.getMap("session").set("status", "closed");
+    await waitFor(() => witness.doc.getMap("session").get("status") === "closed", "the closing");
 
-      // A GC struct at clock 0 of the same client id: no root, so no role or state check.
-      const gc = encoding.createEncoder();
-      for (const n of [1, 1, gapClient, 0]) encoding.writeVarUint(gc, n); // 1 client, 1 struct, at 0
-      encoding.writeUint8(gc, 0); // GC
-      encoding.writeVarUint(gc, 1); // of length 1
-      encoding.writeVarUint(gc, 0); // an empty delete set
-      sync(2, encoding.toUint8Array(gc));
+    // A GC struct at clock 0 of the same client id: no root, so no role or state check.
+    const gc = encoding.createEncoder();
+    for (const n of [1, 1, gapClient, 0]) encoding.writeVarUint(gc, n); // 1 client, 1 struct, at 0
+    encoding.writeUint8(gc, 0); // GC
+    encoding.writeVarUint(gc, 1); // of length 1
+    encoding.writeVarUint(gc, 0); // an empty delete set
+    sync(2, encoding.toUint8Array(gc));
 
-      expect(answersOf(await serverState()).length).toBe(0); // actually: Mallory's answer, after closing
-      raw.socket.close();
-    },
-  );
+    expect(answersOf(await serverState()).length).toBe(0);
+    raw.socket.close();
+  });
 });

@@ -38,6 +38,11 @@ export function checkUpdate(
   if (refused.length > 0) {
     return { verdict: "refuse", check: "roots", detail: `may not write ${refused.join(", ")}` };
   }
+  // A read-only connection sends nothing that would be stored, not even structs that touch no
+  // root (garbage-collected content binds a client id and lands in the log).
+  if (writable.size === 0 && (view.clients.size > 0 || view.deletes.length > 0)) {
+    return { verdict: "refuse", check: "roots", detail: "this connection is read-only" };
+  }
   if (view.unresolved) return { verdict: "resync" };
   const writer: Writer = { ...principal.writer, role };
   const rules = checkItemRules(view, kind, writer);

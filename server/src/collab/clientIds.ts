@@ -44,27 +44,43 @@ export class ClientIds {
       if (anonymous && signed) {
         return { problem: "one client id cannot carry both anonymous and signed items" };
       }
+      const announcedBy = this.announced.get(clientId);
+      // What this update says the client id is: anonymous, named, or (content that arrives
+      // already deleted, e.g. a vote cast and withdrawn offline) nothing yet.
+      const kind: boolean | null = anonymous
+        ? true
+        : signed || view.liveClients.has(clientId) || announcedBy !== undefined
+          ? false
+          : null;
       const binding = this.bound.get(clientId);
       if (binding !== undefined) {
         if (binding.userId !== authorId) {
           return { problem: `client id ${clientId} belongs to someone else` };
         }
-        if (binding.anonymous && signed) {
+        if (binding.anonymous === true && signed) {
           return { problem: "signed items cannot come from an anonymous client id" };
         }
-        if (!binding.anonymous && anonymous) {
+        if (binding.anonymous === false && anonymous) {
           return { problem: "anonymous items cannot come from a named client id" };
+        }
+        if (binding.anonymous === null && anonymous && announcedBy !== undefined) {
+          return { problem: "anonymous items cannot come from a client id with a named presence" };
+        }
+        if (binding.anonymous === null && kind !== null) {
+          binds.push({ clientId, userId: authorId, anonymous: kind });
         }
         continue;
       }
       if (Y.getState(doc.store, clientId) > 0) {
         return { problem: `client id ${clientId} was used before and is no one's to continue` };
       }
-      const announcedBy = this.announced.get(clientId);
-      if (announcedBy !== undefined && (announcedBy !== authorId || anonymous)) {
+      if (announcedBy !== undefined && announcedBy !== authorId) {
+        return { problem: `client id ${clientId} belongs to someone else` };
+      }
+      if (announcedBy !== undefined && anonymous) {
         return { problem: "anonymous items cannot come from a client id with a named presence" };
       }
-      binds.push({ clientId, userId: authorId, anonymous });
+      binds.push({ clientId, userId: authorId, anonymous: kind });
     }
     return { binds };
   }
@@ -79,7 +95,9 @@ export class ClientIds {
    */
   mayAnnounce(clientId: number, authorId: string): boolean {
     const binding = this.bound.get(clientId);
-    if (binding !== undefined) return binding.userId === authorId && !binding.anonymous;
+    if (binding !== undefined && (binding.userId !== authorId || binding.anonymous === true)) {
+      return false;
+    }
     const announcedBy = this.announced.get(clientId);
     if (announcedBy !== undefined && announcedBy !== authorId) return false;
     this.announced.set(clientId, authorId);

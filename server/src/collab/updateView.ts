@@ -55,6 +55,8 @@ export class UpdateView {
   readonly deletes: LocatedItem[] = [];
   /** Yjs client ids under which the update writes new structs. */
   readonly clients = new Set<number>();
+  /** Client ids under which the update inserts live content (not already deleted). */
+  readonly liveClients = new Set<number>();
   /** The server's document the update was located against. */
   readonly doc: Y.Doc;
   private readonly own: Map<number, UpdateStruct[]>;
@@ -66,6 +68,19 @@ export class UpdateView {
     this.doc = doc;
     const { structs, ds } = Y.decodeUpdate(update);
     this.own = groupByClient(structs as UpdateStruct[]);
+    // A struct beyond the server's clock for its client, with nothing in the update filling
+    // the gap, depends on structs the server lacks: Yjs would keep it pending and integrate it
+    // later, unchecked against the document as it is by then.
+    for (const [client, list] of this.own) {
+      let expected = Y.getState(doc.store, client);
+      for (const struct of list) {
+        if (struct instanceof Y.Skip || struct.id.clock > expected) {
+          this.missing = true;
+          break;
+        }
+        expected = Math.max(expected, struct.id.clock + struct.length);
+      }
+    }
 
     for (const struct of structs as UpdateStruct[]) {
       if (struct instanceof Y.Skip) continue;
@@ -79,6 +94,7 @@ export class UpdateView {
         this.roots.add(resolution.root);
         if (!(struct.content instanceof Y.ContentDeleted)) {
           this.inserts.push({ item: struct, location: resolution });
+          this.liveClients.add(struct.id.client);
         }
       }
     }
