@@ -11,6 +11,7 @@ import { serveClient } from "./http/client.ts";
 import { shortLinkRoutes } from "./http/invites.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { openPostgresStorage } from "./storage/postgres.ts";
 import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
 import { Invites } from "./invites.ts";
@@ -39,7 +40,13 @@ export async function startServer(
 ): Promise<PercorsoServer> {
   const log = options.log ?? createLogger(config);
   const metrics = createMetrics();
-  const storage = options.storage ?? openSqliteStorage(join(config.dataDir, "percorso.sqlite"));
+  const storage =
+    options.storage ??
+    (config.databaseUrl !== undefined
+      ? await openPostgresStorage(config.databaseUrl, {
+          onError: (error) => log.warn({ err: error }, "PostgreSQL connection lost"),
+        })
+      : openSqliteStorage(join(config.dataDir, "percorso.sqlite")));
   const catalogue = await Catalogue.open(storage, log);
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
   const invites = await Invites.open(storage, tokens);
@@ -69,8 +76,18 @@ export async function startServer(
   let baseUrl = "";
   const app = express();
   app.disable("x-powered-by");
+  // Liveness: the process answers. Readiness: what it depends on answers too.
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks: Record<string, "ok" | "down"> = {};
+    checks.storage = await storage.check().then(
+      () => "ok" as const,
+      () => "down" as const,
+    );
+    const ready = Object.values(checks).every((state) => state === "ok");
+    res.status(ready ? 200 : 503).json({ status: ready ? "ok" : "unavailable", checks });
   });
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -38,19 +38,27 @@ export class Catalogue {
 
   static async open(storage: Storage, log: Logger): Promise<Catalogue> {
     const catalogue = new Catalogue(storage);
-    for (const record of await storage.listRecords(PROGRAMME)) {
-      const programme = record as Programme;
-      catalogue.programmes.set(programme.id, programme);
-    }
-    for (const record of await storage.listRecords(SEMINAR_STATUS)) {
-      const { id, status } = record as { id: string; status: SeminarStatus };
-      catalogue.statuses.set(id, status);
-    }
-    if (catalogue.programmes.size === 0) {
-      await catalogue.create(TOSCANA_2021);
-      log.info({ programme: TOSCANA_2021.id }, "seeded the programme of the brief");
-    }
+    // Processes booting together on one database: one seeds, the others read its seed.
+    await storage.exclusive("seed", async () => {
+      await catalogue.reload();
+      if (catalogue.programmes.size === 0) {
+        await catalogue.create(TOSCANA_2021);
+        log.info({ programme: TOSCANA_2021.id }, "seeded the programme of the brief");
+      }
+    });
     return catalogue;
+  }
+
+  /** Reads programmes and seminar statuses from storage again (another process changed them). */
+  async reload(): Promise<void> {
+    for (const record of await this.storage.listRecords(PROGRAMME)) {
+      const programme = record as Programme;
+      this.programmes.set(programme.id, programme);
+    }
+    for (const record of await this.storage.listRecords(SEMINAR_STATUS)) {
+      const { id, status } = record as { id: string; status: SeminarStatus };
+      this.statuses.set(id, status);
+    }
   }
 
   list(): Programme[] {

@@ -25,6 +25,16 @@ export const configSchema = z.object({
   /** Compact a document's log into a snapshot after this many appended updates. */
   COMPACT_AFTER_UPDATES: int(500),
   HEARTBEAT_MS: int(30_000),
+  /** PostgreSQL instead of the embedded SQLite (several processes share it). */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional(),
+  /** Redis for the fan-out between processes (updates, presence, revocations, statuses). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL")
+    .optional(),
   /** The built web app (`client/dist`), served at `/`. */
   CLIENT_DIR: z
     .string()
@@ -46,6 +56,8 @@ export type Config = {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   heartbeatMs: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
   clientDir: string;
 };
 
@@ -73,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     heartbeatMs: e.HEARTBEAT_MS,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
     clientDir: resolve(e.CLIENT_DIR),
   };
 }

@@ -1,11 +1,46 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { openPostgresStorage } from "../src/storage/postgres.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import type { LogEntry } from "../src/storage/storage.ts";
 import { tempDataDir } from "./harness.ts";
+import { startPostgres, type PostgresServer } from "./services.ts";
+import { storageContract } from "./storageContract.ts";
 
-/** The SQLite storage on a real file: the attributed log, group commits, snapshots, migrations. */
+describe("storage contract: SQLite", () => {
+  const dirs: ReturnType<typeof tempDataDir>[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) dir.remove();
+  });
+  storageContract({
+    async open() {
+      const dir = tempDataDir();
+      dirs.push(dir);
+      const file = join(dir.dir, "percorso.sqlite");
+      return { store: openSqliteStorage(file), reopen: async () => openSqliteStorage(file) };
+    },
+  });
+});
+
+describe("storage contract: PostgreSQL", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(() => server?.destroy());
+  storageContract({
+    async open() {
+      const url = await server.createDatabase();
+      return {
+        store: await openPostgresStorage(url),
+        reopen: () => openPostgresStorage(url),
+      };
+    },
+  });
+});
+
+/** SQLite's own: the migration of a data directory from before the attributed log. */
 describe("SQLite document store", () => {
   const dirs: ReturnType<typeof tempDataDir>[] = [];
   afterEach(() => {
@@ -24,85 +59,6 @@ describe("SQLite document store", () => {
     at,
     anonymous: false,
     binds: [],
-  });
-
-  it("appends a group of updates in order, with increasing sequence numbers", async () => {
-    const { file } = open();
-    const store = openSqliteStorage(file);
-    const first = await store.appendUpdates("seminar:a", [entry(1, "u1", 1)]);
-    const last = await store.appendUpdates("seminar:a", [
-      entry(2, "u1", 2),
-      entry(3, "u2", 3),
-      entry(4, "u1", 4),
-    ]);
-    await store.appendUpdates("seminar:b", [entry(5, "u1", 9)]);
-    expect(last).toBeGreaterThan(first);
-    const loaded = await store.load("seminar:a");
-    expect(loaded.updates.map((u) => [...u])).toEqual([[1], [2], [3], [4]]);
-    expect(loaded.lastSeq).toBe(last);
-    await store.close();
-
-    const reopened = openSqliteStorage(file);
-    expect((await reopened.load("seminar:a")).updates).toHaveLength(4);
-    await reopened.compact("seminar:a", Uint8Array.from([7, 7]), last);
-    const compacted = await reopened.load("seminar:a");
-    expect([...compacted.snapshot!]).toEqual([7, 7]);
-    expect(compacted.updates).toEqual([]);
-    expect(await reopened.pendingUpdates("seminar:a")).toBe(0);
-    expect((await reopened.load("seminar:b")).updates.map((u) => [...u])).toEqual([[9]]);
-    const after = await reopened.appendUpdates("seminar:a", [entry(6, "u2", 5), entry(7, "u2", 6)]);
-    expect(after).toBeGreaterThan(last);
-    expect((await reopened.load("seminar:a")).updates.map((u) => [...u])).toEqual([[5], [6]]);
-    await reopened.close();
-  });
-
-  it("keeps the attributed log through compaction: history and the state at a moment", async () => {
-    const { file } = open();
-    const store = openSqliteStorage(file);
-    await store.appendUpdates("seminar:a", [entry(10, "u1", 1), entry(20, "u2", 2, 2)]);
-    const upto = await store.appendUpdates("seminar:a", [entry(30, "u1", 3)]);
-    await store.compact("seminar:a", Uint8Array.from([9]), upto);
-    await store.appendUpdates("seminar:a", [entry(40, "u2", 4)]);
-
-    const history = await store.history("seminar:a");
-    expect(history.map((h) => [h.at, h.userId, h.name, h.bytes])).toEqual([
-      [10, "u1", "Nome u1", 1],
-      [20, "u2", "Nome u2", 2],
-      [30, "u1", "Nome u1", 1],
-      [40, "u2", "Nome u2", 1],
-    ]);
-    expect((await store.history("seminar:a", { userId: "u2" })).map((h) => h.at)).toEqual([20, 40]);
-    expect((await store.history("seminar:a", { from: 20, to: 30 })).map((h) => h.at)).toEqual([
-      20, 30,
-    ]);
-    expect((await store.history("seminar:a", { limit: 2 })).map((h) => h.at)).toEqual([30, 40]);
-
-    const past = await store.stateAt("seminar:a", 25);
-    expect(past.base).toBeNull();
-    expect(past.updates.map((u) => [...u])).toEqual([[1], [2, 2]]);
-    expect((await store.stateAt("seminar:a", 100)).updates).toHaveLength(4);
-    await store.close();
-  });
-
-  it("stores client-id bindings with the update that brings them, first binding kept", async () => {
-    const { file } = open();
-    const store = openSqliteStorage(file);
-    await store.appendUpdates("seminar:a", [
-      { ...entry(1, "u1", 1), binds: [{ clientId: 7, userId: "u1", anonymous: false }] },
-      { ...entry(2, "u1", 2), binds: [{ clientId: 8, userId: "u1", anonymous: true }] },
-    ]);
-    await store.appendUpdates("seminar:a", [
-      { ...entry(3, "u2", 3), binds: [{ clientId: 7, userId: "u2", anonymous: false }] },
-    ]);
-    await store.close();
-    const reopened = openSqliteStorage(file);
-    const { bindings } = await reopened.load("seminar:a");
-    expect(bindings.sort((a, b) => a.clientId - b.clientId)).toEqual([
-      { clientId: 7, userId: "u1", anonymous: false },
-      { clientId: 8, userId: "u1", anonymous: true },
-    ]);
-    expect((await reopened.load("seminar:b")).bindings).toEqual([]);
-    await reopened.close();
   });
 
   it("migrates a database written before the log was attributed, keeping its compacted state", async () => {

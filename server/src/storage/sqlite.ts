@@ -94,9 +94,11 @@ export function openSqliteStorage(file: string): Storage {
     append: db.prepare(
       "INSERT INTO updates (doc, data, user_id, role, name, at, anon) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
+    // anon: 0 named, 1 anonymous, 2 not decided yet (decided once, by its own person).
     bind: db.prepare(
       "INSERT INTO client_ids (doc, client, user_id, anon) VALUES (?, ?, ?, ?) " +
-        "ON CONFLICT (doc, client) DO NOTHING",
+        "ON CONFLICT (doc, client) DO UPDATE SET anon = excluded.anon " +
+        "WHERE client_ids.anon = 2 AND client_ids.user_id = excluded.user_id",
     ),
     bindings: db.prepare("SELECT client, user_id, anon FROM client_ids WHERE doc = ?"),
     snapshot: db.prepare("SELECT data, upto FROM snapshots WHERE doc = ?"),
@@ -157,7 +159,7 @@ export function openSqliteStorage(file: string): Storage {
         bindings: bindings.map((row) => ({
           clientId: Number(row.client),
           userId: row.user_id,
-          anonymous: row.anon === 1,
+          anonymous: row.anon === 2 ? null : row.anon === 1,
         })),
       };
     },
@@ -170,7 +172,7 @@ export function openSqliteStorage(file: string): Storage {
               documentName,
               binding.clientId,
               binding.userId,
-              binding.anonymous ? 1 : 0,
+              binding.anonymous === null ? 2 : binding.anonymous ? 1 : 0,
             );
           }
           const { lastInsertRowid } = statements.append.run(
@@ -234,6 +236,11 @@ export function openSqliteStorage(file: string): Storage {
     },
     async putRecord(kind, id, value) {
       statements.putRecord.run(kind, id, JSON.stringify(value));
+    },
+    // One process owns the file (the database is not shared): nothing to wait for.
+    exclusive: (_key, run) => run(),
+    async check() {
+      db.prepare("SELECT 1").get();
     },
     async close() {
       db.close();

@@ -40,8 +40,12 @@ export interface LogEntry extends Author {
 export interface ClientBinding {
   clientId: number;
   userId: string;
-  /** The client id carries the person's anonymous items and never their named presence. */
-  anonymous: boolean;
+  /**
+   * True: the client id carries the person's anonymous items and never their named presence;
+   * false: named; null: not decided yet (so far only content deleted before it arrived). An
+   * undecided binding is decided, once, by the first update that shows which it is.
+   */
+  anonymous: boolean | null;
 }
 
 /** One entry of a document's history, as `GET /api/documents/:name/history` lists it. */
@@ -99,5 +103,9 @@ export interface CatalogueStore {
 }
 
 export interface Storage extends DocumentStore, CatalogueStore {
+  /** Runs `run` while no other process sharing this store runs one for the same `key`. */
+  exclusive<T>(key: string, run: () => Promise<T>): Promise<T>;
+  /** Rejects when the store cannot be reached (readiness). */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
