@@ -29,6 +29,8 @@ export interface OwnedItemsRule {
   anonymousNameField?: string;
   /** When set (and the owner is the `userId`), this field must be the writer's own name. */
   nameField?: string;
+  /** The name field may also be left empty (a person who joined anonymously adds a material). */
+  nameMayBeEmpty?: boolean;
   /** Fields the owner may change after inserting the item. */
   ownerEditable: readonly string[];
   /** Values the owner may set, for owner-editable fields whose values are restricted. */
@@ -60,6 +62,7 @@ const MATERIAL_RULE: OwnedItemsRule = {
   kind: "owned-items",
   ownerField: "addedById",
   nameField: "addedBy",
+  nameMayBeEmpty: true,
   ownerEditable: ["kind", "title", "url", "summary"],
   moderators: {
     roles: ["facilitator"],
@@ -134,7 +137,13 @@ export function identityProblem(
   const owner = fields.get(rule.ownerField);
   if (owner === writer.userId) {
     const name = rule.nameField === undefined ? undefined : fields.get(rule.nameField);
-    if (rule.nameField !== undefined && name !== writer.name && name !== undefined) {
+    const emptyAllowed = rule.nameMayBeEmpty === true && name === "";
+    if (
+      rule.nameField !== undefined &&
+      name !== writer.name &&
+      name !== undefined &&
+      !emptyAllowed
+    ) {
       return `${rule.nameField} must be the writer's own name`;
     }
     return null;

@@ -74,6 +74,10 @@ export class ClientIds {
       if (Y.getState(doc.store, clientId) > 0) {
         return { problem: `client id ${clientId} was used before and is no one's to continue` };
       }
+      // The first to announce a presence for a client id claims it (a weak claim would let
+      // anyone who sees the presence list lock a person out by writing under their id first).
+      // So a stock client relaying the presence of another person's tab (y-websocket's
+      // BroadcastChannel) claims it for its own connection: the web app turns that channel off.
       if (announcedBy !== undefined && announcedBy !== authorId) {
         return { problem: `client id ${clientId} belongs to someone else` };
       }

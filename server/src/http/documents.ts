@@ -89,7 +89,9 @@ export function documentRoutes(deps: DocumentRouteDeps): Router {
       (entry.userId !== null && deps.people.get(entry.userId)?.anonymous === true);
     res.json(
       entries.map((entry) =>
-        role !== "admin" && hidden(entry) ? { ...entry, userId: null, name: "" } : entry,
+        role !== "admin" && hidden(entry)
+          ? { ...entry, userId: null, name: "", anonymous: true }
+          : entry,
       ),
     );
   });
