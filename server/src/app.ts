@@ -18,6 +18,9 @@ import { Invites } from "./invites.ts";
 import { People } from "./people.ts";
 import { Authenticator } from "./collab/principal.ts";
 import { CollabCore } from "./collab/core.ts";
+import { localBus } from "./cluster/bus.ts";
+import { openRedisBus } from "./cluster/redisBus.ts";
+import { isSeminarStatus } from "@percorso/schema";
 import { DraftDesk } from "./draft/desk.ts";
 import { DraftVersions } from "./draft/versions.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
@@ -47,6 +50,7 @@ export async function startServer(
           onError: (error) => log.warn({ err: error }, "PostgreSQL connection lost"),
         })
       : openSqliteStorage(join(config.dataDir, "percorso.sqlite")));
+  const bus = config.redisUrl !== undefined ? await openRedisBus(config.redisUrl, log) : localBus();
   const catalogue = await Catalogue.open(storage, log);
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
   const invites = await Invites.open(storage, tokens);
@@ -54,15 +58,40 @@ export async function startServer(
   const auth = new Authenticator(invites, people);
   const registry = new DocumentRegistry({
     store: storage,
+    bus,
     log,
     metrics,
     compactAfterUpdates: config.compactAfterUpdates,
     idleUnloadMs: config.idleUnloadMs,
     onSeminarStatus: (seminarId, status) => {
-      catalogue.setSeminarStatus(seminarId, status).catch((error: unknown) => {
-        log.error({ err: error, seminarId }, "could not record the seminar status");
-      });
+      catalogue.setSeminarStatus(seminarId, status).then(
+        () => bus.publishEvent({ kind: "seminar-status", seminarId, status }),
+        (error: unknown) => {
+          log.error({ err: error, seminarId }, "could not record the seminar status");
+        },
+      );
     },
+  });
+  // What other processes change, this one learns: revocations close sockets here too.
+  invites.onRevoked((inviteId, remote) => {
+    if (!remote) bus.publishEvent({ kind: "invite-revoked", inviteId });
+  });
+  catalogue.onChange(() => bus.publishEvent({ kind: "programmes-changed" }));
+  bus.onEvent((event) => {
+    const done = (() => {
+      switch (event.kind) {
+        case "invite-revoked":
+          return invites.revokedElsewhere(event.inviteId);
+        case "seminar-status":
+          if (isSeminarStatus(event.status)) {
+            catalogue.rememberSeminarStatus(event.seminarId, event.status);
+          }
+          return Promise.resolve();
+        case "programmes-changed":
+          return catalogue.reload();
+      }
+    })();
+    done.catch((error: unknown) => log.error({ err: error, event }, "a bus event failed"));
   });
   const core = new CollabCore({ registry, catalogue, auth, log, metrics, limits: config });
   const transport = createWebsocketTransport({
@@ -86,6 +115,7 @@ export async function startServer(
       () => "ok" as const,
       () => "down" as const,
     );
+    if (config.redisUrl !== undefined) checks.redis = bus.healthy ? "ok" : "down";
     const ready = Object.values(checks).every((state) => state === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ok" : "unavailable", checks });
   });
@@ -138,6 +168,7 @@ export async function startServer(
         http.closeAllConnections();
         await registry.unloadAll();
         await closed;
+        await bus.close();
         await storage.close();
         log.info("stopped");
       })();

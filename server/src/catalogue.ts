@@ -31,6 +31,17 @@ export class Catalogue {
   private readonly statuses = new Map<string, SeminarStatus>();
   /** Programme and seminar ids of programmes being created right now. */
   private readonly reserved = new Set<string>();
+  private readonly changeListeners = new Set<() => void>();
+
+  /** Calls `listener` after a programme is added or edited here. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
 
   private constructor(storage: Storage) {
     this.storage = storage;
@@ -117,6 +128,7 @@ export class Catalogue {
     if (!this.programmes.has(programme.id)) throw new Error(`No programme ${programme.id}`);
     await this.storage.putRecord(PROGRAMME, programme.id, programme);
     this.programmes.set(programme.id, programme);
+    this.changed();
   }
 
   /**
@@ -135,6 +147,7 @@ export class Catalogue {
     );
     await this.storage.putRecord(PROGRAMME, programme.id, programme);
     this.programmes.set(programme.id, programme);
+    this.changed();
   }
 
   private async initialise(name: string, init: (doc: Y.Doc) => void): Promise<void> {
@@ -159,6 +172,11 @@ export class Catalogue {
       ]);
     }
     doc.destroy();
+  }
+
+  /** A seminar's status as another process recorded it (already stored there). */
+  rememberSeminarStatus(seminarId: string, status: SeminarStatus): void {
+    this.statuses.set(seminarId, status);
   }
 
   /** Records a seminar's status when its document changes it. */

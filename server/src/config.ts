@@ -71,6 +71,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_URL !== undefined && e.SECRET === undefined) {
+    // Each process would generate a secret of its own: tokens signed by one would fail on the
+    // others. (And the secret must never live only in one machine's DATA_DIR.)
+    throw new ConfigError(
+      "Invalid configuration:\n  SECRET: required with DATABASE_URL (every process signs and verifies the same tokens)",
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,

@@ -35,7 +35,7 @@ export class Invites {
   private readonly store: CatalogueStore;
   private readonly tokens: Tokens;
   private readonly invites = new Map<string, InviteRecord>();
-  private readonly revokedListeners = new Set<(id: string) => void>();
+  private readonly revokedListeners = new Set<(id: string, remote: boolean) => void>();
   private lastSeq = 0;
 
   private constructor(store: CatalogueStore, tokens: Tokens) {
@@ -97,16 +97,44 @@ export class Invites {
     const revoked = { ...invite, revokedMs: Date.now() };
     await this.store.putRecord(INVITE, id, revoked);
     this.invites.set(id, revoked);
-    for (const listener of this.revokedListeners) listener(id);
+    for (const listener of this.revokedListeners) listener(id, false);
     return revoked;
+  }
+
+  /** Another process revoked an invite: read it again, and tell the listeners. */
+  async revokedElsewhere(id: string): Promise<void> {
+    const invite = await this.find(id);
+    if (invite === undefined || invite.revokedMs === null) return;
+    for (const listener of this.revokedListeners) listener(id, true);
+  }
+
+  /** An invite, from memory or (issued by another process) from storage. */
+  async find(id: string): Promise<InviteRecord | undefined> {
+    const record = (await this.store.getRecord(INVITE, id)) as InviteRecord | undefined;
+    if (record === undefined) return this.invites.get(id);
+    this.invites.set(id, record);
+    this.lastSeq = Math.max(this.lastSeq, record.seq);
+    return record;
+  }
+
+  /** Reads every invite again (another process may have issued or revoked some). */
+  async refresh(): Promise<void> {
+    for (const record of await this.store.listRecords(INVITE)) {
+      const invite = record as InviteRecord;
+      this.invites.set(invite.id, invite);
+      this.lastSeq = Math.max(this.lastSeq, invite.seq);
+    }
   }
 
   isRevoked(id: string): boolean {
     return (this.invites.get(id)?.revokedMs ?? null) !== null;
   }
 
-  /** Calls `listener` with the id of every invite revoked from now on. */
-  onRevoked(listener: (id: string) => void): () => void {
+  /**
+   * Calls `listener` with the id of every invite revoked from now on, here or (`remote`) by
+   * another process.
+   */
+  onRevoked(listener: (id: string, remote: boolean) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);
   }

@@ -55,6 +55,15 @@ export class People {
     return this.people.get(id);
   }
 
+  /** A person, from memory or (made by another process) from storage. */
+  async find(id: string): Promise<Person | undefined> {
+    const known = this.people.get(id);
+    if (known !== undefined) return known;
+    const record = (await this.store.getRecord(PERSON, id)) as Person | undefined;
+    if (record !== undefined) this.people.set(id, record);
+    return record;
+  }
+
   /** Makes a person from an invite and hands back their personal token. */
   async join(
     invite: TokenClaims,

@@ -2,6 +2,10 @@
 export const SEMINAR_STATUSES = ["scheduled", "live", "closed"] as const;
 export type SeminarStatus = (typeof SEMINAR_STATUSES)[number];
 
+export function isSeminarStatus(value: unknown): value is SeminarStatus {
+  return (SEMINAR_STATUSES as readonly unknown[]).includes(value);
+}
+
 export const PHASES = [1, 2, 3, 4] as const;
 export type Phase = (typeof PHASES)[number];
 

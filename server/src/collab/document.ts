@@ -7,6 +7,7 @@ import { ClientIds } from "./clientIds.ts";
 import { GroupCommit, type PendingUpdate } from "./commit.ts";
 import { Peers, type DocumentPeer } from "./fanout.ts";
 import { Presence } from "./presence.ts";
+import { localBus, type Bus, type DocumentMessage } from "../cluster/bus.ts";
 import { SYSTEM_AUTHOR } from "../people.ts";
 
 export type { DocumentPeer } from "./fanout.ts";
@@ -23,10 +24,15 @@ export interface UpdateOrigin {
   binds: readonly ClientBinding[];
 }
 
+/** The origin of updates that another process committed (they are stored and checked). */
+const REMOTE = Symbol("remote update");
+
 export interface DocumentDeps {
   store: DocumentStore;
   log: Logger;
   metrics: Metrics;
+  /** Other processes with this document loaded (none by default). */
+  bus?: Bus;
   compactAfterUpdates: number;
   /** Told when a seminar document's `session.status` is loaded or changes. */
   onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
@@ -53,6 +59,11 @@ export class CollabDocument {
   /** The whole state as one update, for clients that have nothing yet; null once stale. */
   private fullState: Uint8Array | null = null;
   private lastSeq: number;
+  /** Every update up to this sequence number is applied here (what a snapshot may claim). */
+  private appliedUpTo: number;
+  /** Sequence numbers applied beyond `appliedUpTo` (updates of other processes arrive unordered). */
+  private readonly appliedAbove = new Set<number>();
+  private readonly bus: Bus;
   private sinceCompaction: number;
   private compacting: Promise<void> | null = null;
   private reportedStatus: SeminarStatus | undefined;
@@ -68,10 +79,14 @@ export class CollabDocument {
     this.scope = scope;
     this.deps = deps;
     this.ydoc = new Y.Doc({ gc: true });
+    this.bus = deps.bus ?? localBus();
     this.peers = new Peers(deps.metrics);
     this.clientIds = new ClientIds(stored.bindings);
-    this.presence = new Presence(this.ydoc, this.peers, this.clientIds);
+    this.presence = new Presence(this.ydoc, this.peers, this.clientIds, (update) =>
+      this.bus.publish(name, { kind: "awareness", update }),
+    );
     this.lastSeq = stored.lastSeq;
+    this.appliedUpTo = stored.lastSeq;
     this.sinceCompaction = stored.tail;
     this.commit = new GroupCommit(name, {
       store: deps.store,
@@ -185,8 +200,33 @@ export class CollabDocument {
     return this.commit.flushed();
   }
 
+  /**
+   * What another process says of this document: committed updates (durable, checked there) are
+   * applied and fanned out to the connections here; presence is passed on.
+   */
+  receiveRemote(message: DocumentMessage): void {
+    if (this.failedState) return;
+    if (message.kind === "awareness") return this.presence.receiveRemote(message.update);
+    for (const { update, seq, binds } of message.updates) {
+      this.clientIds.bind(binds);
+      Y.applyUpdate(this.ydoc, update, REMOTE);
+      this.markApplied(seq);
+    }
+  }
+
+  private markApplied(seq: number): void {
+    if (seq <= this.appliedUpTo) return;
+    this.appliedAbove.add(seq);
+    while (this.appliedAbove.delete(this.appliedUpTo + 1)) this.appliedUpTo += 1;
+  }
+
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null;
+    if (origin === REMOTE) {
+      this.peers.fanOut([{ update, from: null }]);
+      this.reportStatus();
+      return;
+    }
     const from = isUpdateOrigin(origin) ? origin : null;
     if (from === null) {
       // Every write path passes an origin; a bare one would be unattributed. Refuse to log it
@@ -208,8 +248,22 @@ export class CollabDocument {
   }
 
   private committed(batch: readonly PendingUpdate[], lastSeq: number): void {
-    this.lastSeq = lastSeq;
+    this.lastSeq = Math.max(this.lastSeq, lastSeq);
+    const first = lastSeq - batch.length + 1;
+    if (this.deps.store.contiguousSeqs) {
+      batch.forEach((_, i) => this.markApplied(first + i));
+    } else {
+      this.appliedUpTo = this.lastSeq;
+    }
     this.peers.fanOut(batch);
+    this.bus.publish(this.name, {
+      kind: "updates",
+      updates: batch.map((pending, i) => ({
+        update: pending.entry.update,
+        seq: first + i,
+        binds: pending.entry.binds,
+      })),
+    });
     this.reportStatus();
     this.sinceCompaction += batch.length;
     if (this.sinceCompaction >= this.deps.compactAfterUpdates) this.scheduleCompaction();
@@ -244,7 +298,9 @@ export class CollabDocument {
   async compact(): Promise<void> {
     await this.commit.flushed();
     if (this.sinceCompaction === 0 || this.failedState || !this.commit.idle) return;
-    const upto = this.lastSeq;
+    // Only what every update up to `upto` is in: with several processes, updates of the others
+    // may be applied out of order.
+    const upto = this.appliedUpTo;
     const snapshot = Y.encodeStateAsUpdate(this.ydoc);
     this.sinceCompaction = 0;
     await this.deps.store.compact(this.name, snapshot, upto);

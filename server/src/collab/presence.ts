@@ -19,15 +19,27 @@ export interface Announcer {
  * for client ids bound to someone else or carrying anonymous items. An anonymous person's
  * presence reaches others without a name (DESIGN.md §4.1).
  */
+/** The origin of presence states that arrived from another process. */
+const REMOTE = Symbol("remote presence");
+
 export class Presence {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly owners = new Map<number, DocumentPeer>();
+  /** Client ids whose presence another process announced: no local connection speaks for them. */
+  private readonly remote = new Set<number>();
   private readonly peers: Peers;
   private readonly clientIds: ClientIds;
+  private readonly publish: (update: Uint8Array) => void;
 
-  constructor(ydoc: Y.Doc, peers: Peers, clientIds: ClientIds) {
+  constructor(
+    ydoc: Y.Doc,
+    peers: Peers,
+    clientIds: ClientIds,
+    publish: (update: Uint8Array) => void = () => {},
+  ) {
     this.peers = peers;
     this.clientIds = clientIds;
+    this.publish = publish;
     this.awareness = new awarenessProtocol.Awareness(ydoc);
     this.awareness.setLocalState(null);
     this.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
@@ -41,6 +53,7 @@ export class Presence {
     const own = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
       if (owner !== undefined && owner !== peer) return false;
+      if (this.remote.has(entry.clientId)) return false;
       return this.clientIds.mayAnnounce(entry.clientId, announcer.authorId);
     });
     if (own.length === 0) return;
@@ -50,6 +63,11 @@ export class Presence {
         ? update
         : encodeAwarenessEntries(kept);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
+  }
+
+  /** Presence states another process announced (already filtered there). */
+  receiveRemote(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
   /** Everyone's presence as one message, or null when nobody is present. */
@@ -73,14 +91,18 @@ export class Presence {
 
   private onChange({ added, updated, removed }: AwarenessChange, origin: unknown): void {
     const changed = [...added, ...updated, ...removed];
-    if (origin !== null && typeof origin === "object" && "forward" in origin) {
+    if (origin === REMOTE) {
+      for (const id of [...added, ...updated]) this.remote.add(id);
+    } else if (origin !== null && typeof origin === "object" && "forward" in origin) {
       for (const id of [...added, ...updated]) this.owners.set(id, origin as DocumentPeer);
     }
-    for (const id of removed) this.owners.delete(id);
-    this.peers.broadcast(
-      encodeMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
-      null,
-    );
+    for (const id of removed) {
+      this.owners.delete(id);
+      this.remote.delete(id);
+    }
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.peers.broadcast(encodeMessage(update), null);
+    if (origin !== REMOTE) this.publish(update);
   }
 }
 

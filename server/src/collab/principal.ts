@@ -34,6 +34,8 @@ export class Authenticator {
   async authenticate(token: string | null | undefined): Promise<Authentication> {
     const auth = await this.invites.authenticate(token);
     if (!auth.ok) return auth;
+    // A person joined on another process is known here once read from storage.
+    if (auth.claims.sub !== undefined) await this.people.find(auth.claims.sub);
     return { ok: true, principal: this.principalOf(auth.claims) };
   }
 
@@ -51,7 +53,7 @@ export class Authenticator {
   }
 
   onRevoked(listener: (inviteId: string) => void): () => void {
-    return this.invites.onRevoked(listener);
+    return this.invites.onRevoked((id) => listener(id));
   }
 }
 

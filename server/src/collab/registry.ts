@@ -3,10 +3,13 @@ import type { DocumentScope, SeminarStatus } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ClientBinding, DocumentStore } from "../storage/storage.ts";
+import { localBus, type Bus, type DocumentMessage } from "../cluster/bus.ts";
 import { CollabDocument } from "./document.ts";
 
 export interface RegistryDeps {
   store: DocumentStore;
+  /** Other processes sharing the store (none by default). */
+  bus?: Bus;
   log: Logger;
   metrics: Metrics;
   compactAfterUpdates: number;
@@ -22,9 +25,81 @@ export class DocumentRegistry {
   private readonly deps: RegistryDeps;
   private readonly loading = new Map<string, Promise<CollabDocument>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  /** The documents whose load has finished, by name. */
+  private readonly loaded = new Map<string, CollabDocument>();
+  private readonly unsubscribers = new Map<string, () => Promise<void>>();
+
+  private unsubscribe(name: string): void {
+    const end = this.unsubscribers.get(name);
+    this.unsubscribers.delete(name);
+    void end?.();
+  }
+
+  private readonly bus: Bus;
 
   constructor(deps: RegistryDeps) {
     this.deps = deps;
+    this.bus = deps.bus ?? localBus();
+    // Pub/sub keeps nothing through an outage: take what was missed from storage.
+    this.bus.onReconnect(() => {
+      for (const name of this.loading.keys()) void this.resync(name);
+    });
+  }
+
+  /**
+   * Subscribes to what other processes say of a document, then loads it: messages that arrive
+   * while it loads are kept and applied after (updates are idempotent), so there is no gap
+   * between what storage had and what the bus brings.
+   */
+  private async load(name: string, scope: DocumentScope): Promise<CollabDocument> {
+    const early: DocumentMessage[] = [];
+    let doc: CollabDocument | null = null;
+    const unsubscribe = await this.bus
+      .subscribe(name, (message) => {
+        if (doc === null) early.push(message);
+        else doc.receiveRemote(message);
+      })
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: error, doc: name }, "not subscribed: the bus is away");
+        return async () => {};
+      });
+    this.unsubscribers.set(name, unsubscribe);
+    try {
+      doc = await CollabDocument.load(name, scope, {
+        ...this.deps,
+        bus: this.bus,
+        // Storage failed it: the next join loads it afresh from what storage has.
+        onFailed: (failed) => {
+          if (this.loaded.get(name) === failed) this.forget(name);
+          this.deps.log.warn({ doc: failed.name }, "document dropped after a storage failure");
+        },
+      });
+    } catch (error) {
+      this.unsubscribe(name);
+      throw error;
+    }
+    for (const message of early.splice(0)) doc.receiveRemote(message);
+    this.loaded.set(name, doc);
+    return doc;
+  }
+
+  /** Applies what storage has of a loaded document that it may lack (after a bus outage). */
+  private async resync(name: string): Promise<void> {
+    try {
+      const doc = await this.loading.get(name);
+      if (doc === undefined || doc.failed) return;
+      const stored = await this.deps.store.load(name);
+      doc.receiveRemote({
+        kind: "updates",
+        updates: [
+          ...(stored.snapshot ? [{ update: stored.snapshot, seq: 0, binds: [] }] : []),
+          ...stored.updates.map((update) => ({ update, seq: 0, binds: [] })),
+        ],
+      });
+      doc.clientIds.bind(stored.bindings);
+    } catch (error) {
+      this.deps.log.warn({ err: error, doc: name }, "resync from storage failed");
+    }
   }
 
   get size(): number {
@@ -35,14 +110,7 @@ export class DocumentRegistry {
     this.cancelIdle(name);
     let doc = this.loading.get(name);
     if (doc === undefined) {
-      doc = CollabDocument.load(name, scope, {
-        ...this.deps,
-        // Storage failed it: the next join loads it afresh from what storage has.
-        onFailed: (failed) => {
-          if (this.loading.get(name) === doc) this.forget(name);
-          this.deps.log.warn({ doc: failed.name }, "document dropped after a storage failure");
-        },
-      });
+      doc = this.load(name, scope);
       this.loading.set(name, doc);
       this.deps.metrics.loadedDocuments.set(this.loading.size);
       doc.catch(() => this.forget(name));
@@ -52,6 +120,8 @@ export class DocumentRegistry {
 
   private forget(name: string): void {
     this.loading.delete(name);
+    this.loaded.delete(name);
+    this.unsubscribe(name);
     this.cancelIdle(name);
     this.deps.metrics.loadedDocuments.set(this.loading.size);
   }
@@ -123,6 +193,8 @@ export class DocumentRegistry {
     const loading = this.loading.get(name);
     if (loading === undefined) return;
     this.loading.delete(name);
+    this.loaded.delete(name);
+    this.unsubscribe(name);
     this.deps.metrics.loadedDocuments.set(this.loading.size);
     try {
       const doc = await loading;

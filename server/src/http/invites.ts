@@ -105,12 +105,13 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     ) {
       throw forbidden("Only an admin, or a facilitator for their own seminar, can list invites");
     }
+    await deps.invites.refresh(); // another process may have issued some
     res.json(deps.invites.list(query.programmeId, query.seminarId).map(view));
   });
 
   routes.delete("/invites/:id", async (req, res) => {
     const claims = await requireClaims(req, deps.invites);
-    const invite = deps.invites.get(req.params.id);
+    const invite = await deps.invites.find(req.params.id);
     if (invite === undefined) throw notFound(`No invite '${req.params.id}'`);
     if (!facilitates(claims, invite.programmeId, invite.seminarId)) {
       throw forbidden("Only an admin, or a facilitator of its seminar, can revoke this invite");
@@ -131,8 +132,8 @@ export const SHORT_LINK_PATH = "/i";
  */
 export function shortLinkRoutes(invites: Invites): Router {
   const routes = Router();
-  routes.get(`${SHORT_LINK_PATH}/:id`, (req, res) => {
-    const invite = invites.get(req.params.id);
+  routes.get(`${SHORT_LINK_PATH}/:id`, async (req, res) => {
+    const invite = await invites.find(req.params.id);
     const usable =
       invite !== undefined &&
       invite.revokedMs === null &&

@@ -98,6 +98,7 @@ export async function openPostgresStorage(
   };
 
   return {
+    contiguousSeqs: true,
     async load(documentName): Promise<StoredDocument> {
       const snap = await pool.query<{ data: Buffer; upto: string }>(
         "SELECT data, upto FROM snapshots WHERE doc = $1",

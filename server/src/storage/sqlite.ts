@@ -143,6 +143,8 @@ export function openSqliteStorage(file: string): Storage {
   type Snap = { data: Uint8Array; upto: number } | undefined;
 
   return {
+    // One sequence for every document (AUTOINCREMENT), and one process writing it.
+    contiguousSeqs: false,
     async load(documentName): Promise<StoredDocument> {
       const snap = statements.snapshot.get(documentName) as Snap;
       const upto = snap?.upto ?? 0;

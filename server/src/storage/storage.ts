@@ -80,6 +80,11 @@ export interface StateAt {
 }
 
 export interface DocumentStore {
+  /**
+   * Sequence numbers are per document and contiguous (1, 2, 3 … for each document), so a
+   * process can tell which updates its state holds; otherwise they only increase.
+   */
+  readonly contiguousSeqs: boolean;
   load(documentName: string): Promise<StoredDocument>;
   /**
    * Appends updates with their attribution in one transaction (group commit), in order, with

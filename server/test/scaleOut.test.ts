@@ -1,0 +1,262 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { listAllAnswers } from "@percorso/schema";
+import {
+  ADMIN_TOKEN,
+  answerAs,
+  api,
+  connectClient,
+  expectClosed,
+  inviteRecord,
+  joinAs,
+  tempDataDir,
+  waitFor,
+  type TestClient,
+} from "./harness.ts";
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from "./services.ts";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const SEMINAR = "seminar:s2-economia-circolare";
+const QUESTION = "s2-economia-circolare-q1";
+const SECRET = "scale-out-test-secret-0123456789";
+
+interface Process {
+  child: ChildProcess;
+  url: string;
+  kill(): void;
+}
+
+/** A real server process on the shared PostgreSQL and Redis (so it can be SIGKILLed). */
+async function spawnProcess(databaseUrl: string, redisUrl: string): Promise<Process> {
+  const data = tempDataDir();
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: data.dir,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      SECRET,
+      ADMIN_TOKEN,
+      LOG_LEVEL: "info",
+      IDLE_UNLOAD_MS: "200",
+      RATE_LIMIT_BURST: "100000",
+      RATE_LIMIT_PER_SECOND: "100000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.includes('"msg":"listening"')) resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+  return {
+    child,
+    url,
+    kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      data.remove();
+    },
+  };
+}
+
+/** A stock client that joined as a person; `person` set so `answerAs` can sign for it. */
+async function personClient(server: { url: string }, token: string): Promise<TestClient> {
+  const person = await joinAs(server, token, { name: "Ada" });
+  const client = connectClient(server, SEMINAR, person.token);
+  client.person = person;
+  await waitFor(() => client.provider.synced, "the person's client to sync");
+  return client;
+}
+
+const texts = (doc: Y.Doc) =>
+  listAllAnswers(doc)
+    .map((a) => a.text)
+    .sort();
+
+describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)", () => {
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  const cleanups: (() => void | Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  }, 60_000);
+  afterAll(async () => {
+    postgres?.destroy();
+    await redis?.destroy();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function cluster(count: number): Promise<{ processes: Process[]; database: string }> {
+    const database = await postgres.createDatabase();
+    const processes: Process[] = [];
+    // The first seeds the programme; the others start on its seed.
+    for (let i = 0; i < count; i++) processes.push(await spawnProcess(database, redis.url));
+    for (const process of processes) cleanups.push(() => process.kill());
+    return { processes, database };
+  }
+
+  function track(client: TestClient): TestClient {
+    cleanups.push(() => client.destroy());
+    return client;
+  }
+
+  it("converges answers, text and presence between two processes, and a late third loads it whole", async () => {
+    const { processes, database } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const link = await inviteRecord(a, { role: "participant" });
+    const ada = track(await personClient(a, link.token));
+    const bea = track(await personClient(b, link.token));
+
+    answerAs(ada, "Da A", { questionId: QUESTION });
+    answerAs(bea, "Da B", { questionId: QUESTION });
+    await waitFor(() => texts(ada.doc).length === 2 && texts(bea.doc).length === 2, "answers");
+    expect(texts(ada.doc)).toEqual(["Da A", "Da B"]);
+
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("scritto su A")]);
+    ada.doc.getXmlFragment("recommendations").push([paragraph]);
+    await waitFor(
+      () => bea.doc.getXmlFragment("recommendations").toString().includes("scritto su A"),
+      "text from A at B",
+    );
+
+    ada.provider.awareness.setLocalStateField("user", { name: "Ada" });
+    await waitFor(
+      () => bea.provider.awareness.getStates().get(ada.doc.clientID) !== undefined,
+      "Ada's presence at B",
+    );
+
+    const c = await spawnProcess(database, redis.url);
+    cleanups.push(() => c.kill());
+    const late = track(connectClient(c, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => late.provider.synced, "the late process's client");
+    expect(texts(late.doc)).toEqual(["Da A", "Da B"]);
+    expect(late.doc.getXmlFragment("recommendations").toString()).toContain("scritto su A");
+  });
+
+  it("loses nothing a peer saw when a process is killed mid-stream; its clients go on elsewhere", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const writer = track(connectClient(a, SEMINAR, ADMIN_TOKEN));
+    const peer = track(connectClient(b, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => writer.provider.synced && peer.provider.synced, "both synced");
+    const seen = new Set<string>();
+    peer.doc.getArray<Y.Map<unknown>>("answers").observe(() => {
+      for (const answer of listAllAnswers(peer.doc)) seen.add(answer.id);
+    });
+    let written = 0;
+    const stream = setInterval(() => {
+      const answer = new Y.Map<unknown>();
+      answer.set("id", `a${written}`);
+      answer.set("questionId", QUESTION);
+      answer.set("text", `risposta ${written++}`);
+      answer.set("createdAt", Date.now());
+      writer.doc.getArray("answers").push([answer]);
+    }, 3);
+    cleanups.push(() => clearInterval(stream));
+    await waitFor(() => seen.size >= 40, "answers crossing to B");
+    a.child.kill("SIGKILL");
+    clearInterval(stream);
+    const sawBeforeKill = new Set(seen);
+
+    // The writer's next connection goes to B (what a load balancer does).
+    writer.provider.destroy();
+    const again = track(connectClient(b, SEMINAR, ADMIN_TOKEN, writer.doc));
+    await waitFor(() => again.provider.synced, "the writer on B");
+    const reader = track(connectClient(b, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => reader.provider.synced, "a fresh reader on B");
+    const stored = new Set(listAllAnswers(reader.doc).map((answer) => answer.id));
+    const lost = [...sawBeforeKill].filter((id) => !stored.has(id));
+    expect(lost).toEqual([]);
+  });
+
+  it("cuts a socket on one process when its invite is revoked on the other", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const link = await inviteRecord(a, { role: "participant" });
+    const ada = track(await personClient(b, link.token));
+    const revoked = await api(a, "DELETE", `/api/invites/${link.id}`, { token: ADMIN_TOKEN });
+    expect(revoked.status).toBe(204);
+    await expectClosed(ada, { code: 4401, reason: "unauthorized" });
+    expect((await api(b, "GET", "/api/me", { token: ada.person!.token })).status).toBe(401);
+  });
+
+  it("resumes the fan-out after Redis restarts, and resyncs what was missed meanwhile", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const writer = track(connectClient(a, SEMINAR, ADMIN_TOKEN));
+    const reader = track(connectClient(b, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => writer.provider.synced && reader.provider.synced, "both synced");
+    const write = (text: string) => {
+      const answer = new Y.Map<unknown>();
+      answer.set("id", text);
+      answer.set("questionId", QUESTION);
+      answer.set("text", text);
+      answer.set("createdAt", Date.now());
+      writer.doc.getArray("answers").push([answer]);
+    };
+    write("prima");
+    await waitFor(() => texts(reader.doc).includes("prima"), "before the outage");
+
+    await redis.stop();
+    const ready = async (process: Process) =>
+      ((await (await fetch(`${process.url}/readyz`)).json()) as { checks: { redis: string } })
+        .checks.redis;
+    for (let i = 0; i < 200 && (await ready(a)) !== "down"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await ready(a)).toBe("down");
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(503);
+    write("durante"); // stored on A; B cannot hear of it yet
+    await waitFor(() => writer.provider.synced, "A took it");
+
+    redis.start();
+    await waitFor(
+      () => texts(reader.doc).includes("durante"),
+      "the missed answer, resynced",
+      20_000,
+    );
+    write("dopo");
+    await waitFor(() => texts(reader.doc).includes("dopo"), "fan-out resumed");
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+  });
+
+  it("refuses writes cleanly while PostgreSQL is down, and takes them again when it is back", async () => {
+    const { processes } = await cluster(1);
+    const [a] = processes as [Process];
+    const writer = track(connectClient(a, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => writer.provider.synced, "synced");
+    postgres.stop();
+    cleanups.push(() => postgres.start());
+    const answer = new Y.Map<unknown>();
+    answer.set("id", "offline");
+    answer.set("questionId", QUESTION);
+    answer.set("text", "scritta senza database");
+    answer.set("createdAt", Date.now());
+    writer.doc.getArray("answers").push([answer]);
+    await expectClosed(writer, { code: 1011, reason: "storage-failure" });
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(200); // alive, not ready
+
+    postgres.start();
+    // The stock client keeps reconnecting; once storage is back its edit goes in.
+    const reader = track(connectClient(a, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => reader.provider.synced, "a reader once PostgreSQL is back", 20_000);
+    await waitFor(() => texts(reader.doc).includes("scritta senza database"), "the edit", 20_000);
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
+  });
+});
