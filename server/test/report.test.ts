@@ -1,4 +1,6 @@
-import { inflateRawSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
@@ -22,6 +24,7 @@ import {
   waitFor,
   type TestClient,
 } from "./harness.ts";
+import { unzip } from "./zip.ts";
 
 const SEMINAR_ID = "s2-economia-circolare";
 const SEMINAR = `seminar:${SEMINAR_ID}`;
@@ -31,30 +34,6 @@ const REPORT = `/api/programmes/${PROGRAMME}/seminars/${SEMINAR_ID}/report`;
 const ANSWER = "Una rete regionale per il riuso dei materiali";
 const ANONYMOUS_ANSWER = "Formazione congiunta con le imprese";
 const RECOMMENDATION = "Istituire un tavolo permanente sull'economia circolare";
-
-/** The entries of a zip file by name, through its central directory (no zip library needed). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error("no end of central directory");
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("bad central directory entry");
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(dataStart, dataStart + size);
-    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
 
 describe("seminar report export", () => {
   const server = useTestServer();
@@ -197,6 +176,57 @@ describe("seminar report export", () => {
     expect(entries.get("word/footnotes.xml")?.toString("utf8")).toContain(ANSWER);
   });
 
+  it("exports a standalone HTML page with the recommendations, the answers and the citation as a note", async () => {
+    const { answerId } = await writeSeminar();
+    const drafter = await inviteRecord(server, { role: "drafter" });
+    const response = await api(server, "GET", `${REPORT}.html`, { token: drafter.token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="seminario-2.html"',
+    );
+    const html = await response.text();
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain("<h1>Seminario 2: Economia circolare");
+    expect(html).toContain(
+      `${RECOMMENDATION.replace("'", "&#39;")} <strong>in grassetto</strong> e un `,
+    );
+    expect(html).toContain(
+      '<a href="https://example.org/rete" rel="noopener noreferrer">collegamento</a>',
+    );
+    expect(html).toContain("<li><p>Primo punto dell&#39;elenco</p></li>");
+    expect(html).toContain('<sup class="nota"><a href="#nota-1">1</a></sup>');
+    expect(html).toContain(`<li id="nota-1" value="1">${ANSWER} — Lucia Ferri</li>`);
+    expect(html).toContain(`${ANONYMOUS_ANSWER} <span class="meta">— 0 voti · anonimo</span>`);
+    expect(html).not.toContain(answerId);
+    expect([...html.matchAll(/(?:href|src)="([^"#][^"]*)"/g)].map((m) => m[1])).toEqual([
+      "https://example.org/rete",
+    ]);
+  });
+
+  it("exports a PDF (Titillium Web embedded) whose text has the recommendations and the answers", async () => {
+    await writeSeminar();
+    const response = await api(server, "GET", `${REPORT}.pdf`, { token: ADMIN_TOKEN });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="seminario-2.pdf"',
+    );
+    const results = join(import.meta.dirname, "..", "test-results");
+    mkdirSync(results, { recursive: true });
+    const file = join(results, "seminario-2.pdf");
+    writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    expect(execFileSync("pdffonts", [file], { encoding: "utf8" })).toContain("TitilliumWeb");
+    const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    expect(text).toContain("Seminario 2: Economia circolare");
+    expect(text).toContain("Raccomandazioni");
+    expect(text).toContain(`${RECOMMENDATION} in grassetto e un collegamento`);
+    expect(text).toContain("Primo punto dell'elenco");
+    expect(text).toContain(`1 ${ANSWER} — Lucia Ferri`);
+    expect(text).toContain(`${ANONYMOUS_ANSWER} — 0 voti · anonimo`);
+    expect(text).toContain("Reti territoriali");
+  });
+
   it("lets admins, the seminar's facilitators and drafters export; 403 for the others", async () => {
     const allowed = [
       ADMIN_TOKEN,
@@ -213,7 +243,7 @@ describe("seminar report export", () => {
       (await inviteRecord(server, { role: "facilitator", seminarId: "s3-crisi-umanitarie" })).token,
     ];
     for (const token of refused) {
-      for (const format of ["md", "docx"]) {
+      for (const format of ["md", "docx", "html", "pdf"]) {
         const response = await api(server, "GET", `${REPORT}.${format}`, { token });
         expect(response.status).toBe(403);
         expect(await response.json()).toMatchObject({ error: { code: "forbidden" } });

@@ -9,25 +9,16 @@ import {
 } from "./facilitation.ts";
 import { listQuestions, readSession, type SessionState } from "./seminar.ts";
 import type { QuestionState } from "./types.ts";
-import { ANSWER_REF_NODE } from "./xml.ts";
+import { blocksToMarkdown, escapeMarkdown, flatText, joinMarkdown } from "./markdown.ts";
+import { blocksOf, runsIn, type RichBlock, type RichRun } from "./richText.ts";
 
 /**
  * A seminar's report — questions, visible answers with votes and cluster tags, the
- * recommendation text — as plain data, rendered to Markdown here and to DOCX by the server.
+ * recommendation text — as plain data, rendered to Markdown here and to DOCX, HTML and PDF by
+ * the server.
  */
-export interface ReportRun {
-  text: string;
-  bold?: boolean;
-  italic?: boolean;
-  link?: string;
-  /** The id of the cited answer, for an `answerRef` node. */
-  citation?: string;
-}
-
-export type ReportBlock =
-  | { type: "heading"; level: number; runs: ReportRun[] }
-  | { type: "paragraph"; runs: ReportRun[] }
-  | { type: "list"; ordered: boolean; items: ReportBlock[][] };
+export type ReportRun = RichRun;
+export type ReportBlock = RichBlock;
 
 export interface ReportAnswer {
   id: string;
@@ -88,72 +79,6 @@ export function buildSeminarReport(
   };
 }
 
-/** The ProseMirror-shaped XML of a Tiptap text as report blocks. */
-export function blocksOf(parent: Y.XmlFragment | Y.XmlElement): ReportBlock[] {
-  const blocks: ReportBlock[] = [];
-  for (const node of parent.toArray()) {
-    if (!(node instanceof Y.XmlElement)) continue;
-    switch (node.nodeName) {
-      case "heading":
-        blocks.push({
-          type: "heading",
-          level: Number(node.getAttribute("level")) || 2,
-          runs: runsOf(node),
-        });
-        break;
-      case "bulletList":
-      case "orderedList":
-        blocks.push({
-          type: "list",
-          ordered: node.nodeName === "orderedList",
-          items: node
-            .toArray()
-            .filter((item): item is Y.XmlElement => item instanceof Y.XmlElement)
-            .map((item) => blocksOf(item)),
-        });
-        break;
-      case "blockquote":
-        blocks.push(...blocksOf(node));
-        break;
-      default:
-        blocks.push({ type: "paragraph", runs: runsOf(node) });
-    }
-  }
-  return blocks;
-}
-
-function runsOf(element: Y.XmlElement): ReportRun[] {
-  const runs: ReportRun[] = [];
-  for (const child of element.toArray()) {
-    if (child instanceof Y.XmlText) {
-      for (const delta of child.toDelta() as {
-        insert: unknown;
-        attributes?: Record<string, unknown>;
-      }[]) {
-        if (typeof delta.insert !== "string") continue;
-        const attrs = delta.attributes ?? {};
-        const link = attrs.link as { href?: unknown } | undefined;
-        runs.push({
-          text: delta.insert,
-          ...(attrs.bold ? { bold: true } : {}),
-          ...(attrs.italic ? { italic: true } : {}),
-          ...(typeof link?.href === "string" ? { link: link.href } : {}),
-        });
-      }
-    } else if (child instanceof Y.XmlElement && child.nodeName === ANSWER_REF_NODE) {
-      const id = child.getAttribute("answerId");
-      const label = child.getAttribute("label");
-      runs.push({
-        text: `«${typeof label === "string" ? label : ""}»`,
-        ...(typeof id === "string" ? { citation: id } : {}),
-      });
-    } else if (child instanceof Y.XmlElement && child.nodeName === "hardBreak") {
-      runs.push({ text: "\n" });
-    }
-  }
-  return runs;
-}
-
 // ---------------------------------------------------------------------------------------
 // Words every rendering of the report uses (Markdown here, DOCX in the server)
 
@@ -192,59 +117,55 @@ export function answerMeta(answer: ReportAnswer): string[] {
   ];
 }
 
-// ---------------------------------------------------------------------------------------
-// Markdown
-
-function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/([\\`*_[\]#<>|])/g, "\\$1")
-      // A line opening with "- ", "+ " or "1. " would turn the text into a list.
-      .replace(/^(\s*)([-+])(?=\s|$)/gm, "$1\\$2")
-      .replace(/^(\s*\d+)([.)])(?=\s|$)/gm, "$1\\$2")
-  );
-}
-
-/** Wraps text in an emphasis marker, leaving its outer spaces out (`** x**` is no emphasis). */
-function emphasis(text: string, marker: string): string {
-  const [, before = "", core = "", after = ""] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text) ?? [];
-  return core ? `${before}${marker}${core}${marker}${after}` : text;
-}
-
-function runsToMarkdown(runs: readonly ReportRun[]): string {
-  return runs
-    .map((run) => {
-      let text = escapeMarkdown(run.text).replace(/\n/g, "  \n");
-      if (run.citation) return `${text}[^${run.citation}]`;
-      if (run.bold) text = emphasis(text, "**");
-      if (run.italic) text = emphasis(text, "_");
-      if (run.link) text = `[${text}](${run.link})`;
-      return text;
-    })
-    .join("");
-}
-
-function blocksToMarkdown(blocks: readonly ReportBlock[], indent = ""): string[] {
-  const lines: string[] = [];
-  for (const block of blocks) {
-    if (block.type === "heading") {
-      lines.push(`${"#".repeat(Math.min(6, block.level + 1))} ${runsToMarkdown(block.runs)}`, "");
-    } else if (block.type === "paragraph") {
-      const text = runsToMarkdown(block.runs);
-      if (text.trim()) lines.push(`${indent}${text}`, "");
-    } else {
-      block.items.forEach((item, index) => {
-        const marker = block.ordered ? `${index + 1}.` : "-";
-        const [first = "", ...rest] = blocksToMarkdown(item, `${indent}   `).filter(
-          (l) => l !== "",
-        );
-        lines.push(`${indent}${marker} ${first.trimStart()}`, ...rest);
-      });
-      lines.push("");
-    }
+/** The report's participation in words: answers and people, then answers by kind of actor. */
+export function participationLines(report: SeminarReport): [label: string, text: string][] {
+  const { answers, people, byActorKind } = report.participation;
+  const lines: [string, string][] = [
+    [
+      "Partecipazione",
+      `${plural(answers, "risposta", "risposte")} da ${plural(people, "persona", "persone")}`,
+    ],
+  ];
+  const kinds = Object.entries(byActorKind).sort((a, b) => b[1] - a[1]);
+  if (kinds.length > 0) {
+    lines.push([
+      "Per tipo di attore",
+      kinds.map(([kind, n]) => `${ACTOR_KIND_LABEL[kind] ?? kind} ${n}`).join(", "),
+    ]);
   }
   return lines;
 }
+
+/**
+ * The footnotes of the recommendations: one per cited answer, numbered in order of first
+ * citation, quoting the answer and its author (or "anonimo").
+ */
+export function reportNotes(report: SeminarReport): {
+  numbers: Map<string, number>;
+  notes: { n: number; text: string }[];
+} {
+  const answers = new Map(
+    report.questions.flatMap((q) => q.answers.map((a) => [a.id, a] as const)),
+  );
+  const numbers = new Map<string, number>();
+  const notes: { n: number; text: string }[] = [];
+  for (const run of runsIn(report.recommendations)) {
+    if (!run.citation || numbers.has(run.citation)) continue;
+    const n = numbers.size + 1;
+    numbers.set(run.citation, n);
+    const answer = answers.get(run.citation);
+    notes.push({
+      n,
+      text: answer
+        ? `${flatText(answer.text)} — ${answer.author || "anonimo"}`
+        : "Risposta non più visibile.",
+    });
+  }
+  return { numbers, notes };
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
 
 /** The report as Markdown (Italian headings), citations as footnotes pointing to answers. */
 export function reportMarkdown(report: SeminarReport): string {
@@ -256,7 +177,10 @@ export function reportMarkdown(report: SeminarReport): string {
     "",
     "## Raccomandazioni",
     "",
-    ...blocksToMarkdown(report.recommendations),
+    ...blocksToMarkdown(report.recommendations, {
+      headingOffset: 1,
+      cite: (run) => run.citation || undefined,
+    }),
     "## Domande chiave e risposte",
     "",
   ];
@@ -282,20 +206,12 @@ export function reportMarkdown(report: SeminarReport): string {
     lines.push("");
   }
   const cited = new Map(report.questions.flatMap((q) => q.answers.map((a) => [a.id, a] as const)));
-  const footnotes = [...new Set(report.recommendations.flatMap(citationsOf))];
+  const footnotes = new Set(runsIn(report.recommendations).flatMap((run) => run.citation || []));
   for (const id of footnotes) {
     const answer = cited.get(id);
     lines.push(
       `[^${id}]: ${answer ? escapeMarkdown(answer.text.replace(/\s+/g, " ")) : "risposta non più visibile"}`,
     );
   }
-  return `${lines
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trimEnd()}\n`;
-}
-
-function citationsOf(block: ReportBlock): string[] {
-  if (block.type === "list") return block.items.flatMap((item) => item.flatMap(citationsOf));
-  return block.runs.flatMap((run) => (run.citation ? [run.citation] : []));
+  return joinMarkdown(lines);
 }

@@ -11,7 +11,10 @@ import type { DocumentRegistry } from "../collab/registry.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { Invites } from "../invites.ts";
 import { reportDocx } from "../report/docx.ts";
+import { reportHtml } from "../report/html.ts";
+import { reportPdf } from "../report/pdf.ts";
 import { requireClaims } from "./auth.ts";
+import { EXPORT_PAGE_POLICY } from "../render/html.ts";
 
 export interface ReportRouteDeps {
   catalogue: Catalogue;
@@ -24,7 +27,7 @@ const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingm
 /** Roles that may export a seminar's report: whoever runs it, and the drafting team. */
 const EXPORTERS = new Set(["admin", "facilitator", "drafter"]);
 
-/** A seminar's report for download, as Markdown or Word. */
+/** A seminar's report for download, as Markdown, Word, HTML or PDF. */
 export function reportRoutes(deps: ReportRouteDeps): Router {
   const routes = Router();
 
@@ -73,6 +76,23 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
       .type(DOCX_TYPE)
       .set("content-disposition", attachment(report, "docx"))
       .send(await reportDocx(report));
+  });
+
+  routes.get("/programmes/:pid/seminars/:sid/report.html", async (req, res) => {
+    const report = await seminarReport(req);
+    res
+      .type("text/html; charset=utf-8")
+      .set("content-disposition", attachment(report, "html"))
+      .set("content-security-policy", EXPORT_PAGE_POLICY)
+      .send(reportHtml(report));
+  });
+
+  routes.get("/programmes/:pid/seminars/:sid/report.pdf", async (req, res) => {
+    const report = await seminarReport(req);
+    res
+      .type("application/pdf")
+      .set("content-disposition", attachment(report, "pdf"))
+      .send(await reportPdf(report));
   });
 
   return routes;
