@@ -1,8 +1,19 @@
-import { Router } from "express";
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { effectiveRole, sectionKey } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
+import { draftDocx } from "../draft/export/docx.ts";
+import { draftHtml } from "../draft/export/html.ts";
+import { draftMarkdown } from "../draft/export/markdown.ts";
+import { draftPdf } from "../draft/export/pdf.ts";
+import { buildDraftExport, type DraftExport } from "../draft/exportModel.ts";
 import type { DraftVersions } from "../draft/versions.ts";
+import { forbidden, notFound } from "../errors.ts";
+import { EXPORT_PAGE_POLICY } from "../render/html.ts";
+import { requirePrincipal } from "./documents.ts";
+import { parseInput } from "./validation.ts";
 
 export interface DraftExportRouteDeps {
   catalogue: Catalogue;
@@ -11,7 +22,62 @@ export interface DraftExportRouteDeps {
   versions: DraftVersions;
 }
 
-/** The orientation draft's exports (DESIGN.md §5): `GET /api/programmes/:pid/draft.<ext>`. */
-export function draftExportRoutes(_deps: DraftExportRouteDeps): Router {
-  return Router();
+export const EXPORT_TYPES = {
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+} as const;
+
+const RENDERERS: Record<
+  keyof typeof EXPORT_TYPES,
+  (model: DraftExport) => string | Promise<Buffer>
+> = {
+  md: draftMarkdown,
+  html: draftHtml,
+  docx: draftDocx,
+  pdf: draftPdf,
+};
+
+const exportQuery = z.object({ version: z.string().min(1).max(64).optional() });
+
+/**
+ * The orientation draft's exports (DESIGN.md §5): `GET /api/programmes/:pid/draft.md|.html|
+ * .docx|.pdf[?version=<id>]`, for any token of the programme — the draft is what the whole
+ * programme reads and discusses. A version export shows the text as that version was.
+ */
+export function draftExportRoutes(deps: DraftExportRouteDeps): Router {
+  const routes = Router();
+
+  for (const extension of Object.keys(EXPORT_TYPES) as (keyof typeof EXPORT_TYPES)[]) {
+    routes.get(
+      `/programmes/:pid/draft.${extension}`,
+      async (req: Request<{ pid: string }>, res) => {
+        const principal = await requirePrincipal(req, deps.auth);
+        const programme = deps.catalogue.get(req.params.pid);
+        if (programme === undefined) throw notFound(`No programme '${req.params.pid}'`);
+        const role = effectiveRole(principal.claims, {
+          kind: "draft",
+          id: programme.id,
+          programmeId: programme.id,
+        });
+        if (role === null) throw forbidden("This token is for another programme");
+        const { version } = parseInput(exportQuery, req.query, "export request");
+        const versionInfo =
+          version === undefined ? null : await deps.versions.get(programme, version);
+        const model = await buildDraftExport(deps, programme, versionInfo);
+        const slug =
+          versionInfo === null ? "" : sectionKey(versionInfo.label) || sectionKey(versionInfo.id);
+        const filename = `documento-di-indirizzo${slug ? `-${slug}` : ""}.${extension}`;
+        res
+          .type(EXPORT_TYPES[extension])
+          .set("content-disposition", `attachment; filename="${filename}"`)
+          // The page is a file to keep, not an app: it may not run or fetch anything.
+          .set("content-security-policy", EXPORT_PAGE_POLICY)
+          .send(await RENDERERS[extension](model));
+      },
+    );
+  }
+
+  return routes;
 }
