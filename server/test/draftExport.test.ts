@@ -21,6 +21,7 @@ import {
   waitFor,
   type TestClient,
 } from "./harness.ts";
+import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import { unzip } from "./zip.ts";
 
 const PROGRAMME = "toscana-2021";
@@ -114,6 +115,34 @@ type NodeSpec =
 const text = (parts: Part[]): NodeSpec => ({ kind: "paragraph", parts });
 
 /** The index just after a chapter's heading in the draft's body. */
+/** Appends a change to a document's log in storage, as the server would have stored it. */
+async function writeStraightToLog(
+  dataDir: string,
+  name: string,
+  change: (doc: Y.Doc) => void,
+): Promise<void> {
+  const store = openSqliteStorage(join(dataDir, "percorso.sqlite"));
+  const stored = await store.load(name);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const before = Y.encodeStateVector(doc);
+  change(doc);
+  await store.appendUpdates(name, [
+    {
+      update: Y.encodeStateAsUpdate(doc, before),
+      userId: "system",
+      role: "system",
+      name: "Percorso",
+      at: Date.now(),
+      anonymous: false,
+      binds: [{ clientId: doc.clientID, userId: "system", anonymous: false }],
+    },
+  ]);
+  doc.destroy();
+  await store.close();
+}
+
 function afterHeading(doc: Y.Doc, key: string): number {
   const index = doc
     .getXmlFragment("body")
@@ -229,19 +258,25 @@ describe("draft exports (issue 9)", () => {
       client.destroy();
     }
 
+    // A `javascript:` link and markup-looking text, as a data directory from before the server
+    // checked links may hold them (the server now refuses such a link from any client): written
+    // into the log directly, with the draft unloaded.
+    await server.restart();
+    await writeStraightToLog(server.dataDir, `draft:${PROGRAMME}`, (doc) =>
+      writeNodes(doc, doc.getXmlFragment("body"), afterHeading(doc, CH1), [
+        text([
+          "Vedi ",
+          { text: "il sito", link: "javascript:alert(document.cookie)" },
+          " e <script>alert(1)</script> **non grassetto**",
+        ]),
+      ]),
+    );
     const draft = await server.connect(`draft:${PROGRAMME}`, drafter.token);
     await waitFor(
       () => draft.doc.getXmlFragment("body").toString().includes("accoglienza diffusa"),
       "the roll-ups in the draft",
     );
-    const body = draft.doc.getXmlFragment("body");
-    writeNodes(draft.doc, body, afterHeading(draft.doc, CH1), [
-      text([
-        "Vedi ",
-        { text: "il sito", link: "javascript:alert(document.cookie)" },
-        " e <script>alert(1)</script> **non grassetto**",
-      ]),
-    ]);
+
     const readers: TestClient[] = [];
     for (const reaction of ["agree", "agree", "disagree"] as const) {
       const reader = await server.join(`draft:${PROGRAMME}`, { role: "participant" });

@@ -7,6 +7,7 @@ import {
 } from "@percorso/schema";
 import type { ClientBinding } from "../storage/storage.ts";
 import type { CollabDocument } from "./document.ts";
+import { checkRichText } from "./contentRules.ts";
 import { checkItemRules } from "./itemRules.ts";
 import type { Principal } from "./principal.ts";
 import { UpdateView } from "./updateView.ts";
@@ -14,12 +15,13 @@ import { UpdateView } from "./updateView.ts";
 /**
  * Every check an incoming update passes before it is applied, in order (the size and rate
  * limits ran on the message before): which roots it touches and whether the role may write
- * them (DESIGN.md §4), whether it depends on content the server lacks, the item rules
- * (§4.1), and the Yjs client ids it writes under (§4.1). The update is decoded once, here.
+ * them (DESIGN.md §4), whether it depends on content the server lacks, what rich text may hold
+ * (issue 12), the item rules (§4.1), and the Yjs client ids it writes under (§4.1). The update
+ * is decoded once, here.
  */
 export type UpdateCheck =
   | { verdict: "accept"; anonymous: boolean; binds: ClientBinding[]; touchesSchema: boolean }
-  | { verdict: "refuse"; check: "roots" | "rules" | "clients"; detail: string }
+  | { verdict: "refuse"; check: "roots" | "content" | "rules" | "clients"; detail: string }
   /** It builds on edits the server has not had: ask the client for everything (sync step 1). */
   | { verdict: "resync" };
 
@@ -44,6 +46,8 @@ export function checkUpdate(
     return { verdict: "refuse", check: "roots", detail: "this connection is read-only" };
   }
   if (view.unresolved) return { verdict: "resync" };
+  const content = checkRichText(view, kind);
+  if (content !== null) return { verdict: "refuse", check: "content", detail: content };
   const writer: Writer = { ...principal.writer, role };
   const rules = checkItemRules(view, kind, writer);
   if (rules.problem !== null) return { verdict: "refuse", check: "rules", detail: rules.problem };
