@@ -24,7 +24,9 @@ import { isSeminarStatus } from "@percorso/schema";
 import { DraftDesk } from "./draft/desk.ts";
 import { DraftVersions } from "./draft/versions.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
-import { COLLAB_PATH, createWebsocketTransport } from "./transport/websocket.ts";
+import { COLLAB_PATH, createWebsocketTransport, originAllowed } from "./transport/websocket.ts";
+import { securityHeaders } from "./http/security.ts";
+import { restRateLimit } from "./http/rateLimit.ts";
 
 export interface PercorsoServer {
   /** Base HTTP URL once listening, e.g. `http://127.0.0.1:8080`. */
@@ -100,11 +102,14 @@ export async function startServer(
     metrics,
     maxMessageBytes: config.maxMessageBytes,
     heartbeatMs: config.heartbeatMs,
+    maxBufferedBytes: config.maxBufferedBytes,
+    allowOrigin: originAllowed(config.allowedOrigins, config.publicUrl),
   });
 
   let baseUrl = "";
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   // Liveness: the process answers. Readiness: what it depends on answers too.
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -122,6 +127,7 @@ export async function startServer(
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use("/api", restRateLimit(config.restRatePerMinute, metrics, log));
   app.use(
     "/api",
     createApi({

@@ -20,6 +20,45 @@ export const configSchema = z.object({
   /** Message flood limit: a token bucket of this many messages, refilled per second. */
   RATE_LIMIT_BURST: int(600),
   RATE_LIMIT_PER_SECOND: int(200),
+  /** Largest presence (awareness) state of one client, in bytes; larger closes with 4431. */
+  MAX_PRESENCE_BYTES: int(4096),
+  /** Presence updates per connection: a bucket of this many, refilled per second (4429). */
+  PRESENCE_RATE_BURST: int(40),
+  PRESENCE_RATE_PER_SECOND: int(10),
+  /** Open sockets of one person (personal token), and of one invite used directly (4430). */
+  MAX_CONNECTIONS_PER_PERSON: int(20),
+  MAX_CONNECTIONS_PER_INVITE: int(500),
+  /** Bytes a document's log may hold, and one person's share of them (4432). */
+  MAX_DOCUMENT_BYTES: int(64 * 1024 * 1024),
+  MAX_BYTES_PER_PERSON: int(1024 * 1024),
+  /** REST requests per minute for one token (or, without one, one address): then 429. */
+  REST_RATE_PER_MINUTE: int(600),
+  /** A reader whose socket has this many bytes queued is dropped (it resyncs on reconnect). */
+  MAX_BUFFERED_BYTES: int(16 * 1024 * 1024),
+  /**
+   * Origins allowed to open websockets, comma-separated; the app's own origin (and PUBLIC_URL's)
+   * always are, and clients that send no Origin (not browsers) too.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const origins = (value ?? "")
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== "");
+      for (const origin of origins) {
+        try {
+          if (new URL(origin).origin !== origin) throw new Error("not an origin");
+        } catch {
+          context.addIssue({
+            code: "custom",
+            message: `${origin} is not an origin (scheme://host[:port])`,
+          });
+        }
+      }
+      return origins;
+    }),
   /** How long a document with no connections stays loaded. */
   IDLE_UNLOAD_MS: int(30_000),
   /** Compact a document's log into a snapshot after this many appended updates. */
@@ -53,6 +92,16 @@ export type Config = {
   maxMessageBytes: number;
   rateLimitBurst: number;
   rateLimitPerSecond: number;
+  maxPresenceBytes: number;
+  presenceRateBurst: number;
+  presenceRatePerSecond: number;
+  maxConnectionsPerPerson: number;
+  maxConnectionsPerInvite: number;
+  maxDocumentBytes: number;
+  maxBytesPerPerson: number;
+  restRatePerMinute: number;
+  maxBufferedBytes: number;
+  allowedOrigins: string[];
   idleUnloadMs: number;
   compactAfterUpdates: number;
   heartbeatMs: number;
@@ -89,6 +138,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     rateLimitBurst: e.RATE_LIMIT_BURST,
     rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+    maxPresenceBytes: e.MAX_PRESENCE_BYTES,
+    presenceRateBurst: e.PRESENCE_RATE_BURST,
+    presenceRatePerSecond: e.PRESENCE_RATE_PER_SECOND,
+    maxConnectionsPerPerson: e.MAX_CONNECTIONS_PER_PERSON,
+    maxConnectionsPerInvite: e.MAX_CONNECTIONS_PER_INVITE,
+    maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    maxBytesPerPerson: e.MAX_BYTES_PER_PERSON,
+    restRatePerMinute: e.REST_RATE_PER_MINUTE,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    allowedOrigins: e.ALLOWED_ORIGINS,
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     heartbeatMs: e.HEARTBEAT_MS,

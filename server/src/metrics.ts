@@ -37,6 +37,21 @@ export function createMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    slowReaders: new Counter({
+      name: "percorso_slow_readers_total",
+      help: "Sockets dropped because too many bytes were queued for them (backpressure)",
+      registers: [registry],
+    }),
+    originRefusals: new Counter({
+      name: "percorso_origin_refusals_total",
+      help: "Websocket upgrades refused for their Origin",
+      registers: [registry],
+    }),
+    restRateLimited: new Counter({
+      name: "percorso_rest_rate_limited_total",
+      help: "REST requests answered 429 (per-token rate limit)",
+      registers: [registry],
+    }),
     storageFailures: new Counter({
       name: "percorso_storage_failures_total",
       help: "Appends that failed: the document's sockets were closed and it was reloaded",

@@ -29,6 +29,8 @@ export async function startTestServer(
     DATA_DIR: dataDir,
     ADMIN_TOKEN,
     LOG_LEVEL: "silent",
+    // Tests make many people and invites in a few seconds with one token; the limit has a test.
+    REST_RATE_PER_MINUTE: "100000",
     ...env,
   });
   return startServer(config);

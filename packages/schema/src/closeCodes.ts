@@ -9,6 +9,14 @@ export const CLOSE = {
   unknownDocument: { code: 4404, reason: "unknown-document" },
   messageTooLarge: { code: 4413, reason: "message-too-large" },
   tooManyMessages: { code: 4429, reason: "too-many-messages" },
+  /** More open sockets than one person (or one invite used directly) may have. */
+  tooManyConnections: { code: 4430, reason: "too-many-connections" },
+  /** A presence (awareness) state larger than the limit. */
+  presenceTooLarge: { code: 4431, reason: "presence-too-large" },
+  /** The document, or this person's share of it, is full. */
+  quotaExceeded: { code: 4432, reason: "quota-exceeded" },
+  /** A reader too slow to take what is sent: dropped, it resyncs on reconnect. */
+  slowReader: { code: 1013, reason: "slow-reader" },
   restarting: { code: 1012, reason: "server-restarting" },
   /** Storage failed: the document is reloaded from what is stored; reconnect and resync. */
   storageFailure: { code: 1011, reason: "storage-failure" },

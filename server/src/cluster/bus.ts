@@ -12,6 +12,8 @@ export interface CommittedUpdate {
   /** The update's sequence number in the document's log. */
   seq: number;
   binds: readonly ClientBinding[];
+  /** Who sent it (for the document's quotas); null when not known (a resync from storage). */
+  userId: string | null;
 }
 
 export type DocumentMessage =
@@ -68,9 +70,10 @@ export function encodeDocumentMessage(origin: string, message: DocumentMessage):
   }
   encoding.writeVarUint(encoder, UPDATES);
   encoding.writeVarUint(encoder, message.updates.length);
-  for (const { update, seq, binds } of message.updates) {
+  for (const { update, seq, binds, userId } of message.updates) {
     encoding.writeVarUint8Array(encoder, update);
     encoding.writeVarUint(encoder, seq);
+    encoding.writeVarString(encoder, userId ?? "");
     encoding.writeVarUint(encoder, binds.length);
     for (const binding of binds) {
       encoding.writeVarUint(encoder, binding.clientId);
@@ -96,6 +99,7 @@ export function decodeDocumentMessage(bytes: Uint8Array): {
   for (let i = 0; i < count; i++) {
     const update = decoding.readVarUint8Array(decoder);
     const seq = decoding.readVarUint(decoder);
+    const userId = decoding.readVarString(decoder);
     const binds: ClientBinding[] = [];
     const bindCount = decoding.readVarUint(decoder);
     for (let j = 0; j < bindCount; j++) {
@@ -104,7 +108,7 @@ export function decodeDocumentMessage(bytes: Uint8Array): {
       const anon = decoding.readVarUint(decoder);
       binds.push({ clientId, userId, anonymous: anon === 2 ? null : anon === 1 });
     }
-    updates.push({ update, seq, binds });
+    updates.push({ update, seq, binds, userId: userId === "" ? null : userId });
   }
   return { origin, message: { kind: "updates", updates } };
 }

@@ -1,6 +1,7 @@
 import {
   isSchemaRoot,
   writableRoots,
+  type CloseKind,
   type DocumentKind,
   type Role,
   type Writer,
@@ -21,7 +22,13 @@ import { UpdateView } from "./updateView.ts";
  */
 export type UpdateCheck =
   | { verdict: "accept"; anonymous: boolean; binds: ClientBinding[]; touchesSchema: boolean }
-  | { verdict: "refuse"; check: "roots" | "content" | "rules" | "clients"; detail: string }
+  | {
+      verdict: "refuse";
+      check: "roots" | "content" | "rules" | "clients" | "quota";
+      detail: string;
+      /** How to close: a forbidden write unless said otherwise. */
+      close?: CloseKind;
+    }
   /** It builds on edits the server has not had: ask the client for everything (sync step 1). */
   | { verdict: "resync" };
 
@@ -30,6 +37,7 @@ export function checkUpdate(
   principal: Principal,
   role: Role,
   update: Uint8Array,
+  limits: { maxDocumentBytes: number; maxBytesPerPerson: number },
 ): UpdateCheck {
   const kind: DocumentKind = doc.scope.kind;
   const view = new UpdateView(doc.ydoc, update);
@@ -53,6 +61,15 @@ export function checkUpdate(
   if (rules.problem !== null) return { verdict: "refuse", check: "rules", detail: rules.problem };
   const clients = doc.clientIds.check(doc.ydoc, view, principal.authorId, rules);
   if ("problem" in clients) return { verdict: "refuse", check: "clients", detail: clients.problem };
+  if (view.clients.size > 0 || view.deletes.length > 0) {
+    const quota = doc.quotaProblem(principal.authorId, update.byteLength, {
+      maxDocument: limits.maxDocumentBytes,
+      maxPerAuthor: role === "admin" ? null : limits.maxBytesPerPerson,
+    });
+    if (quota !== null) {
+      return { verdict: "refuse", check: "quota", detail: quota, close: "quotaExceeded" };
+    }
+  }
   return {
     verdict: "accept",
     anonymous: rules.anonymousClients.size > 0,

@@ -21,6 +21,11 @@ export interface ConnectionLimits {
   maxMessageBytes: number;
   rateLimitBurst: number;
   rateLimitPerSecond: number;
+  maxPresenceBytes: number;
+  presenceRateBurst: number;
+  presenceRatePerSecond: number;
+  maxDocumentBytes: number;
+  maxBytesPerPerson: number;
 }
 
 export interface ConnectionDeps {
@@ -41,6 +46,7 @@ export class Connection implements DocumentPeer {
   private readonly doc: CollabDocument;
   private readonly deps: ConnectionDeps;
   private readonly bucket: TokenBucket;
+  private readonly presenceBucket: TokenBucket;
   private open = true;
 
   constructor(
@@ -56,6 +62,10 @@ export class Connection implements DocumentPeer {
     this.role = role;
     this.deps = deps;
     this.bucket = new TokenBucket(deps.limits.rateLimitBurst, deps.limits.rateLimitPerSecond);
+    this.presenceBucket = new TokenBucket(
+      deps.limits.presenceRateBurst,
+      deps.limits.presenceRatePerSecond,
+    );
   }
 
   /** Joins the document: sync step 1 from the server, then everyone's presence. */
@@ -96,10 +106,7 @@ export class Connection implements DocumentPeer {
       case MESSAGE_SYNC:
         return this.receiveSync(decoder);
       case MESSAGE_AWARENESS:
-        return this.doc.presence.receive(decoding.readVarUint8Array(decoder), this, {
-          authorId: this.principal.authorId,
-          anonymous: this.principal.anonymous,
-        });
+        return this.receiveAwareness(decoding.readVarUint8Array(decoder));
       case MESSAGE_QUERY_AWARENESS:
         return this.sendAwareness();
       case MESSAGE_AUTH:
@@ -146,10 +153,10 @@ export class Connection implements DocumentPeer {
   }
 
   private receiveUpdate(update: Uint8Array): void {
-    const check = checkUpdate(this.doc, this.principal, this.role, update);
+    const check = checkUpdate(this.doc, this.principal, this.role, update, this.deps.limits);
     if (check.verdict === "refuse") {
       if (check.check !== "roots") this.deps.metrics.ruleRefusals.inc({ check: check.check });
-      return this.deny(check.detail);
+      return this.deny(check.detail, check.close);
     }
     if (check.verdict === "resync") {
       // Typing while a reconnect's handshake is under way sends an update that builds on edits
@@ -171,18 +178,33 @@ export class Connection implements DocumentPeer {
     });
   }
 
+  /** Presence: rate-limited, size-limited, filtered to what this connection may say. */
+  private receiveAwareness(update: Uint8Array): void {
+    if (!this.presenceBucket.take()) return this.refuse("tooManyMessages", "presence rate limit");
+    const tooLarge = this.doc.presence.receive(
+      update,
+      this,
+      { authorId: this.principal.authorId, anonymous: this.principal.anonymous },
+      this.deps.limits.maxPresenceBytes,
+    );
+    if (tooLarge !== null) this.refuse("presenceTooLarge", `a presence state of ${tooLarge} bytes`);
+  }
+
   private sendAwareness(): void {
     const message = this.doc.presence.encodeAll();
     if (message !== null) this.send(message);
   }
 
-  /** A forbidden write: tell a stock client why (y-protocols auth), then close with 4403. */
-  private deny(detail: string): void {
+  /**
+   * A refused write: tell a stock client why (y-protocols auth), then close — with 4403, or the
+   * catalogue code of the limit it broke.
+   */
+  private deny(detail: string, close: CloseKind = "forbidden"): void {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_AUTH);
     authProtocol.writePermissionDenied(encoder, detail);
     this.send(encoding.toUint8Array(encoder));
-    this.refuse("forbidden", detail);
+    this.refuse(close, detail);
   }
 
   refuse(kind: CloseKind, detail: string): void {

@@ -15,7 +15,10 @@ export interface CollabCoreDeps {
   auth: Authenticator;
   log: Logger;
   metrics: Metrics;
-  limits: ConnectionLimits;
+  limits: ConnectionLimits & {
+    maxConnectionsPerPerson: number;
+    maxConnectionsPerInvite: number;
+  };
 }
 
 /**
@@ -27,6 +30,8 @@ export interface CollabCoreDeps {
 export class CollabCore {
   private readonly deps: CollabCoreDeps;
   private readonly byInvite = new Map<string, Set<Connection>>();
+  /** Open sockets per person (user id), or per invite used directly. */
+  private readonly perHolder = new Map<string, number>();
   private readonly stopListening: () => void;
 
   constructor(deps: CollabCoreDeps) {
@@ -120,13 +125,46 @@ export class CollabCore {
       return null;
     }
 
-    const doc = await deps.registry.open(documentName, scope);
+    // One person's sockets, or one invite's used directly, are capped (not one address's: a
+    // hall of a thousand shares one). ADMIN_TOKEN is automation: not capped.
+    const holder =
+      principal.writer.userId ?? (principal.authorId === "admin" ? null : principal.authorId);
+    const cap =
+      principal.writer.userId !== null
+        ? deps.limits.maxConnectionsPerPerson
+        : deps.limits.maxConnectionsPerInvite;
+    if (holder !== null && (this.perHolder.get(holder) ?? 0) >= cap) {
+      this.refuse(
+        socket,
+        "tooManyConnections",
+        `more than ${cap} open for one holder`,
+        documentName,
+      );
+      return null;
+    }
+    if (holder !== null) this.perHolder.set(holder, (this.perHolder.get(holder) ?? 0) + 1);
+    const releaseHolder = () => {
+      if (holder === null) return;
+      const left = (this.perHolder.get(holder) ?? 1) - 1;
+      if (left <= 0) this.perHolder.delete(holder);
+      else this.perHolder.set(holder, left);
+    };
+
+    let doc;
+    try {
+      doc = await deps.registry.open(documentName, scope);
+    } catch (error) {
+      releaseHolder();
+      throw error;
+    }
     // Gone, or revoked, while the document loaded: let the document unload when idle.
     if (!socket.isOpen) {
+      releaseHolder();
       deps.registry.release(doc);
       return null;
     }
     if (deps.auth.isRevoked(principal)) {
+      releaseHolder();
       deps.registry.release(doc);
       this.refuse(socket, "unauthorized", "invite revoked", documentName);
       return null;
@@ -141,10 +179,18 @@ export class CollabCore {
       { doc: documentName, role, user: principal.authorId, invite: inviteId },
       "connection opened",
     );
+    // A token that expires closes its open sockets then (4401), not at its next connect.
+    const exp = principal.claims.exp;
+    const expiry =
+      exp === undefined
+        ? null
+        : at(exp * 1000, () => connection.refuse("unauthorized", "token expired"));
     let left = false;
     const leave = () => {
       if (left) return;
       left = true;
+      expiry?.cancel();
+      releaseHolder();
       sameInvite.delete(connection);
       if (sameInvite.size === 0 && this.byInvite.get(inviteId) === sameInvite) {
         this.byInvite.delete(inviteId);
@@ -153,4 +199,22 @@ export class CollabCore {
     };
     return { connection, leave };
   }
+}
+
+/** Node's timers take at most ~24.8 days: later moments are reached in steps. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `run` at epoch ms `time` (at once if past); the timer does not keep the process up. */
+function at(time: number, run: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const schedule = () => {
+    const wait = time - Date.now();
+    timer = setTimeout(
+      wait > LONGEST_TIMER_MS ? schedule : run,
+      Math.min(Math.max(0, wait), LONGEST_TIMER_MS),
+    );
+    timer.unref();
+  };
+  schedule();
+  return { cancel: () => clearTimeout(timer) };
 }

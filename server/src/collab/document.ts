@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { DocumentScope, PermissionState, SeminarStatus } from "@percorso/schema";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Author, ClientBinding, DocumentStore } from "../storage/storage.ts";
+import type { Author, ClientBinding, DocumentStore, LogSizes } from "../storage/storage.ts";
 import { ClientIds } from "./clientIds.ts";
 import { GroupCommit, type PendingUpdate } from "./commit.ts";
 import { Peers, type DocumentPeer } from "./fanout.ts";
@@ -64,6 +64,9 @@ export class CollabDocument {
   /** Sequence numbers applied beyond `appliedUpTo` (updates of other processes arrive unordered). */
   private readonly appliedAbove = new Set<number>();
   private readonly bus: Bus;
+  /** Bytes of the attributed log, whole and by author: the document's quotas. */
+  private bytes: number;
+  private readonly bytesByAuthor: Map<string, number>;
   private sinceCompaction: number;
   private compacting: Promise<void> | null = null;
   private reportedStatus: SeminarStatus | undefined;
@@ -73,7 +76,12 @@ export class CollabDocument {
     name: string,
     scope: DocumentScope,
     deps: DocumentDeps,
-    stored: { lastSeq: number; tail: number; bindings: readonly ClientBinding[] },
+    stored: {
+      lastSeq: number;
+      tail: number;
+      bindings: readonly ClientBinding[];
+      sizes: LogSizes;
+    },
   ) {
     this.name = name;
     this.scope = scope;
@@ -87,6 +95,8 @@ export class CollabDocument {
     );
     this.lastSeq = stored.lastSeq;
     this.appliedUpTo = stored.lastSeq;
+    this.bytes = stored.sizes.total;
+    this.bytesByAuthor = new Map(stored.sizes.byAuthor);
     this.sinceCompaction = stored.tail;
     this.commit = new GroupCommit(name, {
       store: deps.store,
@@ -107,6 +117,7 @@ export class CollabDocument {
       lastSeq: stored.lastSeq,
       tail: stored.updates.length,
       bindings: stored.bindings,
+      sizes: stored.sizes,
     });
     doc.ydoc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot);
@@ -136,6 +147,31 @@ export class CollabDocument {
   removePeer(peer: DocumentPeer): void {
     this.peers.delete(peer);
     this.presence.removePeer(peer);
+  }
+
+  /**
+   * Whether `authorId` may add `bytes` more: the document has room (`maxDocument`), and the
+   * author's share stays under `maxPerAuthor` (null: no share limit, e.g. admins). Counts what
+   * is accepted, pending or stored.
+   */
+  quotaProblem(
+    authorId: string,
+    bytes: number,
+    limits: { maxDocument: number; maxPerAuthor: number | null },
+  ): string | null {
+    if (this.bytes + bytes > limits.maxDocument) {
+      return `the document is full (${this.bytes} of ${limits.maxDocument} bytes)`;
+    }
+    const share = this.bytesByAuthor.get(authorId) ?? 0;
+    if (limits.maxPerAuthor !== null && share + bytes > limits.maxPerAuthor) {
+      return `this person's share of the document is full (${share} of ${limits.maxPerAuthor} bytes)`;
+    }
+    return null;
+  }
+
+  private count(authorId: string, bytes: number): void {
+    this.bytes += bytes;
+    this.bytesByAuthor.set(authorId, (this.bytesByAuthor.get(authorId) ?? 0) + bytes);
   }
 
   /** Applies an update that passed every check, with what the log records of it. */
@@ -207,10 +243,11 @@ export class CollabDocument {
   receiveRemote(message: DocumentMessage): void {
     if (this.failedState) return;
     if (message.kind === "awareness") return this.presence.receiveRemote(message.update);
-    for (const { update, seq, binds } of message.updates) {
+    for (const { update, seq, binds, userId } of message.updates) {
       this.clientIds.bind(binds);
       Y.applyUpdate(this.ydoc, update, REMOTE);
       this.markApplied(seq);
+      if (userId !== null) this.count(userId, update.byteLength);
     }
   }
 
@@ -244,6 +281,7 @@ export class CollabDocument {
       from: peer,
       entry: { update, ...author, at: Date.now(), anonymous, binds },
     };
+    this.count(author.userId, update.byteLength);
     this.commit.push(pending);
   }
 
@@ -262,6 +300,7 @@ export class CollabDocument {
         update: pending.entry.update,
         seq: first + i,
         binds: pending.entry.binds,
+        userId: pending.entry.userId,
       })),
     });
     this.reportStatus();

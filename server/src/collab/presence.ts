@@ -47,22 +47,33 @@ export class Presence {
     );
   }
 
-  /** Applies a peer's awareness update, keeping only what it may say (throws if malformed). */
-  receive(update: Uint8Array, peer: DocumentPeer, announcer: Announcer): void {
+  /**
+   * Applies a peer's awareness update, keeping only what it may say (throws if malformed).
+   * Returns the size of the largest state when it is over `maxStateBytes` (nothing applied).
+   */
+  receive(
+    update: Uint8Array,
+    peer: DocumentPeer,
+    announcer: Announcer,
+    maxStateBytes: number,
+  ): number | null {
     const entries = decodeAwarenessEntries(update);
+    const largest = Math.max(0, ...entries.map((entry) => entry.state.length));
+    if (largest > maxStateBytes) return largest;
     const own = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
       if (owner !== undefined && owner !== peer) return false;
       if (this.remote.has(entry.clientId)) return false;
       return this.clientIds.mayAnnounce(entry.clientId, announcer.authorId);
     });
-    if (own.length === 0) return;
+    if (own.length === 0) return null;
     const kept = announcer.anonymous ? own.map(withoutName) : own;
     const filtered =
       kept.length === entries.length && !announcer.anonymous
         ? update
         : encodeAwarenessEntries(kept);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
+    return null;
   }
 
   /** Presence states another process announced (already filtered there). */

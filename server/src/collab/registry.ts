@@ -92,8 +92,10 @@ export class DocumentRegistry {
       doc.receiveRemote({
         kind: "updates",
         updates: [
-          ...(stored.snapshot ? [{ update: stored.snapshot, seq: 0, binds: [] }] : []),
-          ...stored.updates.map((update) => ({ update, seq: 0, binds: [] })),
+          ...(stored.snapshot
+            ? [{ update: stored.snapshot, seq: 0, binds: [], userId: null }]
+            : []),
+          ...stored.updates.map((update) => ({ update, seq: 0, binds: [], userId: null })),
         ],
       });
       doc.clientIds.bind(stored.bindings);

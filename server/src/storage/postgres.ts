@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { HistoryEntry, Storage, StoredDocument } from "./storage.ts";
+import { logSizes, type HistoryEntry, type Storage, type StoredDocument } from "./storage.ts";
 
 /**
  * Schema migrations, in order, each run once in its own transaction; the `migrations` table
@@ -105,13 +105,17 @@ export async function openPostgresStorage(
         [documentName],
       );
       const upto = Number(snap.rows[0]?.upto ?? 0);
-      const [tail, bindings] = await Promise.all([
+      const [tail, bindings, sizes] = await Promise.all([
         pool.query<{ seq: string; data: Buffer }>(
           "SELECT seq, data FROM updates WHERE doc = $1 AND seq > $2 ORDER BY seq",
           [documentName, upto],
         ),
         pool.query<{ client: string; user_id: string; anon: boolean | null }>(
           "SELECT client, user_id, anon FROM client_ids WHERE doc = $1",
+          [documentName],
+        ),
+        pool.query<{ user_id: string | null; bytes: string }>(
+          "SELECT user_id, sum(octet_length(data)) AS bytes FROM updates WHERE doc = $1 GROUP BY user_id",
           [documentName],
         ),
       ]);
@@ -124,6 +128,7 @@ export async function openPostgresStorage(
           userId: row.user_id,
           anonymous: row.anon,
         })),
+        sizes: logSizes(sizes.rows),
       };
     },
     async appendUpdates(documentName, entries) {

@@ -1,7 +1,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { HistoryEntry, Storage, StoredDocument } from "./storage.ts";
+import { logSizes, type HistoryEntry, type Storage, type StoredDocument } from "./storage.ts";
 
 /**
  * Schema migrations, in order; `PRAGMA user_version` records how many have run. A data
@@ -101,6 +101,9 @@ export function openSqliteStorage(file: string): Storage {
         "WHERE client_ids.anon = 2 AND client_ids.user_id = excluded.user_id",
     ),
     bindings: db.prepare("SELECT client, user_id, anon FROM client_ids WHERE doc = ?"),
+    sizes: db.prepare(
+      "SELECT user_id, sum(length(data)) AS bytes FROM updates WHERE doc = ? GROUP BY user_id",
+    ),
     snapshot: db.prepare("SELECT data, upto FROM snapshots WHERE doc = ?"),
     baseline: db.prepare("SELECT data, upto FROM baselines WHERE doc = ?"),
     tail: db.prepare("SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq"),
@@ -163,6 +166,9 @@ export function openSqliteStorage(file: string): Storage {
           userId: row.user_id,
           anonymous: row.anon === 2 ? null : row.anon === 1,
         })),
+        sizes: logSizes(
+          statements.sizes.all(documentName) as { user_id: string | null; bytes: number }[],
+        ),
       };
     },
     async appendUpdates(documentName, entries) {

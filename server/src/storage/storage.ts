@@ -14,6 +14,13 @@ export interface StoredDocument {
   lastSeq: number;
   /** The Yjs client ids bound to people in this document. */
   bindings: ClientBinding[];
+  /** Bytes of the whole attributed log, and by author (for the document's quotas). */
+  sizes: LogSizes;
+}
+
+export interface LogSizes {
+  total: number;
+  byAuthor: Map<string, number>;
 }
 
 /** Who wrote an update, as the log records it. */
@@ -113,4 +120,18 @@ export interface Storage extends DocumentStore, CatalogueStore {
   /** Rejects when the store cannot be reached (readiness). */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Bytes by author, from `user_id, bytes` rows (rows from before attribution have no author). */
+export function logSizes(
+  rows: readonly { user_id: string | null; bytes: number | string }[],
+): LogSizes {
+  const byAuthor = new Map<string, number>();
+  let total = 0;
+  for (const row of rows) {
+    const bytes = Number(row.bytes);
+    total += bytes;
+    if (row.user_id !== null) byAuthor.set(row.user_id, bytes);
+  }
+  return { total, byAuthor };
 }

@@ -14,6 +14,10 @@ export interface WebsocketDeps {
   metrics: Metrics;
   maxMessageBytes: number;
   heartbeatMs: number;
+  /** A socket with more than this queued is too slow a reader: dropped, it resyncs. */
+  maxBufferedBytes: number;
+  /** Whether a browser page of `origin` may open websockets here (see `originAllowed`). */
+  allowOrigin: (origin: string, host: string | undefined) => boolean;
 }
 
 /**
@@ -50,9 +54,25 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
     deps.metrics.connections.inc();
     socket.on("pong", () => alive.add(socket));
     socket.on("error", (error) => deps.log.info({ err: error }, "socket error"));
+    let dropping = false;
     const handler = deps.core.connect(
       {
-        send: (message) => socket.send(message, { binary: true }),
+        send: (message) => {
+          if (dropping) return;
+          if (socket.bufferedAmount > deps.maxBufferedBytes) {
+            // Waiting for the heartbeat would let the queue grow for half a minute.
+            dropping = true;
+            deps.metrics.slowReaders.inc();
+            deps.log.warn(
+              { buffered: socket.bufferedAmount, code: CLOSE.slowReader.code },
+              "dropping a reader too slow to take what is sent",
+            );
+            socket.close(CLOSE.slowReader.code, CLOSE.slowReader.reason);
+            setTimeout(() => socket.terminate(), 1000).unref();
+            return;
+          }
+          socket.send(message, { binary: true });
+        },
         close: (code, reason) => socket.close(code, reason),
         get isOpen() {
           return socket.readyState === socket.OPEN;
@@ -71,6 +91,17 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
   return {
     handleUpgrade(req: IncomingMessage, head: Buffer, stream: Duplex): void {
       const target = req.url ?? "/";
+      const origin = req.headers.origin;
+      // A browser always says where the page came from; non-browser clients need not.
+      if (origin !== undefined && !deps.allowOrigin(origin, req.headers.host)) {
+        deps.metrics.originRefusals.inc();
+        deps.log.warn(
+          { origin, path: target.split("?")[0] },
+          "websocket refused: origin not allowed",
+        );
+        stream.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
       wss.handleUpgrade(req, stream, head, (socket) => track(socket, target));
     },
     /** Closes every socket with 1012 so clients reconnect to the next server. */
@@ -80,5 +111,19 @@ export function createWebsocketTransport(deps: WebsocketDeps) {
       for (const socket of sockets) socket.close(CLOSE.restarting.code, CLOSE.restarting.reason);
       wss.close();
     },
+  };
+}
+
+/**
+ * The origins whose pages may open websockets: the app's own (the Host the request came to,
+ * over http or https), PUBLIC_URL's, and those configured.
+ */
+export function originAllowed(configured: readonly string[], publicUrl: string | undefined) {
+  const allowed = new Set(configured);
+  if (publicUrl !== undefined) allowed.add(new URL(publicUrl).origin);
+  return (origin: string, host: string | undefined): boolean => {
+    if (allowed.has(origin)) return true;
+    if (host === undefined) return false;
+    return origin === `http://${host}` || origin === `https://${host}`;
   };
 }
