@@ -23,6 +23,7 @@ import { openRedisBus } from "./cluster/redisBus.ts";
 import { isSeminarStatus } from "@percorso/schema";
 import { DraftDesk } from "./draft/desk.ts";
 import { DraftVersions } from "./draft/versions.ts";
+import { Plenary } from "./draft/plenary.ts";
 import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
 import { COLLAB_PATH, createWebsocketTransport, originAllowed } from "./transport/websocket.ts";
 import { securityHeaders } from "./http/security.ts";
@@ -140,6 +141,7 @@ export async function startServer(
       store: storage,
       desk: new DraftDesk({ registry, store: storage }),
       versions: new DraftVersions({ registry, store: storage }),
+      plenary: new Plenary({ registry, people }),
       publicUrl: () => config.publicUrl ?? baseUrl,
     }),
   );

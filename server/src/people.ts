@@ -36,6 +36,7 @@ export class People {
   private readonly store: CatalogueStore;
   private readonly tokens: Tokens;
   private readonly people = new Map<string, Person>();
+  private readonly anonIds = new Map<string, Person>();
 
   private constructor(store: CatalogueStore, tokens: Tokens) {
     this.store = store;
@@ -45,10 +46,24 @@ export class People {
   static async open(store: CatalogueStore, tokens: Tokens): Promise<People> {
     const people = new People(store, tokens);
     for (const record of await store.listRecords(PERSON)) {
-      const person = record as Person;
-      people.people.set(person.id, person);
+      people.remember(record as Person);
     }
     return people;
+  }
+
+  private remember(person: Person): void {
+    this.people.set(person.id, person);
+    this.anonIds.set(person.anonId, person);
+  }
+
+  /** The person behind an anonymous id (the server's secret: never sent to anyone). */
+  byAnonId(anonId: string): Person | undefined {
+    return this.anonIds.get(anonId);
+  }
+
+  /** Reads every person again (others may have joined on another process). */
+  async refresh(): Promise<void> {
+    for (const record of await this.store.listRecords(PERSON)) this.remember(record as Person);
   }
 
   get(id: string): Person | undefined {
@@ -60,7 +75,7 @@ export class People {
     const known = this.people.get(id);
     if (known !== undefined) return known;
     const record = (await this.store.getRecord(PERSON, id)) as Person | undefined;
-    if (record !== undefined) this.people.set(id, record);
+    if (record !== undefined) this.remember(record);
     return record;
   }
 
@@ -83,7 +98,7 @@ export class People {
       createdMs: Date.now(),
     };
     await this.store.putRecord(PERSON, id, person);
-    this.people.set(id, person);
+    this.remember(person);
     const { token, claims } = await this.tokens.issuePersonal(invite, id);
     return { person, token, claims };
   }

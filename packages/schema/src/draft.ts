@@ -24,6 +24,12 @@ export interface DraftComment {
   author: string;
   authorId: string;
   createdAt: number;
+  /** Encoded Yjs relative positions (base64) of the commented passage, when on a passage. */
+  anchor: string | null;
+  head: string | null;
+  /** The comment this one answers. */
+  parentId: string | null;
+  resolved: boolean;
 }
 
 export const draftRoots = (doc: Y.Doc) => ({
@@ -33,6 +39,7 @@ export const draftRoots = (doc: Y.Doc) => ({
   reactions: doc.getMap<Y.Map<Reaction>>("reactions"),
   suggestions: doc.getArray<Y.Map<unknown>>("suggestions"),
   versions: doc.getArray<Y.Map<unknown>>("versions"),
+  plenary: doc.getMap<unknown>("plenary"),
 });
 
 /** A section key for a chapter title: a lowercase ASCII slug. */
@@ -90,6 +97,9 @@ export interface NewComment {
   text: string;
   author: string;
   authorId: string;
+  anchor?: string | null;
+  head?: string | null;
+  parentId?: string | null;
 }
 
 export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOptions = {}): string {
@@ -103,6 +113,10 @@ export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOpt
   item.set("author", comment.author.trim());
   item.set("authorId", comment.authorId);
   item.set("createdAt", now(options));
+  if (comment.anchor) item.set("anchor", comment.anchor);
+  if (comment.head) item.set("head", comment.head);
+  if (comment.parentId) item.set("parentId", comment.parentId);
+  item.set("resolved", false);
   transactAs(doc, options, () => draftRoots(doc).comments.push([item]));
   return id;
 }
@@ -131,9 +145,28 @@ export function listComments(doc: Y.Doc, section?: string): DraftComment[] {
       author: readString(item.get("author")) ?? "",
       authorId: readString(item.get("authorId")) ?? "",
       createdAt,
+      anchor: readString(item.get("anchor")) ?? null,
+      head: readString(item.get("head")) ?? null,
+      parentId: readString(item.get("parentId")) ?? null,
+      resolved: item.get("resolved") === true,
     });
   }
   return result;
+}
+
+/** Marks a comment (and its thread) resolved or open again: its author, or a drafter. */
+export function setCommentResolved(
+  doc: Y.Doc,
+  commentId: string,
+  resolved: boolean,
+  options: MutationOptions = {},
+): boolean {
+  const item = draftRoots(doc)
+    .comments.toArray()
+    .find((comment) => comment.get("id") === commentId);
+  if (!item) return false;
+  transactAs(doc, options, () => item.set("resolved", resolved));
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------

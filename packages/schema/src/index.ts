@@ -10,6 +10,7 @@ export * from "./programme.ts";
 export * from "./seminar.ts";
 export * from "./draft.ts";
 export * from "./rollup.ts";
+export * from "./conference.ts";
 export * from "./seed.ts";
 export * from "./xml.ts";
 export * from "./editorSchema.ts";

@@ -27,6 +27,7 @@ export const WRITERS: Record<DocumentKind, Readonly<Record<string, readonly Role
     reactions: ["participant", "facilitator", "drafter"],
     suggestions: ["participant", "facilitator", "drafter"],
     versions: ["drafter"],
+    plenary: ["drafter"],
   },
   programme: {
     live: [],

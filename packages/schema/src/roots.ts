@@ -32,6 +32,8 @@ export const DRAFT_ROOTS = {
   suggestions: "array",
   /** Named versions of the draft, each pointing into the attributed history. */
   versions: "array",
+  /** The plenary: the section being presented (`spotlight`). */
+  plenary: "map",
 } as const satisfies Record<string, RootTypeKind>;
 
 export const PROGRAMME_ROOTS = {

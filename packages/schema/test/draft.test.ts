@@ -50,6 +50,10 @@ describe("draft document", () => {
         author: "Ada",
         authorId: "u1",
         createdAt: 3,
+        anchor: null,
+        head: null,
+        parentId: null,
+        resolved: false,
       },
     ]);
     expect(listComments(doc)).toHaveLength(2);

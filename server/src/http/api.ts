@@ -12,6 +12,7 @@ import { draftRoutes } from "./draft.ts";
 import { draftExportRoutes } from "./draftExports.ts";
 import type { DraftDesk } from "../draft/desk.ts";
 import type { DraftVersions } from "../draft/versions.ts";
+import type { Plenary } from "../draft/plenary.ts";
 import { inviteRoutes } from "./invites.ts";
 import { peopleRoutes } from "./people.ts";
 import { programmeRoutes } from "./programmes.ts";
@@ -27,6 +28,7 @@ export interface ApiDeps {
   store: DocumentStore;
   desk: DraftDesk;
   versions: DraftVersions;
+  plenary: Plenary;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }

@@ -7,6 +7,7 @@ import { authorOf } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { findCitedAnswer } from "../draft/answers.ts";
 import type { DraftDesk } from "../draft/desk.ts";
+import type { Plenary } from "../draft/plenary.ts";
 import { bodyTexts, type DraftVersions } from "../draft/versions.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { requirePrincipal } from "./documents.ts";
@@ -18,6 +19,7 @@ export interface DraftRouteDeps {
   registry: DocumentRegistry;
   desk: DraftDesk;
   versions: DraftVersions;
+  plenary: Plenary;
 }
 
 const rollupSchema = z.object({
@@ -30,6 +32,7 @@ const mergeSchema = z.object({
 });
 const versionSchema = z.object({ label: z.string().trim().min(1).max(120) });
 const compareSchema = z.object({ from: z.string().min(1), to: z.string().min(1).default("now") });
+const decisionSchema = z.object({ reason: z.string().trim().max(2000).default("") });
 
 /** Roles of the drafting desk: they write the draft through the server. */
 const DRAFTERS: ReadonlySet<Role> = new Set(["admin", "drafter"]);
@@ -132,6 +135,25 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
     const { programme, author } = await drafting(req);
     const version = await deps.versions.restore(programme, req.params.id, author);
     res.json({ restored: version.id, at: Date.now() });
+  });
+
+  for (const status of ["accepted", "rejected"] as const) {
+    const verb = status === "accepted" ? "accept" : "reject";
+    routes.post(`/programmes/:pid/draft/suggestions/:id/${verb}`, async (req, res) => {
+      const { programme, author } = await drafting(req);
+      const { reason } = parseInput(decisionSchema, req.body ?? {}, "decision");
+      res.json(
+        await deps.plenary
+          .decide(programme, req.params.id, { status, reason }, author)
+          .then(({ signals: _signals, ...suggestion }) => suggestion),
+      );
+    });
+  }
+
+  /** What the room thinks of each section, by kind of actor: public totals, no one's reaction. */
+  routes.get("/programmes/:pid/draft/agreement", async (req, res) => {
+    const { programme } = await context(req);
+    res.json(await deps.plenary.agreement(programme));
   });
 
   routes.get("/programmes/:pid/answers/:answerId", async (req, res) => {
