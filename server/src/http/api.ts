@@ -9,6 +9,7 @@ import type { DocumentStore } from "../storage/storage.ts";
 import type { Tokens } from "../tokens.ts";
 import { documentRoutes } from "./documents.ts";
 import { draftRoutes } from "./draft.ts";
+import { facilitationRoutes } from "./facilitation.ts";
 import { draftExportRoutes } from "./draftExports.ts";
 import type { DraftDesk } from "../draft/desk.ts";
 import type { DraftVersions } from "../draft/versions.ts";
@@ -58,6 +59,7 @@ export function createApi(deps: ApiDeps): Router {
   api.use(reportRoutes(deps));
   api.use(documentRoutes(deps));
   api.use(draftRoutes(deps));
+  api.use(facilitationRoutes(deps));
   api.use(draftExportRoutes(deps));
 
   api.use((req, _res) => {
