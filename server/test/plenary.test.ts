@@ -8,6 +8,7 @@ import {
   setSupport,
 } from "@percorso/schema";
 import { ADMIN_TOKEN, api, newPerson, useTestServer, waitFor, type TestClient } from "./harness.ts";
+import { unzip } from "./zip.ts";
 
 const PROGRAMME = "toscana-2021";
 const DRAFT = `draft:${PROGRAMME}`;
@@ -168,5 +169,23 @@ describe("the plenary on the server (issue 10)", () => {
       verdict: "common-ground",
     });
     expect(JSON.stringify(agreement)).not.toContain(ada.person!.anonId);
+
+    // The conference's report: participants by kind, sections by agreement, proposals by outcome.
+    const markdown = await (
+      await api(server, "GET", `/api/programmes/${PROGRAMME}/conference.md`, {
+        token: reader.token,
+      })
+    ).text();
+    expect(markdown).toContain("4 persone hanno reagito");
+    expect(markdown).toContain("ONG e società civile: 2");
+    expect(markdown).toMatch(/### Agenda 2030 — \*\*terreno comune\*\*/);
+    expect(markdown).toContain("### Accolte (0)");
+    const docx = await api(server, "GET", `/api/programmes/${PROGRAMME}/conference.docx`, {
+      token: reader.token,
+    });
+    const files = unzip(Buffer.from(await docx.arrayBuffer()));
+    const document = files.get("word/document.xml")!.toString("utf8");
+    expect(document).toContain("terreno comune");
+    expect(document).toContain("Le proposte, per esito");
   });
 });

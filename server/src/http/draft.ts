@@ -8,6 +8,13 @@ import type { DocumentRegistry } from "../collab/registry.ts";
 import { findCitedAnswer } from "../draft/answers.ts";
 import type { DraftDesk } from "../draft/desk.ts";
 import type { Plenary } from "../draft/plenary.ts";
+import {
+  buildConferenceReport,
+  conferenceDocx,
+  conferenceMarkdown,
+} from "../draft/conferenceReport.ts";
+import type { People } from "../people.ts";
+import type { DocumentStore } from "../storage/storage.ts";
 import { bodyTexts, type DraftVersions } from "../draft/versions.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { requirePrincipal } from "./documents.ts";
@@ -20,6 +27,8 @@ export interface DraftRouteDeps {
   desk: DraftDesk;
   versions: DraftVersions;
   plenary: Plenary;
+  people: People;
+  store: DocumentStore;
 }
 
 const rollupSchema = z.object({
@@ -154,6 +163,24 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
   routes.get("/programmes/:pid/draft/agreement", async (req, res) => {
     const { programme } = await context(req);
     res.json(await deps.plenary.agreement(programme));
+  });
+
+  /** The conference's report (participants, sections by agreement, suggestions by outcome). */
+  routes.get("/programmes/:pid/conference.md", async (req, res) => {
+    const { programme } = await context(req);
+    const report = await buildConferenceReport(deps, programme);
+    res
+      .type("text/markdown; charset=utf-8")
+      .attachment("conferenza.md")
+      .send(conferenceMarkdown(report));
+  });
+  routes.get("/programmes/:pid/conference.docx", async (req, res) => {
+    const { programme } = await context(req);
+    const report = await buildConferenceReport(deps, programme);
+    res
+      .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+      .attachment("conferenza.docx")
+      .send(await conferenceDocx(report));
   });
 
   routes.get("/programmes/:pid/answers/:answerId", async (req, res) => {

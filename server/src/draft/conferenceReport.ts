@@ -1,0 +1,195 @@
+import { Document, Packer, Paragraph, TextRun } from "docx";
+import {
+  ACTOR_KIND_LABEL,
+  SUGGESTION_STATUSES,
+  draftDocumentName,
+  escapeMarkdown,
+  italianDate,
+  joinMarkdown,
+  listSuggestions,
+  plural,
+  type Programme,
+  type SectionAgreement,
+  type Suggestion,
+  type SuggestionStatus,
+} from "@percorso/schema";
+import type { DocumentRegistry } from "../collab/registry.ts";
+import type { People } from "../people.ts";
+import { dataTable, heading } from "../render/docx.ts";
+import type { DocumentStore } from "../storage/storage.ts";
+import type { Plenary } from "./plenary.ts";
+
+/**
+ * The conference's own report (issue 10): who took part by kind of actor, the sections by
+ * agreement (with where the whole system agrees and where it divides), the suggestions by
+ * outcome with their reasons. Rendered as Markdown and DOCX.
+ */
+export interface ConferenceReport {
+  programme: { id: string; title: string; conference: { title: string; date: string } };
+  participants: { total: number; byKind: [kind: string, count: number][] };
+  sections: (SectionAgreement & { title: string })[];
+  suggestions: { status: SuggestionStatus; items: Omit<Suggestion, "signals">[] }[];
+  generatedAt: number;
+}
+
+export const VERDICT_LABEL = { "common-ground": "terreno comune", divisive: "divide" } as const;
+export const STATUS_LABEL: Record<SuggestionStatus, string> = {
+  accepted: "Accolte",
+  rejected: "Non accolte",
+  open: "Ancora aperte",
+  withdrawn: "Ritirate",
+};
+
+export async function buildConferenceReport(
+  deps: { registry: DocumentRegistry; store: DocumentStore; people: People; plenary: Plenary },
+  programme: Programme,
+): Promise<ConferenceReport> {
+  const name = draftDocumentName(programme.id);
+  // Everyone who wrote to the draft in the plenary (reacted, commented, suggested, supported).
+  await deps.people.refresh();
+  const writers = new Set(
+    (await deps.store.history(name, { limit: 100_000 }))
+      .map((entry) => entry.userId)
+      .filter((id): id is string => id !== null),
+  );
+  const byKind = new Map<string, number>();
+  let total = 0;
+  for (const id of writers) {
+    const person = deps.people.get(id);
+    if (person === undefined || (person.role !== "participant" && person.role !== "facilitator")) {
+      continue;
+    }
+    total += 1;
+    byKind.set(person.actorKind, (byKind.get(person.actorKind) ?? 0) + 1);
+  }
+  const suggestions = await deps.registry.read(name, (doc) => listSuggestions(doc));
+  return {
+    programme: { id: programme.id, title: programme.title, conference: programme.conference },
+    participants: { total, byKind: [...byKind].sort((a, b) => b[1] - a[1]) },
+    sections: await deps.plenary.agreement(programme),
+    suggestions: (["accepted", "rejected", "open", "withdrawn"] as const)
+      .filter((status) => (SUGGESTION_STATUSES as readonly string[]).includes(status))
+      .map((status) => ({
+        status,
+        items: suggestions
+          .filter((s) => s.status === status)
+          .sort((a, b) => b.support - b.objections - (a.support - a.objections))
+          .map(({ signals: _signals, ...rest }) => rest),
+      })),
+    generatedAt: Date.now(),
+  };
+}
+
+const kindLabel = (kind: string) => ACTOR_KIND_LABEL[kind] ?? kind;
+const tallyText = (t: { agree: number; disagree: number; abstain: number }) =>
+  `${t.agree} d'accordo · ${t.disagree} in disaccordo · ${t.abstain} astenuti`;
+
+export function conferenceMarkdown(report: ConferenceReport): string {
+  const lines: string[] = [
+    `# ${escapeMarkdown(report.programme.conference.title)}`,
+    "",
+    `${escapeMarkdown(report.programme.title)} · ${italianDate(report.programme.conference.date)}`,
+    "",
+    "## Partecipanti",
+    "",
+    `${plural(report.participants.total, "persona", "persone")} hanno reagito, commentato o proposto.`,
+    "",
+    ...report.participants.byKind.map(([kind, n]) => `- ${escapeMarkdown(kindLabel(kind))}: ${n}`),
+    "",
+    "## Le sezioni, per accordo",
+    "",
+  ];
+  if (report.sections.length === 0) lines.push("_Nessuna reazione._", "");
+  for (const section of report.sections) {
+    const verdict = section.verdict === null ? "" : ` — **${VERDICT_LABEL[section.verdict]}**`;
+    lines.push(`### ${escapeMarkdown(section.title)}${verdict}`, "", tallyText(section.totals), "");
+    for (const [kind, tally] of Object.entries(section.byKind)) {
+      lines.push(`- ${escapeMarkdown(kindLabel(kind))}: ${tallyText(tally)}`);
+    }
+    lines.push("");
+  }
+  lines.push("## Le proposte, per esito", "");
+  for (const group of report.suggestions) {
+    lines.push(`### ${STATUS_LABEL[group.status]} (${group.items.length})`, "");
+    if (group.items.length === 0) lines.push("_Nessuna._", "");
+    for (const s of group.items) {
+      lines.push(
+        `- «${escapeMarkdown(s.originalText)}» → «${escapeMarkdown(s.proposedText)}» — ` +
+          `${escapeMarkdown(s.author || "anonimo")}, ${s.support} a favore, ${s.objections} contrari` +
+          (s.reason ? `. Motivazione: ${escapeMarkdown(s.reason)}` : ""),
+      );
+    }
+    lines.push("");
+  }
+  return joinMarkdown(lines);
+}
+
+export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> {
+  const children: (Paragraph | ReturnType<typeof dataTable>)[] = [
+    new Paragraph({
+      heading: heading(1),
+      children: [new TextRun(report.programme.conference.title)],
+    }),
+    new Paragraph({
+      children: [
+        new TextRun(`${report.programme.title} · ${italianDate(report.programme.conference.date)}`),
+      ],
+    }),
+    new Paragraph({ heading: heading(2), children: [new TextRun("Partecipanti")] }),
+    new Paragraph({
+      children: [
+        new TextRun(
+          `${plural(report.participants.total, "persona", "persone")} hanno reagito, commentato o proposto.`,
+        ),
+      ],
+    }),
+    dataTable(
+      ["Tipo di attore", "Persone"],
+      report.participants.byKind.map(([kind, n]) => [kindLabel(kind), String(n)]),
+      [70, 30],
+    ),
+    new Paragraph({ heading: heading(2), children: [new TextRun("Le sezioni, per accordo")] }),
+    dataTable(
+      ["Sezione", "D'accordo", "In disaccordo", "Astenuti", "Esito"],
+      report.sections.map((s) => [
+        s.title,
+        String(s.totals.agree),
+        String(s.totals.disagree),
+        String(s.totals.abstain),
+        s.verdict === null ? "" : VERDICT_LABEL[s.verdict],
+      ]),
+      [40, 14, 16, 12, 18],
+    ),
+    new Paragraph({ heading: heading(2), children: [new TextRun("Le proposte, per esito")] }),
+  ];
+  for (const group of report.suggestions) {
+    children.push(
+      new Paragraph({
+        heading: heading(3),
+        children: [new TextRun(`${STATUS_LABEL[group.status]} (${group.items.length})`)],
+      }),
+    );
+    if (group.items.length > 0) {
+      children.push(
+        dataTable(
+          ["Testo", "Proposta", "Chi", "A favore", "Contrari", "Motivazione"],
+          group.items.map((s) => [
+            s.originalText,
+            s.proposedText,
+            s.author || "anonimo",
+            String(s.support),
+            String(s.objections),
+            s.reason,
+          ]),
+          [20, 24, 14, 10, 10, 22],
+        ),
+      );
+    }
+  }
+  const document = new Document({
+    title: report.programme.conference.title,
+    creator: "Percorso",
+    sections: [{ children }],
+  });
+  return Packer.toBuffer(document);
+}
