@@ -4,6 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { listAllAnswers } from "@percorso/schema";
 import {
+  startPostgres,
+  startRedis,
+  type PostgresServer,
+  type RedisServer,
+} from "@percorso/services";
+import {
   ADMIN_TOKEN,
   answerAs,
   api,
@@ -15,7 +21,6 @@ import {
   waitFor,
   type TestClient,
 } from "./harness.ts";
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from "./services.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SEMINAR = "seminar:s2-economia-circolare";

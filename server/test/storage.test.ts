@@ -5,7 +5,7 @@ import { openPostgresStorage } from "../src/storage/postgres.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import type { LogEntry } from "../src/storage/storage.ts";
 import { tempDataDir } from "./harness.ts";
-import { startPostgres, type PostgresServer } from "./services.ts";
+import { startPostgres, type PostgresServer } from "@percorso/services";
 import { storageContract } from "./storageContract.ts";
 
 describe("storage contract: SQLite", () => {

@@ -2,17 +2,30 @@
  * Benchmark entry: `npm run bench [-- --full] [--targets=a,b] [--workloads=a,b] [--duration=s]
  * [--profile] [--wait-quiet=s] [--out=file.json]`.
  *
- * Runs every workload against every target (one fresh server process each), prints tables and
- * writes JSON (and the same tables as Markdown) to <repo>/bench/results/<ISO date>.json|.md.
- * `--profile` runs Percorso under `node --cpu-prof` and prints its hottest functions.
+ * Runs every workload against every target it applies to (fresh server processes each), prints
+ * tables and writes JSON (and the same tables as Markdown) to <repo>/bench/results/<ISO date>.json|.md.
+ * PostgreSQL and Redis are started (once, on loopback, in temporary directories) only when a
+ * chosen target needs them, and stopped at the end. `--profile` runs Percorso under
+ * `node --cpu-prof` and prints its hottest functions.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { BackingServices } from "./backing.ts";
 import { formatProfile, readProfile, summariseProfile, type ProfileSummary } from "./profile.ts";
-import { REPO_ROOT, TARGET_NAMES, machineBusySeconds, type TargetName } from "./targets.ts";
+import type { Summary } from "./stats.ts";
+import {
+  HOCUSPOCUS_REDIS,
+  HOCUSPOCUS_REDIS_INSTALL,
+  REPO_ROOT,
+  TARGETS,
+  TARGET_NAMES,
+  hocuspocusRedisInstalled,
+  machineBusySeconds,
+  type TargetName,
+} from "./targets.ts";
 import {
   FULL_SIZES,
   SHORT_SIZES,
@@ -90,29 +103,31 @@ export function latencyTable(results: WorkloadResult[]): Table {
       "crowd lag p99 ms",
       "other CPU %",
     ],
-    ...results.map((r) => [
-      r.workload,
-      r.target,
-      `${r.synced}/${r.clients}`,
-      String(r.latency.count),
-      pct(r.delivered),
-      fixed(r.latency.p50),
-      fixed(r.latency.p95),
-      fixed(r.latency.p99),
-      fixed(r.latency.max),
-      fixed(r.editsPerSecond, 0),
-      fixed(r.messagesPerSecond, 0),
-      kib(r.bytesPerSecond),
-      fixed(r.serverCpuPct, 0),
-      fixed(r.serverCpuS, 1),
-      mib(r.serverPeakRssBytes),
-      kib(r.memoryPerConnectionBytes),
-      kib(r.memoryPerDocumentBytes),
-      fixed(r.generatorCpuPct, 0),
-      fixed(r.generatorLoopDelayP99Ms, 1),
-      fixed(r.crowdLoopDelayP99Ms, 1),
-      fixed(r.otherCpuPct, 0),
-    ]),
+    ...results
+      .filter((r) => r.store == null)
+      .map((r) => [
+        r.workload,
+        r.target,
+        `${r.synced}/${r.clients}`,
+        String(r.latency.count),
+        pct(r.delivered),
+        fixed(r.latency.p50),
+        fixed(r.latency.p95),
+        fixed(r.latency.p99),
+        fixed(r.latency.max),
+        fixed(r.editsPerSecond, 0),
+        fixed(r.messagesPerSecond, 0),
+        kib(r.bytesPerSecond),
+        fixed(r.serverCpuPct, 0),
+        fixed(r.serverCpuS, 1),
+        mib(r.serverPeakRssBytes),
+        kib(r.memoryPerConnectionBytes),
+        kib(r.memoryPerDocumentBytes),
+        fixed(r.generatorCpuPct, 0),
+        fixed(r.generatorLoopDelayP99Ms, 1),
+        fixed(r.crowdLoopDelayP99Ms, 1),
+        fixed(r.otherCpuPct, 0),
+      ]),
   ];
 }
 
@@ -159,6 +174,7 @@ export function coldTable(results: WorkloadResult[]): Table {
       "state KiB",
       "disk KiB",
       "memory MiB",
+      "B/update",
     ],
     ...results.flatMap((r) =>
       r.cold === null
@@ -174,8 +190,118 @@ export function coldTable(results: WorkloadResult[]): Table {
               kib(r.cold.stateBytes),
               kib(r.cold.diskBytes),
               mib(r.cold.memoryBytes),
+              fixed(r.cold.storedBytesPerUpdate, 0),
             ],
           ],
+    ),
+  ];
+}
+
+/** What each scale-out target runs on. */
+const DEPLOYMENT: Partial<Record<TargetName, string>> = {
+  "percorso-pg": "PostgreSQL",
+  "percorso-redis": "PostgreSQL + Redis",
+  hocuspocus: "SQLite",
+  "hocuspocus-redis": "Redis (SQLite each)",
+};
+
+/** The same server on one process in the same workload, for a two-process result. */
+function oneProcessOf(results: WorkloadResult[], r: WorkloadResult): WorkloadResult | undefined {
+  return results.find(
+    (one) =>
+      one.workload === r.workload &&
+      one.target !== r.target &&
+      TARGETS[one.target].server === TARGETS[r.target].server &&
+      TARGETS[one.target].processes === 1,
+  );
+}
+
+const minus = (a: Cell, b: Cell) =>
+  a === null || a === undefined || b === null || b === undefined ? null : a - b;
+
+/**
+ * The scale-out workload: each server on one process and on two behind Redis; `hop` is the
+ * two-process figure minus the one-process one (what crossing processes costs).
+ */
+export function scaleoutTable(results: WorkloadResult[]): Table {
+  const rows = results.filter((r) => r.workload === "scaleout");
+  return [
+    [
+      "target",
+      "procs",
+      "on",
+      "synced",
+      "deliv %",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "hop p50 ms",
+      "hop p99 ms",
+      "p99 ÷ 1 proc",
+      "srv CPU %",
+      "svc CPU %",
+      "other CPU %",
+    ],
+    ...rows.map((r) => {
+      const one = r.processes > 1 ? oneProcessOf(results, r) : undefined;
+      const factor = one === undefined ? null : ratio(r.latency.p99, one.latency.p99);
+      return [
+        r.target,
+        String(r.processes),
+        DEPLOYMENT[r.target] ?? "-",
+        `${r.synced}/${r.clients}`,
+        pct(r.delivered),
+        fixed(r.latency.p50),
+        fixed(r.latency.p99),
+        fixed(r.latency.max),
+        fixed(minus(r.latency.p50, one?.latency.p50)),
+        fixed(minus(r.latency.p99, one?.latency.p99)),
+        factor === null ? "-" : `${factor.toFixed(2)}×`,
+        fixed(r.serverCpuPct, 0),
+        fixed(r.serviceCpuPct, 0),
+        fixed(r.otherCpuPct, 0),
+      ];
+    }),
+  ];
+}
+
+/** Percorso's storage modules: per-append latency, single updates and group commits. */
+export function storeTable(results: WorkloadResult[]): Table {
+  const ms = (summary: Summary, key: "p50" | "p95" | "p99" | "max") => fixed(summary[key], 2);
+  return [
+    [
+      "store",
+      "appends",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "max ms",
+      "appends/s",
+      "group of",
+      "group p50 ms",
+      "group p95 ms",
+      "group p99 ms",
+      "group max ms",
+      "updates/s",
+      "B/update",
+    ],
+    ...results.flatMap((r) =>
+      (r.store ?? []).map((s) => [
+        s.store,
+        String(s.single.count),
+        ms(s.single, "p50"),
+        ms(s.single, "p95"),
+        ms(s.single, "p99"),
+        ms(s.single, "max"),
+        fixed(s.singlePerSecond, 0),
+        String(s.groupSize),
+        ms(s.group, "p50"),
+        ms(s.group, "p95"),
+        ms(s.group, "p99"),
+        ms(s.group, "max"),
+        fixed(s.groupUpdatesPerSecond, 0),
+        fixed(s.bytesPerUpdate, 0),
+      ]),
     ),
   ];
 }
@@ -198,7 +324,7 @@ const RATIO_FIGURES = {
 } as const;
 type RatioFigure = keyof typeof RATIO_FIGURES;
 
-export type Ratio = { workload: WorkloadName; reference: TargetName } & Record<
+export type Ratio = { workload: WorkloadName; target: TargetName; reference: TargetName } & Record<
   RatioFigure,
   number | null
 >;
@@ -206,13 +332,22 @@ export type Ratio = { workload: WorkloadName; reference: TargetName } & Record<
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0 ? null : a / b;
 
-/** Percorso ÷ each other target, per workload, for every figure both have. */
+/**
+ * Percorso ÷ each other server, per workload, for every figure both have; on as many processes
+ * (the scale-out workload: one against one, two against two).
+ */
 export function ratios(results: WorkloadResult[]): Ratio[] {
   const out: Ratio[] = [];
-  for (const percorso of results.filter((r) => r.target === "percorso")) {
+  const processes = (r: WorkloadResult) => TARGETS[r.target].processes;
+  for (const percorso of results.filter((r) => TARGETS[r.target].server === "percorso")) {
     for (const ref of results) {
-      if (ref.workload !== percorso.workload || ref.target === "percorso") continue;
-      const row = { workload: percorso.workload, reference: ref.target } as Ratio;
+      if (ref.workload !== percorso.workload || TARGETS[ref.target].server === "percorso") continue;
+      if (processes(ref) !== processes(percorso)) continue;
+      const row = {
+        workload: percorso.workload,
+        target: percorso.target,
+        reference: ref.target,
+      } as Ratio;
       for (const [name, get] of Object.entries(RATIO_FIGURES)) {
         row[name as RatioFigure] = ratio(get(percorso), get(ref));
       }
@@ -227,8 +362,13 @@ export function ratiosTable(list: Ratio[]): Table {
   const used = names.filter((name) => list.some((r) => r[name] !== null));
   const x = (v: number | null) => (v === null ? "-" : `${v.toFixed(2)}×`);
   return [
-    ["workload", "percorso ÷", ...used],
-    ...list.map((r) => [r.workload, r.reference, ...used.map((name) => x(r[name]))]),
+    ["workload", "percorso", "÷ reference", ...used],
+    ...list.map((r) => [
+      r.workload,
+      r.target ?? "percorso",
+      r.reference,
+      ...used.map((name) => x(r[name])),
+    ]),
   ];
 }
 
@@ -285,6 +425,28 @@ export function verdicts(results: WorkloadResult[]): Verdict[] {
     goal: "≤ 300 ms after compaction (100,000 updates)",
     measured: `${fixed(cold?.firstSyncMs, 0)} ms`,
     holds: cold === null ? null : cold.firstSyncMs <= 300,
+  });
+  const one = find("scaleout", "percorso-pg");
+  const two = find("scaleout", "percorso-redis");
+  const hocuspocusTwo = find("scaleout", "hocuspocus-redis");
+  const scaleReaders = two === undefined ? 0 : (two.params as { readers: number }).readers;
+  const p1 = one?.latency.p99 ?? null;
+  const p2 = two?.latency.p99 ?? null;
+  const h2 = hocuspocusTwo?.latency.p99 ?? null;
+  const note = (invalid: boolean) => (invalid ? "; saturated, not all edits delivered" : "");
+  const scaleInvalid = saturated(one, two);
+  out.push({
+    target: `scale-out p99 with ${scaleReaders} readers: two processes ÷ one (PostgreSQL)`,
+    goal: "≤ 1.3×",
+    measured: `${fixed(p2)} ms vs ${fixed(p1)} ms (${fixed(ratio(p2, p1), 2)}×)${note(scaleInvalid)}`,
+    holds: p1 === null || p2 === null || scaleInvalid ? null : p2 <= 1.3 * p1,
+  });
+  const againstInvalid = saturated(two, hocuspocusTwo);
+  out.push({
+    target: "scale-out p99, two processes: Percorso vs Hocuspocus + Redis",
+    goal: "below Hocuspocus + Redis",
+    measured: `${fixed(p2)} ms vs ${fixed(h2)} ms (${fixed(ratio(p2, h2), 2)}×)${note(againstInvalid)}`,
+    holds: p2 === null || h2 === null || againstInvalid ? null : p2 < h2,
   });
   const join = find("join", "percorso");
   const joiners = join === undefined ? 0 : (join.params as { joiners: number }).joiners;
@@ -350,6 +512,15 @@ function report(
   if (results.some((r) => r.cold !== null)) {
     parts.push(title("Cold load"), render(coldTable(results)));
   }
+  if (results.some((r) => r.workload === "scaleout")) {
+    parts.push(
+      title("Scale-out: one process against two behind Redis (probes and drafters apart)"),
+      render(scaleoutTable(results)),
+    );
+  }
+  if (results.some((r) => r.store != null)) {
+    parts.push(title("Storage: per-append latency"), render(storeTable(results)));
+  }
   const list = ratios(results);
   if (list.length > 0) parts.push(title("Percorso ÷ reference"), render(ratiosTable(list)));
   parts.push(
@@ -412,51 +583,76 @@ async function main(): Promise<void> {
     if (!(seconds > 0)) throw new Error(`--duration must be a positive number of seconds`);
     sizes.seminar.durationS = seconds;
     sizes.plenary.durationS = seconds;
+    sizes.scaleout.durationS = seconds;
   }
   const date = new Date().toISOString();
   const stamp = date.replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
   const file = values.out ?? join(REPO_ROOT, "bench/results", `${stamp}.json`);
   const profileDir = values.profile ? join(REPO_ROOT, "bench/results/profiles", stamp) : null;
 
+  // PostgreSQL and Redis, started on the first run that needs them; stopped at the end, also on
+  // Ctrl-C (PostgreSQL runs detached, so it would outlive the bench).
+  const services = new BackingServices();
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: stopping PostgreSQL and Redis\n`);
+    void services.stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
   const started = performance.now();
   const results: WorkloadResult[] = [];
   const profiles: Array<{ workload: WorkloadName; file: string; summary: ProfileSummary }> = [];
   const failures: Array<{ target: TargetName; workload: WorkloadName; error: string }> = [];
-  for (const workload of workloads) {
-    for (const target of targets) {
-      if (!appliesTo(workload, target)) continue;
-      const quietS = Number(values["wait-quiet"]);
-      if (quietS > 0) await waitQuiet(quietS);
-      process.stderr.write(`${workload} × ${target} …\n`);
-      const cpuProfDir =
-        profileDir !== null && target === "percorso" ? join(profileDir, workload) : undefined;
-      try {
-        const result = await runWorkload(target, workload, sizes, { cpuProfDir });
-        for (const error of result.errors) process.stderr.write(`  ! ${error}\n`);
-        results.push(result);
-      } catch (error) {
-        // One broken target (e.g. a server that does not start) must not lose the others' data.
-        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        process.stderr.write(`  ! failed: ${message}\n`);
-        failures.push({ target, workload, error: message });
-      }
-      if (cpuProfDir !== undefined) {
-        const files = (await readdir(cpuProfDir).catch(() => [] as string[])).sort();
-        for (const name of files.filter((f) => f.endsWith(".cpuprofile"))) {
-          const path = join(cpuProfDir, name);
-          profiles.push({
-            workload,
-            file: path,
-            summary: summariseProfile(await readProfile(path), REPO_ROOT, 20),
-          });
+  const skipped: Array<{ target: TargetName; workload: WorkloadName; reason: string }> = [];
+  try {
+    for (const workload of workloads) {
+      for (const target of targets) {
+        if (!appliesTo(workload, target)) continue;
+        if (target === "hocuspocus-redis" && !hocuspocusRedisInstalled()) {
+          const reason = `${HOCUSPOCUS_REDIS} is not installed (${HOCUSPOCUS_REDIS_INSTALL})`;
+          process.stderr.write(`${workload} × ${target}: skipped, ${reason}\n`);
+          skipped.push({ target, workload, reason });
+          continue;
+        }
+        const quietS = Number(values["wait-quiet"]);
+        if (quietS > 0) await waitQuiet(quietS);
+        process.stderr.write(`${workload} × ${target} …\n`);
+        const cpuProfDir =
+          profileDir !== null && TARGETS[target].server === "percorso" && workload !== "store"
+            ? join(profileDir, workload, target === "percorso" ? "" : target)
+            : undefined;
+        try {
+          const result = await runWorkload(target, workload, sizes, { cpuProfDir, services });
+          for (const error of result.errors) process.stderr.write(`  ! ${error}\n`);
+          results.push(result);
+        } catch (error) {
+          // One broken target (e.g. a server that does not start) must not lose the others' data.
+          const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          process.stderr.write(`  ! failed: ${message}\n`);
+          failures.push({ target, workload, error: message });
+        }
+        if (cpuProfDir !== undefined) {
+          const files = (await readdir(cpuProfDir).catch(() => [] as string[])).sort();
+          for (const name of files.filter((f) => f.endsWith(".cpuprofile"))) {
+            const path = join(cpuProfDir, name);
+            profiles.push({
+              workload,
+              file: path,
+              summary: summariseProfile(await readProfile(path), REPO_ROOT, 20),
+            });
+          }
         }
       }
     }
+  } finally {
+    await services.stop();
   }
   const elapsedS = (performance.now() - started) / 1000;
   const full = values.full ?? false;
+  const skips = skipped.map((s) => `Skipped: ${s.workload} × ${s.target}, ${s.reason}.`).join("\n");
   const text = report(results, full, textTable, (t) => `== ${t}`);
-  console.log(`\n${text}\n`);
+  console.log(`\n${text}\n${skips === "" ? "" : `\n${skips}\n`}`);
   for (const profile of profiles) {
     console.log(`== Percorso CPU profile, ${profile.workload}: ${profile.file}`);
     console.log(`${formatProfile(profile.summary)}\n`);
@@ -480,13 +676,15 @@ async function main(): Promise<void> {
         verdicts: verdicts(results),
         profiles: profiles.map((p) => ({ ...p, file: p.file.slice(REPO_ROOT.length + 1) })),
         failures,
+        skipped,
       },
       null,
       2,
     ),
   );
   const markdown = report(results, full, markdownTable, (t) => `#### ${t}`);
-  await writeFile(file.replace(/\.json$/, "") + ".md", `${where}\n\n${markdown}\n`);
+  const notes = skips === "" ? "" : `\n${skips}\n`;
+  await writeFile(file.replace(/\.json$/, "") + ".md", `${where}\n\n${markdown}\n${notes}`);
   console.log(`results: ${file}`);
   if (failures.length > 0) {
     console.log(

@@ -1,6 +1,7 @@
 /**
  * Reference: a stock Hocuspocus server persisting to SQLite, run as a child process with HOST,
- * PORT and DATA_DIR in the environment. No auth hook.
+ * PORT and DATA_DIR in the environment. No auth hook. With REDIS_URL, it also runs Hocuspocus's
+ * own Redis extension (`@hocuspocus/extension-redis`), so several processes serve one document.
  *
  * Hocuspocus's own SQLite extension needs `better-sqlite3`, a native addon built here against
  * Node 20 that does not load on Node 24, and `@hocuspocus/extension-database` is not installed.
@@ -54,6 +55,16 @@ function sqliteDatabase(file: string): Extension {
 }
 
 const extensions: Extension[] = [];
+const redisUrl = process.env.REDIS_URL;
+if (redisUrl !== undefined) {
+  // Not a dependency until it is installed (see README: Benchmark); the launcher checks first.
+  const name = "@hocuspocus/extension-redis";
+  const { Redis } = (await import(name)) as {
+    Redis: new (configuration: { host: string; port: number }) => Extension;
+  };
+  const url = new URL(redisUrl);
+  extensions.push(new Redis({ host: url.hostname, port: Number(url.port || "6379") }));
+}
 if (dataDir !== undefined) {
   mkdirSync(dataDir, { recursive: true });
   extensions.push(sqliteDatabase(join(dataDir, "hocuspocus.sqlite")));

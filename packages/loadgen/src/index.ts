@@ -1,7 +1,15 @@
 export { LatencyRecorder, percentile, type Summary } from "./stats.ts";
 export { EditLedger, LatencyWatcher, nowMs } from "./ledger.ts";
 export { Probe, SilentClient, Voter, type ProtocolMode } from "./protocol.ts";
-export { startTarget, TARGET_NAMES, type RunningTarget, type TargetName } from "./targets.ts";
+export { BackingServices } from "./backing.ts";
+export {
+  hocuspocusRedisInstalled,
+  startTarget,
+  TARGETS,
+  TARGET_NAMES,
+  type RunningTarget,
+  type TargetName,
+} from "./targets.ts";
 export {
   FULL_SIZES,
   SHORT_SIZES,

@@ -1,7 +1,8 @@
 /**
  * Servers under test, each started as its own child process on a free 127.0.0.1 port, so its CPU
  * time and peak RSS can be read from /proc and nothing is shared with the load generator. A
- * target can be restarted on the same port (and data directory), as after a deploy.
+ * target can be restarted on the same port (and data directory), as after a deploy. The
+ * scale-out targets run on PostgreSQL and/or Redis (`backing.ts`), two of them as two processes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -10,10 +11,55 @@ import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { BackingServices, type ServiceName } from "./backing.ts";
 import type { ProtocolMode } from "./protocol.ts";
 
-export const TARGET_NAMES = ["percorso", "y-websocket", "hocuspocus", "relay"] as const;
+export const TARGET_NAMES = [
+  "percorso",
+  "y-websocket",
+  "hocuspocus",
+  "relay",
+  "percorso-pg",
+  "percorso-redis",
+  "hocuspocus-redis",
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+
+/**
+ * What each target runs: which server, how many processes, on what. `percorso-pg`: one Percorso
+ * process on PostgreSQL; `percorso-redis`: two on the same PostgreSQL with Redis between them;
+ * `hocuspocus-redis`: two Hocuspocus processes with its Redis extension.
+ */
+export const TARGETS: Record<
+  TargetName,
+  {
+    server: "percorso" | "y-websocket" | "hocuspocus" | "relay";
+    processes: number;
+    uses: ServiceName[];
+  }
+> = {
+  percorso: { server: "percorso", processes: 1, uses: [] },
+  "y-websocket": { server: "y-websocket", processes: 1, uses: [] },
+  hocuspocus: { server: "hocuspocus", processes: 1, uses: [] },
+  relay: { server: "relay", processes: 1, uses: [] },
+  "percorso-pg": { server: "percorso", processes: 1, uses: ["postgres"] },
+  "percorso-redis": { server: "percorso", processes: 2, uses: ["postgres", "redis"] },
+  "hocuspocus-redis": { server: "hocuspocus", processes: 2, uses: ["redis"] },
+};
+
+/** The package Hocuspocus scales out with; not a dependency of ours until it is installed. */
+export const HOCUSPOCUS_REDIS = "@hocuspocus/extension-redis";
+export const HOCUSPOCUS_REDIS_INSTALL = `npm i -D ${HOCUSPOCUS_REDIS}@4.7.0 -w @percorso/loadgen`;
+
+/** Whether `@hocuspocus/extension-redis` resolves from the Hocuspocus server script. */
+export function hocuspocusRedisInstalled(): boolean {
+  try {
+    import.meta.resolve(HOCUSPOCUS_REDIS);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const HOST = "127.0.0.1";
@@ -30,6 +76,9 @@ export type DocEndpoints = {
   name: string;
   writerUrl: string;
   readerUrl: string;
+  /** The same roles on each server process (index 0: `writerUrl`, `readerUrl`). */
+  writerUrls: string[];
+  readerUrls: string[];
   seedUrl: string;
   voters(count: number, prefix: string): Promise<VoterIdentity[]>;
 };
@@ -61,6 +110,8 @@ export type ProcessUsage = {
 export type TargetOptions = {
   /** Percorso only: run with `--cpu-prof`, writing profiles into this directory. */
   cpuProfDir?: string;
+  /** Where PostgreSQL and Redis come from; without it a run starts (and stops) its own. */
+  services?: BackingServices;
 };
 
 export type RunningTarget = {
@@ -69,13 +120,21 @@ export type RunningTarget = {
   mode: ProtocolMode;
   /** Whether documents survive a restart. */
   persistent: boolean;
-  pid(): number;
+  /** How many server processes it runs (each has its own URLs in `DocEndpoints`). */
+  processes: number;
+  pids(): number[];
   /** Endpoints for `count` distinct documents of a kind. */
   documents(kind: DocumentKind, count: number): Promise<DocEndpoints[]>;
+  /** Summed over the target's processes (peak RSS: the sum of each process's peak). */
   usage(): Promise<ProcessUsage>;
-  /** Bytes in the data directory; null for a target without persistence. */
+  /** CPU seconds used so far by the backing services it uses (PostgreSQL, Redis); 0 if none. */
+  serviceCpuSeconds(): Promise<number>;
+  /**
+   * Bytes stored: the data directories, or the PostgreSQL database; null for a target without
+   * persistence.
+   */
   dataBytes(): Promise<number | null>;
-  /** Graceful stop (SIGTERM), then the same server again on the same port and data. */
+  /** Graceful stop (SIGTERM), then the same servers again on the same ports and data. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -189,43 +248,68 @@ function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
   });
 }
 
+type ProcessSpec = { port: number; args: string[]; env: Record<string, string> };
+
 type Launch = {
   name: TargetName;
   mode: ProtocolMode;
-  port: number;
-  args: string[];
-  env: Record<string, string>;
-  /** Data directory (removed on stop); undefined for a target without persistence. */
-  dataDir?: string;
+  /** Started one after the other (Percorso: the first seeds the programme, the next find it). */
+  processes: ProcessSpec[];
+  /** Data directories, removed on stop. */
+  dataDirs: string[];
+  /** Whether documents survive a restart (data directories or a database). */
+  persistent: boolean;
   documents: (kind: DocumentKind, count: number) => Promise<DocEndpoints[]>;
+  /** Bytes stored; default: the data directories' size (null when there are none). */
+  storedBytes?: () => Promise<number>;
+  serviceCpuSeconds?: () => Promise<number>;
 };
 
-/** Runs a launch description: start, restart on the same port, usage over every process. */
-async function launch(spec: Launch): Promise<RunningTarget> {
-  const cleanup = async () => {
-    if (spec.dataDir !== undefined) await rm(spec.dataDir, { recursive: true, force: true });
-  };
-  let current = await spawnServer(spec.args, spec.env, spec.port).catch(async (error: unknown) => {
-    await cleanup();
-    throw error;
-  });
+/** One server process: started, restarted on the same port, its usage over every run. */
+class ServerProcess {
+  private current: Spawned | null = null;
   // CPU and peak RSS of processes already stopped (a restart), read just before they exit.
-  let pastCpu = 0;
-  let pastPeak = 0;
-  const pid = () => {
-    const value = current.child.pid;
-    if (value === undefined) throw new Error(`${spec.name}: no pid`);
+  private pastCpu = 0;
+  private pastPeak = 0;
+
+  private readonly name: TargetName;
+  private readonly spec: ProcessSpec;
+
+  constructor(name: TargetName, spec: ProcessSpec) {
+    this.name = name;
+    this.spec = spec;
+  }
+
+  async start(): Promise<void> {
+    this.current = await spawnServer(this.spec.args, this.spec.env, this.spec.port);
+  }
+
+  pid(): number {
+    const value = this.current?.child.pid;
+    if (value === undefined) throw new Error(`${this.name}: no pid`);
     return value;
-  };
-  const stopCurrent = async () => {
+  }
+
+  async usage(): Promise<ProcessUsage> {
+    const now = await processUsage(this.pid());
+    return {
+      cpuSeconds: this.pastCpu + now.cpuSeconds,
+      peakRssBytes: Math.max(this.pastPeak, now.peakRssBytes ?? 0) || null,
+      rssBytes: now.rssBytes,
+    };
+  }
+
+  /** SIGTERM, sampling usage as late as possible (exiting takes CPU too: flushing documents). */
+  async stopGracefully(): Promise<void> {
+    const current = this.current;
+    if (current === null) return;
     try {
-      // Exiting takes CPU too (flushing documents): sample as late as possible.
       const exited = new Promise<void>((done) => current.child.once("exit", () => done()));
       const sampler = (async () => {
         let last: ProcessUsage | null = null;
         for (;;) {
           try {
-            last = await processUsage(pid());
+            last = await processUsage(this.pid());
           } catch {
             return last;
           }
@@ -239,55 +323,120 @@ async function launch(spec: Launch): Promise<RunningTarget> {
       await stopChild(current.child);
       const last = await sampler;
       if (last !== null) {
-        pastCpu += last.cpuSeconds;
-        pastPeak = Math.max(pastPeak, last.peakRssBytes ?? 0);
+        this.pastCpu += last.cpuSeconds;
+        this.pastPeak = Math.max(this.pastPeak, last.peakRssBytes ?? 0);
       }
     } catch {
       await stopChild(current.child);
     }
+  }
+
+  async stop(): Promise<void> {
+    if (this.current !== null) await stopChild(this.current.child);
+  }
+}
+
+/** Runs a launch description: start, restart on the same ports, usage over every process. */
+async function launch(spec: Launch): Promise<RunningTarget> {
+  const cleanup = async () => {
+    await Promise.all(spec.dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   };
+  const processes = spec.processes.map((process) => new ServerProcess(spec.name, process));
+  const startAll = async () => {
+    for (const process of processes) await process.start();
+  };
+  await startAll().catch(async (error: unknown) => {
+    await Promise.all(processes.map((process) => process.stop()));
+    await cleanup();
+    throw error;
+  });
   return {
     name: spec.name,
     mode: spec.mode,
-    persistent: spec.dataDir !== undefined,
-    pid,
+    persistent: spec.persistent,
+    processes: processes.length,
+    pids: () => processes.map((process) => process.pid()),
     documents: spec.documents,
     usage: async () => {
-      const now = await processUsage(pid());
+      const each = await Promise.all(processes.map((process) => process.usage()));
+      const sum = (values: Array<number | null>) =>
+        values.some((v) => v !== null) ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : null;
       return {
-        cpuSeconds: pastCpu + now.cpuSeconds,
-        peakRssBytes: Math.max(pastPeak, now.peakRssBytes ?? 0) || null,
-        rssBytes: now.rssBytes,
+        cpuSeconds: each.reduce((a, u) => a + u.cpuSeconds, 0),
+        peakRssBytes: sum(each.map((u) => u.peakRssBytes)),
+        rssBytes: sum(each.map((u) => u.rssBytes)),
       };
     },
-    dataBytes: async () => (spec.dataDir === undefined ? null : await directoryBytes(spec.dataDir)),
+    serviceCpuSeconds: spec.serviceCpuSeconds ?? (async () => 0),
+    dataBytes: async () => {
+      if (spec.storedBytes !== undefined) return spec.storedBytes();
+      if (spec.dataDirs.length === 0) return null;
+      const sizes = await Promise.all(spec.dataDirs.map((dir) => directoryBytes(dir)));
+      return sizes.reduce((a, b) => a + b, 0);
+    },
     restart: async () => {
-      await stopCurrent();
-      current = await spawnServer(spec.args, spec.env, spec.port);
+      await Promise.all(processes.map((process) => process.stopGracefully()));
+      await startAll();
     },
     stop: async () => {
-      await stopChild(current.child);
+      await Promise.all(processes.map((process) => process.stop()));
       await cleanup();
     },
   };
 }
 
-/** Plain y-websocket style URLs: one path per document, no auth. */
-function pathDocuments(port: number) {
+/** `count` distinct free ports. */
+async function freePorts(count: number): Promise<number[]> {
+  for (;;) {
+    const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+    if (new Set(ports).size === count) return ports;
+  }
+}
+
+/** Plain y-websocket style URLs: one path per document (on each process's port), no auth. */
+function pathDocuments(ports: number[]) {
   return async (kind: DocumentKind, count: number): Promise<DocEndpoints[]> =>
     Array.from({ length: count }, (_, i) => {
       const name = `${kind}-${i}`;
-      const url = `ws://${HOST}:${port}/${name}`;
-      return { name, writerUrl: url, readerUrl: url, seedUrl: url, voters: inventedVoters(url) };
+      const urls = ports.map((port) => `ws://${HOST}:${port}/${name}`);
+      const url = urls[0] ?? "";
+      return {
+        name,
+        writerUrl: url,
+        readerUrl: url,
+        writerUrls: urls,
+        readerUrls: urls,
+        seedUrl: url,
+        voters: inventedVoters(url),
+      };
     });
 }
 
 const PROGRAMME = "toscana-2021";
 
-async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
-  const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), "percorso-bench-"));
+type PercorsoSetup = {
+  name: TargetName;
+  processes: number;
+  /** On PostgreSQL (a fresh database of the backing server) instead of SQLite in DATA_DIR. */
+  postgres: boolean;
+  /** Redis between the processes. */
+  redis: boolean;
+};
+
+async function startPercorso(
+  setup: PercorsoSetup,
+  options: TargetOptions,
+  services: BackingServices,
+): Promise<RunningTarget> {
+  const ports = await freePorts(setup.processes);
+  const [port] = ports as [number];
+  const dataDirs = await Promise.all(ports.map(() => mkdtemp(join(tmpdir(), "percorso-bench-"))));
+  const postgres = setup.postgres ? await services.postgres() : null;
+  const databaseUrl = postgres === null ? null : await postgres.createDatabase();
+  const redisUrl = setup.redis ? (await services.redis()).url : null;
   const adminToken = randomBytes(24).toString("hex");
+  // Every process of a deployment shares the signing secret (tokens work on any of them).
+  const secret = randomBytes(24).toString("hex");
   const base = `http://${HOST}:${port}`;
   const api = async (path: string, init?: RequestInit): Promise<unknown> => {
     const response = await fetch(base + path, init);
@@ -304,8 +453,10 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
     })) as { token: string };
     return body.token;
   };
-  const collabUrl = (document: string) =>
-    `ws://${HOST}:${port}/collab/${encodeURIComponent(document)}?token=`;
+  const collabUrl = (document: string, on = port) =>
+    `ws://${HOST}:${on}/collab/${encodeURIComponent(document)}?token=`;
+  const everywhere = (document: string, token: string) =>
+    ports.map((on) => collabUrl(document, on) + encodeURIComponent(token));
   /** `count` people made from one participant invite, as the join page makes them. */
   const people =
     (document: string, inviteToken: string) =>
@@ -332,19 +483,23 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
       draftDocument: string;
       seminars: Array<{ id: string; document: string }>;
     };
+    const endpoints = (document: string, writer: string, reader: string): DocEndpoints => {
+      const writerUrls = everywhere(document, writer);
+      const readerUrls = everywhere(document, reader);
+      return {
+        name: document,
+        writerUrl: writerUrls[0] ?? "",
+        readerUrl: readerUrls[0] ?? "",
+        writerUrls,
+        readerUrls,
+        seedUrl: collabUrl(document) + encodeURIComponent(adminToken),
+        voters: people(document, writer),
+      };
+    };
     if (kind === "draft") {
       if (count !== 1) throw new Error(`percorso: a programme has one draft, ${count} asked`);
       const [writer, reader] = await Promise.all([invite("drafter"), invite("observer")]);
-      const url = collabUrl(programme.draftDocument);
-      return [
-        {
-          name: programme.draftDocument,
-          writerUrl: url + encodeURIComponent(writer),
-          readerUrl: url + encodeURIComponent(reader),
-          seedUrl: url + encodeURIComponent(adminToken),
-          voters: people(programme.draftDocument, writer),
-        },
-      ];
+      return [endpoints(programme.draftDocument, writer, reader)];
     }
     if (programme.seminars.length < count) {
       const available = programme.seminars.length;
@@ -356,16 +511,9 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
           invite("participant", seminar.id),
           invite("observer", seminar.id),
         ]);
-        const url = collabUrl(seminar.document);
-        return {
-          name: seminar.document,
-          // Typists write the shared text with the invite itself; answers and votes are
-          // people's, so voters join first, and the seed answers are the admin's.
-          writerUrl: url + encodeURIComponent(writer),
-          readerUrl: url + encodeURIComponent(reader),
-          seedUrl: url + encodeURIComponent(adminToken),
-          voters: people(seminar.document, writer),
-        };
+        // Typists write the shared text with the invite itself; answers and votes are
+        // people's, so voters join first, and the seed answers are the admin's.
+        return endpoints(seminar.document, writer, reader);
       }),
     );
   };
@@ -373,25 +521,43 @@ async function startPercorso(options: TargetOptions): Promise<RunningTarget> {
     options.cpuProfDir === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`, "--cpu-prof-interval=500"];
+  const uses = TARGETS[setup.name].uses;
   return launch({
-    name: "percorso",
+    name: setup.name,
     mode: "yjs",
-    port,
-    args: [...profile, "server/src/main.ts"],
-    env: {
-      PORT: String(port),
-      HOST,
-      DATA_DIR: dataDir,
-      SECRET: randomBytes(24).toString("hex"),
-      ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: "warn",
-      // The generator opens thousands of sockets from one address with one token each: the
-      // per-connection flood limit stays, but a bulk history load must not trip it.
-      RATE_LIMIT_BURST: "1000000",
-      RATE_LIMIT_PER_SECOND: "1000000",
-    },
-    dataDir,
+    processes: ports.map((on, i) => ({
+      port: on,
+      args: [...profile, "server/src/main.ts"],
+      env: {
+        PORT: String(on),
+        HOST,
+        DATA_DIR: dataDirs[i] ?? "",
+        SECRET: secret,
+        ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: "warn",
+        // The generator opens thousands of sockets from one address with one token each: the
+        // per-connection flood limit stays, but a bulk history load must not trip it.
+        RATE_LIMIT_BURST: "1000000",
+        RATE_LIMIT_PER_SECOND: "1000000",
+        // …and it makes every voter a person with one invite, opens the join storm's sockets
+        // with one token, and writes the cold history as one person: the per-token limits would
+        // stop the generator, not measure the server.
+        REST_RATE_PER_MINUTE: "1000000",
+        MAX_CONNECTIONS_PER_INVITE: "1000000",
+        MAX_CONNECTIONS_PER_PERSON: "1000000",
+        MAX_BYTES_PER_PERSON: "1000000000",
+        MAX_DOCUMENT_BYTES: "4000000000",
+        ...(databaseUrl === null ? {} : { DATABASE_URL: databaseUrl }),
+        ...(redisUrl === null ? {} : { REDIS_URL: redisUrl }),
+      },
+    })),
+    dataDirs,
+    persistent: true,
     documents,
+    ...(postgres === null || databaseUrl === null
+      ? {}
+      : { storedBytes: () => postgres.databaseBytes(databaseUrl) }),
+    serviceCpuSeconds: () => services.cpuSeconds(uses),
   });
 }
 
@@ -402,10 +568,12 @@ async function startYWebsocket(): Promise<RunningTarget> {
   return launch({
     name: "y-websocket",
     mode: "yjs",
-    port,
-    args: [join(packageDir, "src/server.js")],
-    env: { HOST, PORT: String(port) },
-    documents: pathDocuments(port),
+    processes: [
+      { port, args: [join(packageDir, "src/server.js")], env: { HOST, PORT: String(port) } },
+    ],
+    dataDirs: [],
+    persistent: false,
+    documents: pathDocuments([port]),
   });
 }
 
@@ -414,36 +582,93 @@ async function startRelay(): Promise<RunningTarget> {
   return launch({
     name: "relay",
     mode: "relay",
-    port,
-    args: [join(import.meta.dirname, "relayServer.ts")],
-    env: { HOST, PORT: String(port) },
-    documents: pathDocuments(port),
+    processes: [
+      {
+        port,
+        args: [join(import.meta.dirname, "relayServer.ts")],
+        env: { HOST, PORT: String(port) },
+      },
+    ],
+    dataDirs: [],
+    persistent: false,
+    documents: pathDocuments([port]),
   });
 }
 
-/** Hocuspocus: the document name is the URL path (the client sends it in every message). */
-async function startHocuspocus(): Promise<RunningTarget> {
-  const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), "hocuspocus-bench-"));
+/**
+ * Hocuspocus: the document name is the URL path (the client sends it in every message). With
+ * Redis, two processes with its Redis extension, each persisting to its own SQLite file
+ * (Hocuspocus stores whole states off the edit path, debounced; the Redis extension takes a
+ * lock around each store so that only one process writes a document at a time).
+ */
+async function startHocuspocus(
+  name: TargetName,
+  services: BackingServices | null,
+): Promise<RunningTarget> {
+  if (services !== null && !hocuspocusRedisInstalled()) {
+    throw new Error(`${HOCUSPOCUS_REDIS} is not installed: ${HOCUSPOCUS_REDIS_INSTALL}`);
+  }
+  const redis = services === null ? null : await services.redis();
+  const ports = await freePorts(TARGETS[name].processes);
+  const dataDirs = await Promise.all(ports.map(() => mkdtemp(join(tmpdir(), "hocuspocus-bench-"))));
   return launch({
-    name: "hocuspocus",
+    name,
     mode: "hocuspocus",
-    port,
-    args: [join(import.meta.dirname, "hocuspocusServer.ts")],
-    env: { HOST, PORT: String(port), DATA_DIR: dataDir },
-    dataDir,
-    documents: pathDocuments(port),
+    processes: ports.map((port, i) => ({
+      port,
+      args: [join(import.meta.dirname, "hocuspocusServer.ts")],
+      env: {
+        HOST,
+        PORT: String(port),
+        DATA_DIR: dataDirs[i] ?? "",
+        ...(redis === null ? {} : { REDIS_URL: redis.url }),
+      },
+    })),
+    dataDirs,
+    persistent: true,
+    documents: pathDocuments(ports),
+    ...(services === null ? {} : { serviceCpuSeconds: () => services.cpuSeconds(["redis"]) }),
   });
 }
 
-export function startTarget(name: TargetName, options: TargetOptions = {}): Promise<RunningTarget> {
+/**
+ * Starts a target; PostgreSQL and Redis come from `options.services` (which the caller stops),
+ * so a bench starts each once.
+ */
+export async function startTarget(
+  name: TargetName,
+  options: TargetOptions = {},
+): Promise<RunningTarget> {
+  const services = options.services ?? null;
+  const needs = (what: string) => {
+    if (services === null) throw new Error(`${name} needs ${what}: pass options.services`);
+    return services;
+  };
   switch (name) {
     case "percorso":
-      return startPercorso(options);
+      return startPercorso(
+        { name, processes: 1, postgres: false, redis: false },
+        options,
+        services ?? new BackingServices(),
+      );
+    case "percorso-pg":
+      return startPercorso(
+        { name, processes: 1, postgres: true, redis: false },
+        options,
+        needs("PostgreSQL"),
+      );
+    case "percorso-redis":
+      return startPercorso(
+        { name, processes: 2, postgres: true, redis: true },
+        options,
+        needs("PostgreSQL and Redis"),
+      );
     case "y-websocket":
       return startYWebsocket();
     case "hocuspocus":
-      return startHocuspocus();
+      return startHocuspocus(name, null);
+    case "hocuspocus-redis":
+      return startHocuspocus(name, needs("Redis"));
     case "relay":
       return startRelay();
   }

@@ -12,9 +12,13 @@
  *   they all come back at once.
  * - `cold`: one document gets a long history of small updates; after a restart (compaction) a
  *   new client loads it.
+ * - `scaleout`: the plenary over two processes behind Redis (drafters on one, the probes on the
+ *   other), against one process at the same size; see `scaleout()`.
+ * - `store`: the storage modules' append latency, SQLite and PostgreSQL (store.ts).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as Y from "yjs";
+import { BackingServices } from "./backing.ts";
 import { Crowd, type CrowdSpec, type CrowdState } from "./crowd.ts";
 import {
   SYNC_TIMEOUT_MS,
@@ -30,7 +34,9 @@ import {
 import { EditLedger, nowMs } from "./ledger.ts";
 import { Probe, SilentClient, seedAnswers, type BenchClient } from "./protocol.ts";
 import { LatencyRecorder, type Summary } from "./stats.ts";
+import { measureStore, type StoreFigures, type StoreParams } from "./store.ts";
 import {
+  TARGETS,
   machineBusySeconds,
   startTarget,
   type ProcessUsage,
@@ -39,7 +45,7 @@ import {
   type TargetOptions,
 } from "./targets.ts";
 
-export const WORKLOAD_NAMES = ["seminar", "plenary", "join", "cold"] as const;
+export const WORKLOAD_NAMES = ["seminar", "plenary", "join", "cold", "scaleout", "store"] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 export type SeminarParams = {
@@ -87,6 +93,9 @@ export type WorkloadSizes = {
   plenary: PlenaryParams;
   join: JoinParams;
   cold: ColdParams;
+  /** The plenary's shape: `readers` over the target's processes, the probes on the last. */
+  scaleout: PlenaryParams;
+  store: StoreParams;
   /** After the last edit, wait this long for in-flight edits to arrive (default 1000). */
   drainMs?: number;
 };
@@ -104,6 +113,8 @@ export const SHORT_SIZES: WorkloadSizes = {
   plenary: { readers: 500, listeners: 10, drafters: 2, keystrokesPerSecond: 5, durationS: 8 },
   join: { joiners: 300, windowS: 1.5, keystrokesPerSecond: 5, settleS: 1, restart: true },
   cold: { updates: 10_000, batch: 500 },
+  scaleout: { readers: 500, listeners: 10, drafters: 2, keystrokesPerSecond: 5, durationS: 8 },
+  store: { appends: 1000, groupSize: 10 },
 };
 
 export const FULL_SIZES: WorkloadSizes = {
@@ -119,11 +130,28 @@ export const FULL_SIZES: WorkloadSizes = {
   plenary: { readers: 2000, listeners: 20, drafters: 2, keystrokesPerSecond: 5, durationS: 60 },
   join: { joiners: 1000, windowS: 5, keystrokesPerSecond: 5, settleS: 3, restart: true },
   cold: { updates: 100_000, batch: 1000 },
+  scaleout: { readers: 2000, listeners: 20, drafters: 2, keystrokesPerSecond: 5, durationS: 60 },
+  store: { appends: 10_000, groupSize: 10 },
 };
 
-/** Whether a workload means anything for a target: a relay keeps no state to load. */
+/**
+ * Which targets run which workload: a relay keeps no state to load; the scale-out targets run
+ * the scale-out workload (Percorso on PostgreSQL also the cold load and the store), with
+ * Hocuspocus on one process beside them; the store is Percorso's storage modules.
+ */
 export function appliesTo(workload: WorkloadName, target: TargetName): boolean {
-  return !(workload === "cold" && target === "relay");
+  switch (workload) {
+    case "seminar":
+    case "plenary":
+    case "join":
+      return TARGETS[target].uses.length === 0;
+    case "cold":
+      return target === "percorso-pg" || (TARGETS[target].uses.length === 0 && target !== "relay");
+    case "scaleout":
+      return ["percorso-pg", "percorso-redis", "hocuspocus", "hocuspocus-redis"].includes(target);
+    case "store":
+      return target === "percorso" || target === "percorso-pg";
+  }
 }
 
 export type JoinFigures = {
@@ -159,12 +187,20 @@ export type ColdFigures = {
   diskBytes: number | null;
   /** Server RSS growth from loading the document, bytes. */
   memoryBytes: number | null;
+  /**
+   * Growth of what is stored (`diskBytes` for the data directory, the database for PostgreSQL)
+   * from before the history to after the restart, ÷ updates: for Percorso the attributed log
+   * (kept whole: never compacted away), its indexes and the snapshot. Null without persistence.
+   */
+  storedBytesPerUpdate: number | null;
 };
 
 export type WorkloadResult = {
   target: TargetName;
   workload: WorkloadName;
-  params: SeminarParams | PlenaryParams | JoinParams | ColdParams;
+  params: SeminarParams | PlenaryParams | JoinParams | ColdParams | StoreParams;
+  /** Server processes the target ran. */
+  processes: number;
   clients: number;
   synced: number;
   /** Clients whose socket the server closed during the run (refused write, error). */
@@ -198,6 +234,13 @@ export type WorkloadResult = {
   memoryPerDocumentBytes: number | null;
   join: JoinFigures | null;
   cold: ColdFigures | null;
+  store: StoreFigures[] | null;
+  /**
+   * CPU of the backing services the target uses (PostgreSQL with its backends, Redis): over the
+   * whole workload, seconds, and during the window, % of one core; null for a target with none.
+   */
+  serviceCpuS: number | null;
+  serviceCpuPct: number | null;
   /** This process's CPU (user + system) over the whole workload, seconds and % of one core. */
   generatorCpuS: number;
   generatorCpuPct: number;
@@ -209,7 +252,7 @@ export type WorkloadResult = {
   crowdLoopDelayP99Ms: number | null;
   /**
    * CPU used during the window by everything else on the machine (other processes, kernel
-   * work not charged to server or generator), % of one core: high means a noisy run.
+   * work not charged to server, services or generator), % of one core: high means a noisy run.
    */
   otherCpuPct: number;
   errors: string[];
@@ -231,6 +274,7 @@ type Window = {
   start: number;
   traffic: Traffic;
   serverCpu: number;
+  serviceCpu: number;
   generatorCpu: NodeJS.CpuUsage;
   machineBusy: number;
   delay: ReturnType<typeof monitorEventLoopDelay>;
@@ -244,6 +288,8 @@ class Run {
   /** Clients on this thread: probes (and the cold workload's new clients). */
   local: BenchClient[] = [];
   probes: Probe[] = [];
+  /** Probes that only write: their edits are measured where others receive them. */
+  writers: Probe[] = [];
   crowd: Crowd | null = null;
   memoryPerConnectionBytes: number | null = null;
   memoryPerDocumentBytes: number | null = null;
@@ -269,6 +315,7 @@ class Run {
   /** The measurement window opens right before the first timed edit. */
   async openWindow(): Promise<void> {
     const serverCpu = (await this.target.usage()).cpuSeconds;
+    const serviceCpu = await this.target.serviceCpuSeconds();
     const machineBusy = await machineBusySeconds();
     const generatorCpu = process.cpuUsage();
     const { local, crowd } = await this.state();
@@ -283,6 +330,7 @@ class Run {
         bytes: local.bytes + (crowd?.bytes ?? 0),
       },
       serverCpu,
+      serviceCpu,
       generatorCpu,
       machineBusy,
       delay,
@@ -491,6 +539,10 @@ async function cold(run: Run, p: ColdParams): Promise<void> {
   const { target, errors, ledger } = run;
   const [doc] = await target.documents("seminar", 1);
   if (doc === undefined) throw new Error("no document");
+  // What is stored before the history, measured as after it: just after a restart (SQLite has
+  // checkpointed its WAL into the file on the way down, so the WAL holds only the new boot's).
+  if (target.persistent) await target.restart();
+  const storedBefore = await target.dataBytes();
   const writer = new Probe(doc.writerUrl, target.mode, { id: "w", ledger });
   run.probes = [writer];
   run.local = [writer];
@@ -522,6 +574,7 @@ async function cold(run: Run, p: ColdParams): Promise<void> {
   await connectAll([first], errors);
   const loaded = await settledRss(target);
   await connectAll([second], errors);
+  const diskBytes = await target.dataBytes();
   run.cold = {
     updates: p.updates,
     writeS,
@@ -529,9 +582,89 @@ async function cold(run: Run, p: ColdParams): Promise<void> {
     firstSyncMs: first.syncMs ?? Number.NaN,
     warmSyncMs: second.syncMs ?? Number.NaN,
     stateBytes,
-    diskBytes: await target.dataBytes(),
+    diskBytes,
     memoryBytes: perUnit(loaded, base, 1),
+    storedBytesPerUpdate: perUnit(diskBytes, storedBefore, p.updates),
   };
+}
+
+/** `count` split as evenly as possible over `parts`, the last part at least `lastAtLeast`. */
+export function spread(count: number, parts: number, lastAtLeast = 0): number[] {
+  const last = Math.min(count, Math.max(lastAtLeast, Math.ceil(count / parts)));
+  const rest = count - last;
+  const others = parts - 1;
+  return [
+    ...Array.from(
+      { length: others },
+      (_, k) => Math.floor(rest / others) + (k < rest % others ? 1 : 0),
+    ),
+    last,
+  ];
+}
+
+/**
+ * The plenary across processes: the draft document, `drafters` typing on the first process and
+ * `readers` read-only clients spread evenly over the target's processes, of which `listeners`
+ * are probes on the last process, spread evenly through its connection order. With two
+ * processes every measured edit crosses from one to the other (through Redis); with one, the
+ * same clients are all on it. Only the listeners measure: the drafters' edits reaching each
+ * other never leave their process.
+ */
+async function scaleout(run: Run, p: PlenaryParams): Promise<Stop> {
+  const { target, errors, ledger } = run;
+  const [doc] = await target.documents("draft", 1);
+  if (doc === undefined) throw new Error("no draft document");
+  const processes = target.processes;
+  const writerUrl = doc.writerUrls[0] ?? doc.writerUrl;
+  const probeUrl = doc.readerUrls[processes - 1] ?? doc.readerUrl;
+  const drafters = Array.from(
+    { length: p.drafters },
+    (_, i) => new Probe(writerUrl, target.mode, { id: `d${i}`, ledger, fragment: "body" }),
+  );
+  await connectAll(drafters, errors);
+  const loaded = await settledRss(target);
+
+  const listenerCount = Math.min(p.listeners, p.readers);
+  const listeners = Array.from(
+    { length: listenerCount },
+    (_, i) => new Probe(probeUrl, target.mode, { id: `l${i}`, ledger }),
+  );
+  const shares = processes === 1 ? [p.readers] : spread(p.readers, processes, listenerCount);
+  const silentOn = shares.map((share, k) => (k === processes - 1 ? share - listenerCount : share));
+  const crowd = run.startCrowd();
+  for (const [k, count] of silentOn.entries()) {
+    const url = doc.readerUrls[k] ?? doc.readerUrl;
+    await crowd.add(Array.from({ length: count }, () => ({ kind: "silent", url })));
+  }
+  run.writers = drafters;
+  run.probes = listeners;
+  run.local = [...drafters, ...listeners];
+  // The other processes' readers first, then the last one's with the listeners among them.
+  const firstOfLast = silentOn.slice(0, -1).reduce((a, b) => a + b, 0);
+  if (firstOfLast > 0) errors.push(...(await crowd.connect(0, firstOfLast)).errors);
+  const silentCount = silentOn[processes - 1] ?? 0;
+  const chunk = Math.floor(silentCount / Math.max(1, listenerCount));
+  for (let k = 0; k <= listenerCount; k++) {
+    const from = k * chunk;
+    const to = k === listenerCount ? silentCount : from + chunk;
+    if (to > from) {
+      errors.push(...(await crowd.connect(firstOfLast + from, firstOfLast + to)).errors);
+    }
+    const listener = listeners[k];
+    if (listener !== undefined) await connectAll([listener], errors);
+  }
+  // Includes, with two processes, the second one loading the document for its first reader.
+  run.memoryPerConnectionBytes = perUnit(await settledRss(target), loaded, p.readers);
+
+  for (const drafter of drafters) {
+    drafter.prepare();
+    drafter.audience = listeners.length;
+  }
+  await Promise.all(drafters.map((probe) => probe.roundTrip(SYNC_TIMEOUT_MS)));
+  await sleep(SETTLE_MS);
+  await run.openWindow();
+  const stop = startTyping(drafters, p.keystrokesPerSecond);
+  return async () => stop();
 }
 
 export async function runWorkload(
@@ -543,12 +676,29 @@ export async function runWorkload(
   if (!appliesTo(workload, targetName)) {
     throw new Error(`the ${workload} workload does not apply to ${targetName}`);
   }
+  // PostgreSQL and Redis: the caller's (a bench starts each once), or this run's own.
+  const services = options.services ?? new BackingServices();
+  try {
+    if (workload === "store") return await storeWorkload(targetName, sizes.store, services);
+    return await serverWorkload(targetName, workload, sizes, { ...options, services });
+  } finally {
+    if (options.services === undefined) await services.stop();
+  }
+}
+
+async function serverWorkload(
+  targetName: TargetName,
+  workload: WorkloadName,
+  sizes: WorkloadSizes,
+  options: TargetOptions,
+): Promise<WorkloadResult> {
   const startedAt = nowMs();
   const generatorBefore = process.cpuUsage();
   const target = await startTarget(targetName, options);
   const run = new Run(target);
   try {
     const serverBefore = await target.usage();
+    const serviceBefore = await target.serviceCpuSeconds();
     let params: WorkloadResult["params"];
     if (workload === "cold") {
       params = sizes.cold;
@@ -559,28 +709,102 @@ export async function runWorkload(
         await join(run, sizes.join)
       )();
     } else {
-      const p = workload === "seminar" ? sizes.seminar : sizes.plenary;
+      const p =
+        workload === "seminar"
+          ? sizes.seminar
+          : workload === "scaleout"
+            ? sizes.scaleout
+            : sizes.plenary;
       params = p;
       const stop =
         workload === "seminar"
           ? await seminar(run, sizes.seminar)
-          : await plenary(run, sizes.plenary);
+          : workload === "scaleout"
+            ? await scaleout(run, sizes.scaleout)
+            : await plenary(run, sizes.plenary);
       await sleep(p.durationS * 1000);
       await stop();
     }
     await sleep(sizes.drainMs ?? DRAIN_MS);
-    return await summarise(run, workload, params, { serverBefore, generatorBefore, startedAt });
+    return await summarise(run, workload, params, {
+      serverBefore,
+      serviceBefore,
+      generatorBefore,
+      startedAt,
+    });
   } finally {
     await run.close();
     await target.stop();
   }
 }
 
+const NO_SAMPLES: Summary = { count: 0, p50: null, p95: null, p99: null, max: null };
+
+/** The storage modules alone: no server, no clients; the figures are in `store`. */
+async function storeWorkload(
+  target: TargetName,
+  p: StoreParams,
+  services: BackingServices,
+): Promise<WorkloadResult> {
+  const uses = TARGETS[target].uses;
+  if (uses.includes("postgres")) await services.postgres();
+  const startedAt = nowMs();
+  const generatorBefore = process.cpuUsage();
+  const serviceBefore = await services.cpuSeconds(uses);
+  const machineBefore = await machineBusySeconds();
+  const store = await measureStore(uses.includes("postgres") ? "postgres" : "sqlite", p, services);
+  const windowS = (nowMs() - startedAt) / 1000;
+  const generator = process.cpuUsage(generatorBefore);
+  const generatorCpuS = (generator.user + generator.system) / 1e6;
+  const serviceCpuS = uses.length === 0 ? null : (await services.cpuSeconds(uses)) - serviceBefore;
+  const otherCpuS =
+    (await machineBusySeconds()) - machineBefore - generatorCpuS - (serviceCpuS ?? 0);
+  return {
+    target,
+    workload: "store",
+    params: p,
+    processes: 0,
+    clients: 0,
+    synced: 0,
+    unexpectedCloses: 0,
+    latency: NO_SAMPLES,
+    latencyByProbe: [],
+    delivered: null,
+    syncTime: NO_SAMPLES,
+    editsSent: 0,
+    windowS,
+    editsPerSecond: 0,
+    messagesPerSecond: 0,
+    bytesPerSecond: 0,
+    serverCpuS: 0,
+    serverCpuPct: 0,
+    serverPeakRssBytes: null,
+    memoryPerConnectionBytes: null,
+    memoryPerDocumentBytes: null,
+    join: null,
+    cold: null,
+    store,
+    serviceCpuS,
+    serviceCpuPct: serviceCpuS === null ? null : (100 * serviceCpuS) / windowS,
+    generatorCpuS,
+    generatorCpuPct: (100 * generatorCpuS) / windowS,
+    generatorLoopDelayP99Ms: 0,
+    crowdLoopDelayP99Ms: null,
+    otherCpuPct: Math.max(0, (100 * otherCpuS) / windowS),
+    errors: [],
+  };
+}
+
 async function summarise(
   run: Run,
   workload: WorkloadName,
   params: WorkloadResult["params"],
-  before: { serverBefore: ProcessUsage; generatorBefore: NodeJS.CpuUsage; startedAt: number },
+  before: {
+    serverBefore: ProcessUsage;
+    serviceBefore: number;
+    generatorBefore: NodeJS.CpuUsage;
+    startedAt: number;
+  },
 ): Promise<WorkloadResult> {
   const { errors, ledger } = run;
   const window = run.window;
@@ -591,11 +815,14 @@ async function summarise(
   const generator = process.cpuUsage(before.generatorBefore);
   const generatorWindow = process.cpuUsage(window.generatorCpu);
   const serverAfter = await run.target.usage();
+  const serviceAfter = await run.target.serviceCpuSeconds();
   const machineBusy = (await machineBusySeconds()) - window.machineBusy;
   const otherCpuS =
     machineBusy -
     (serverAfter.cpuSeconds - window.serverCpu) -
+    (serviceAfter - window.serviceCpu) -
     (generatorWindow.user + generatorWindow.system) / 1e6;
+  const usesServices = TARGETS[run.target.name].uses.length > 0;
   if (crowd !== null) ledger.ingest(crowd.sends);
 
   const latency = new LatencyRecorder();
@@ -617,7 +844,8 @@ async function summarise(
     errors.push(`${unexpectedCloses} sockets closed by the server; first: ${first}`);
   }
   const editsSent =
-    run.probes.reduce((n, probe) => n + probe.editsSent, 0) + (crowd?.editsSent ?? 0);
+    [...run.probes, ...run.writers].reduce((n, probe) => n + probe.editsSent, 0) +
+    (crowd?.editsSent ?? 0);
   const messages = local.messages + (crowd?.messages ?? 0) - window.traffic.messages;
   const bytes = local.bytes + (crowd?.bytes ?? 0) - window.traffic.bytes;
   const wallS = (nowMs() - before.startedAt) / 1000;
@@ -626,6 +854,7 @@ async function summarise(
     target: run.target.name,
     workload,
     params,
+    processes: run.target.processes,
     clients: local.clients + (crowd?.clients ?? 0),
     synced: local.synced + (crowd?.synced ?? 0),
     unexpectedCloses,
@@ -645,6 +874,9 @@ async function summarise(
     memoryPerDocumentBytes: run.memoryPerDocumentBytes,
     join: run.join,
     cold: run.cold,
+    store: null,
+    serviceCpuS: usesServices ? serviceAfter - before.serviceBefore : null,
+    serviceCpuPct: usesServices ? (100 * (serviceAfter - window.serviceCpu)) / windowS : null,
     generatorCpuS,
     generatorCpuPct: (100 * generatorCpuS) / wallS,
     generatorLoopDelayP99Ms: Math.max(0, window.delay.percentile(99) / 1e6 - 1),

@@ -1,14 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
 /**
- * Real PostgreSQL and Redis servers for the tests, started from Debian's packages on loopback
- * in temporary directories (DESIGN.md §6: no mocks), stopped after. PostgreSQL refuses to run
- * as root, so as root it runs as the `postgres` user (`runuser`), as MACHINE.md shows.
+ * Real PostgreSQL and Redis servers for the tests and the benchmark, started from Debian's
+ * packages on loopback in temporary directories (DESIGN.md §6: no mocks), stopped after.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user (`runuser`), as
+ * MACHINE.md shows.
  */
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -40,13 +41,26 @@ export interface PostgresServer {
   port: number;
   /** A new, empty database on the server; returns its connection URL. */
   createDatabase(): Promise<string>;
+  /** Bytes on disk of the database at `url` (`pg_database_size`: tables, indexes, TOAST). */
+  databaseBytes(url: string): Promise<number>;
+  /** The postmaster's process id (its backends are its children); null when stopped. */
+  pid(): number | null;
   /** Stops the server (fast); `start` brings it back on the same port and data. */
   stop(): void;
   start(): void;
   destroy(): void;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /**
+   * false (the tests' default): `fsync=off`, `full_page_writes=off`, nothing waits for the disk.
+   * true: PostgreSQL's own defaults, so every commit waits for its WAL flush, as in a
+   * deployment (the benchmark).
+   */
+  durable?: boolean;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), "percorso-pg-"));
   chmodSync(dir, 0o755);
   if (asRoot) {
@@ -66,7 +80,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     "UTF8",
   ]);
   const port = await freePort();
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off`;
+  const settings = options.durable ? "" : " -c fsync=off -c full_page_writes=off";
+  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}${settings}`;
   const start = () =>
     asPostgres(`${PG_BIN}/pg_ctl`, [
       "-D",
@@ -74,7 +89,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       "-l",
       join(dir, "log"),
       "-o",
-      options,
+      serverOptions,
       "-w",
       "start",
     ]);
@@ -93,6 +108,29 @@ export async function startPostgres(): Promise<PostgresServer> {
       await client.end();
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    async databaseBytes(url) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ bytes: string }>(
+          "SELECT pg_database_size(current_database()) AS bytes",
+        );
+        return Number(rows[0]?.bytes ?? 0);
+      } finally {
+        await client.end();
+      }
+    },
+    pid() {
+      if (!running) return null;
+      try {
+        // The first line of postmaster.pid is the postmaster's pid.
+        const first = readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0];
+        const pid = Number(first);
+        return Number.isInteger(pid) && pid > 0 ? pid : null;
+      } catch {
+        return null;
+      }
+    },
     stop() {
       if (!running) return;
       stop();
@@ -107,6 +145,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       try {
         if (running) stop();
       } finally {
+        running = false;
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -116,6 +155,8 @@ export async function startPostgres(): Promise<PostgresServer> {
 export interface RedisServer {
   url: string;
   port: number;
+  /** The running redis-server's process id; null when stopped. */
+  pid(): number | null;
   stop(): Promise<void>;
   start(): void;
   destroy(): Promise<void>;
@@ -155,6 +196,10 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => {
+      const running = child as ChildProcess | null;
+      return running === null || running.exitCode !== null ? null : (running.pid ?? null);
+    },
     stop,
     start,
     destroy: stop,
