@@ -1,47 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
   ADMIN_TOKEN,
   connectClient,
+  spawnServerProcess,
   syncedClient,
   tempDataDir,
   waitFor,
   type TestClient,
 } from "./harness.ts";
 
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SEMINAR = "seminar:s2-economia-circolare";
-
-/** The real server as a child process (so it can be SIGKILLed), on Node 24 like `npm start`. */
-async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN,
-      LOG_LEVEL: "info",
-      // The writer streams far faster than a person types: lift the flood limit.
-      RATE_LIMIT_BURST: "100000",
-      RATE_LIMIT_PER_SECOND: "100000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (const line of buffered.split("\n")) {
-        if (line.includes('"msg":"listening"')) resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
-  });
-  return { child, url };
-}
 
 describe("durability", () => {
   const cleanups: (() => void)[] = [];
@@ -52,7 +21,7 @@ describe("durability", () => {
   it("a server killed with SIGKILL mid-stream loses no update a peer has seen", async () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
-    const first = await spawnServer(data.dir);
+    const first = await spawnServerProcess(data.dir);
     cleanups.push(() => first.child.kill("SIGKILL"));
 
     const writer = await syncedClient({ url: first.url }, SEMINAR, ADMIN_TOKEN);
@@ -86,7 +55,7 @@ describe("durability", () => {
     writer.destroy();
     peer.destroy();
 
-    const second = await spawnServer(data.dir);
+    const second = await spawnServerProcess(data.dir);
     cleanups.push(() => second.child.kill("SIGKILL"));
     const reader = connectClient({ url: second.url }, SEMINAR, ADMIN_TOKEN);
     clients.push(reader);

@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect } from "vitest";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
@@ -11,6 +13,7 @@ import { startServer, type PercorsoServer } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 export const PROGRAMME = "toscana-2021";
 
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -395,4 +398,42 @@ export function voteAs(client: TestClient, answerId: string): boolean {
   const person = client.person;
   if (person === undefined) throw new Error("voteAs needs a client that joined as a person");
   return toggleVote(client.doc, answerId, person.anonId, { clientId: client.anonClientId });
+}
+
+/**
+ * The real server as a child process (so it can be SIGKILLed), on Node 24 like `npm start`,
+ * on `dataDir` with `env` added; resolves with its URL once it listens. The flood limit is
+ * lifted: test writers stream far faster than a person types.
+ */
+export async function spawnServerProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN,
+      LOG_LEVEL: "info",
+      RATE_LIMIT_BURST: "100000",
+      RATE_LIMIT_PER_SECOND: "100000",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.includes('"msg":"listening"')) resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+  return { child, url };
 }

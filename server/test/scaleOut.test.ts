@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { listAllAnswers } from "@percorso/schema";
@@ -17,12 +16,12 @@ import {
   expectClosed,
   inviteRecord,
   joinAs,
+  spawnServerProcess,
   tempDataDir,
   waitFor,
   type TestClient,
 } from "./harness.ts";
 
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SEMINAR = "seminar:s2-economia-circolare";
 const QUESTION = "s2-economia-circolare-q1";
 const SECRET = "scale-out-test-secret-0123456789";
@@ -36,34 +35,11 @@ interface Process {
 /** A real server process on the shared PostgreSQL and Redis (so it can be SIGKILLed). */
 async function spawnProcess(databaseUrl: string, redisUrl: string): Promise<Process> {
   const data = tempDataDir();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: data.dir,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      SECRET,
-      ADMIN_TOKEN,
-      LOG_LEVEL: "info",
-      IDLE_UNLOAD_MS: "200",
-      RATE_LIMIT_BURST: "100000",
-      RATE_LIMIT_PER_SECOND: "100000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.includes('"msg":"listening"')) resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+  const { child, url } = await spawnServerProcess(data.dir, {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SECRET,
+    IDLE_UNLOAD_MS: "200",
   });
   return {
     child,

@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openPostgresStorage } from "../src/storage/postgres.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
-import type { LogEntry } from "../src/storage/storage.ts";
 import { tempDataDir } from "./harness.ts";
 import { startPostgres, type PostgresServer } from "@percorso/services";
-import { storageContract } from "./storageContract.ts";
+import { entry, storageContract } from "./storageContract.ts";
 
 describe("storage contract: SQLite", () => {
   const dirs: ReturnType<typeof tempDataDir>[] = [];
@@ -51,15 +50,6 @@ describe("SQLite document store", () => {
     dirs.push(dir);
     return { dir, file: join(dir.dir, "percorso.sqlite") };
   };
-  const entry = (at: number, userId: string, ...values: number[]): LogEntry => ({
-    update: Uint8Array.from(values),
-    userId,
-    role: "participant",
-    name: `Nome ${userId}`,
-    at,
-    anonymous: false,
-    binds: [],
-  });
 
   it("migrates a database written before the log was attributed, keeping its compacted state", async () => {
     const { file } = open();

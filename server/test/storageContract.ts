@@ -12,7 +12,8 @@ export interface StoreFactory {
   open(): Promise<{ store: Storage; reopen: () => Promise<Storage> }>;
 }
 
-const entry = (at: number, userId: string, ...values: number[]): LogEntry => ({
+/** A log entry of `values` as bytes, by `userId` at `at`. */
+export const entry = (at: number, userId: string, ...values: number[]): LogEntry => ({
   update: Uint8Array.from(values),
   userId,
   role: "participant",
