@@ -32,6 +32,12 @@ export interface PresenceUser {
 
 const STOP_RECONNECTING: readonly CloseKind[] = ["unauthorized", "unknownDocument", "forbidden"];
 
+/**
+ * Presence (the caret moves with every key) is sent at most this often: the server closes a
+ * socket that sends more than ten presence updates a second (4429), which fast typing did.
+ */
+export const PRESENCE_INTERVAL_MS = 150;
+
 /** A random Yjs client id (a uint32, as Yjs makes its own), different from `other`. */
 function randomClientId(other: number): number {
   const value = new Uint32Array(1);
@@ -60,6 +66,15 @@ export class CollabSession {
   };
   private readonly listeners = new Set<() => void>();
   private everConnected = false;
+  /** Clients whose presence changed since it was last sent, and when that was. */
+  private readonly presenceChanged = new Set<number>();
+  private presenceSentAt = 0;
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+  private sendPresence: (
+    changed: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => void = () => {};
   /**
    * The browser knows before the socket does when the Wi-Fi drops: go offline at once (edits
    * keep landing in IndexedDB) and reconnect as soon as the network is back, instead of
@@ -100,6 +115,7 @@ export class CollabSession {
         connect: navigator.onLine, // opened offline: connect when the network comes back
       },
     );
+    this.throttlePresence();
     this.provider.awareness.setLocalStateField("user", user);
     this.provider.on("status", () => this.updateState());
     this.provider.on("sync", (synced: boolean) => {
@@ -120,6 +136,36 @@ export class CollabSession {
     window.addEventListener("online", this.onBrowserNetwork);
     window.addEventListener("offline", this.onBrowserNetwork);
     this.updateState();
+  }
+
+  /**
+   * Takes over y-websocket's sending of presence: changes are gathered and sent together, at
+   * most every `PRESENCE_INTERVAL_MS` (the first at once), the latest state of each client.
+   */
+  private throttlePresence(): void {
+    const awareness = this.provider.awareness;
+    this.sendPresence = this.provider._awarenessUpdateHandler;
+    awareness.off("update", this.sendPresence);
+    awareness.on(
+      "update",
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        for (const id of [...added, ...updated, ...removed]) this.presenceChanged.add(id);
+        if (this.presenceTimer !== undefined || this.destroyed) return;
+        const wait = Math.max(0, this.presenceSentAt + PRESENCE_INTERVAL_MS - Date.now());
+        this.presenceTimer = setTimeout(() => this.flushPresence(), wait);
+      },
+    );
+  }
+
+  private flushPresence(): void {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
+    if (this.presenceChanged.size === 0) return;
+    const changed = [...this.presenceChanged];
+    this.presenceChanged.clear();
+    this.presenceSentAt = Date.now();
+    // Encoded from the awareness as it is now: a removed client is sent as gone.
+    this.sendPresence({ added: [], updated: changed, removed: [] }, null);
   }
 
   private updateState(): void {
@@ -161,6 +207,8 @@ export class CollabSession {
   }
 
   destroy(): void {
+    this.flushPresence();
+    this.destroyed = true;
     window.removeEventListener("online", this.onBrowserNetwork);
     window.removeEventListener("offline", this.onBrowserNetwork);
     this.provider.destroy();
