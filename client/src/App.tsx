@@ -11,6 +11,11 @@ import { NotFound } from "./pages/NotFound.tsx";
 const Console = lazy(() => import("./pages/Console.tsx").then((m) => ({ default: m.Console })));
 const Screen = lazy(() => import("./pages/Screen.tsx").then((m) => ({ default: m.Screen })));
 const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
+// The drafting desk carries the editor with tables: its own chunk too.
+const Draft = lazy(() => import("./pages/Draft.tsx").then((m) => ({ default: m.Draft })));
+const DraftRedirect = lazy(() =>
+  import("./pages/Draft.tsx").then((m) => ({ default: m.DraftRedirect })),
+);
 
 function Loading() {
   const { t } = useTranslation();
@@ -28,6 +33,8 @@ export function App() {
           <Route path="seminari/:seminarId" element={<Room />} />
           <Route path="seminari/:seminarId/console" element={<Console />} />
           <Route path="admin" element={<Admin />} />
+          <Route path="bozza" element={<DraftRedirect />} />
+          <Route path="programmi/:programmeId/bozza" element={<Draft />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -44,3 +44,14 @@ export function formatMonth(yyyyMm: string, lng: string, style: "long" | "short"
     ...(style === "long" ? { year: "numeric" } : {}),
   }).format(date);
 }
+
+/** A moment as the desk shows it: "12 maggio 2021, 10:02". */
+export function formatDateTime(ms: number, lng: string): string {
+  return new Intl.DateTimeFormat(lng === "en" ? "en-GB" : "it-IT", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(ms));
+}

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
 
 /**
  * Browser-test support: the real server (a child process running `server/src/main.ts` on a
@@ -120,10 +122,11 @@ export async function joinByInvite(
   await page.getByRole("button", { name: /Entra/ }).click();
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** A screenshot of the whole page, or of the viewport only (a dialog over the page). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  await page.screenshot({ path, fullPage, animations: "disabled" });
   return path;
 }
 
@@ -138,4 +141,67 @@ export async function seriousViolations(page: Page): Promise<string[]> {
       (v) =>
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
     );
+}
+
+/**
+ * A stock y-websocket client in Node (Node's own WebSocket) on one of the server's documents,
+ * for writing what a test starts from — a seminar's text, an answer — as an automation would.
+ */
+export interface DocumentClient {
+  doc: Y.Doc;
+  close(): void;
+}
+
+export async function openDocument(
+  server: RunningServer,
+  documentName: string,
+  token: string = ADMIN_TOKEN,
+): Promise<DocumentClient> {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(
+    `${server.url.replace(/^http/, "ws")}/collab`,
+    documentName,
+    doc,
+    {
+      params: { token },
+      disableBc: true,
+    },
+  );
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no sync of ${documentName}`)), 15_000);
+    provider.once("sync", () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+  return {
+    doc,
+    close: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Resolves once `condition` holds of `doc`, checked at once and after each of its updates. */
+export function untilDocument(
+  doc: Y.Doc,
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  return new Promise((done, fail) => {
+    const check = () => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      doc.off("update", check);
+      done();
+    };
+    const timer = setTimeout(() => {
+      doc.off("update", check);
+      fail(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    doc.on("update", check);
+    check();
+  });
 }

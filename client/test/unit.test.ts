@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { TOSCANA_2021 } from "@percorso/schema";
 import { layoutGantt } from "../src/lib/gantt.ts";
+import { parseMarkup, type MarkupNode } from "../src/draft/markup.ts";
 import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
 
@@ -92,5 +93,44 @@ describe("durations", () => {
     expect(formatDuration(59_001)).toBe("1:00"); // a countdown rounds up
     expect(formatDuration(3_600_000 + 5_000)).toBe("1:00:05");
     expect(formatDuration(-5_000)).toBe("0:00");
+  });
+});
+
+describe("a draft version's markup", () => {
+  /** The tree with text only where it is, for short expectations. */
+  const shape = (nodes: MarkupNode[]): unknown[] =>
+    nodes.map((node) =>
+      node.kind === "text" ? node.text : { [node.name]: shape(node.children), ...node.attrs },
+    );
+
+  test("reads the nodes and marks Yjs writes, attributes included", () => {
+    const markup =
+      '<heading level="2">Economia circolare</heading>' +
+      '<paragraph>Sostenere <bold>filiere corte</bold> <answerref answerId="a1" label="Filiere (Marta)" seminarId="s2"></answerref></paragraph>' +
+      "<bulletlist><listitem><paragraph>uno</paragraph></listitem></bulletlist>";
+    expect(shape(parseMarkup(markup))).toEqual([
+      { heading: ["Economia circolare"], level: "2" },
+      {
+        paragraph: [
+          "Sostenere ",
+          { bold: ["filiere corte"] },
+          " ",
+          { answerref: [], answerId: "a1", label: "Filiere (Marta)", seminarId: "s2" },
+        ],
+      },
+      { bulletlist: [{ listitem: [{ paragraph: ["uno"] }] }] },
+    ]);
+  });
+
+  test("keeps as text what Yjs did not escape: ampersands, angle brackets, stray closing tags", () => {
+    const markup =
+      '<paragraph>Fondi 2021 & 2023 < 5% <link href="https://a.it/?x=1&y=2">qui</link></paragraph>' +
+      "<paragraph>a </bold> b</paragraph>";
+    expect(shape(parseMarkup(markup))).toEqual([
+      {
+        paragraph: ["Fondi 2021 & 2023 < 5% ", { link: ["qui"], href: "https://a.it/?x=1&y=2" }],
+      },
+      { paragraph: ["a </bold> b"] },
+    ]);
   });
 });

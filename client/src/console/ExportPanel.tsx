@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../lib/api.ts";
+import { downloadFile } from "../lib/download.ts";
 
 /** The seminar's report — questions, visible answers with votes and tags, the text — as files. */
 export function ExportPanel({
@@ -19,13 +19,7 @@ export function ExportPanel({
     setStatus(t("export.preparing"));
     try {
       const path = `/api/programmes/${encodeURIComponent(programmeId)}/seminars/${encodeURIComponent(seminarId)}/report.${format}`;
-      const { blob, name } = await api.download(token, path);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = name;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const name = await downloadFile(token, path);
       setStatus(t("export.done", { name }));
     } catch {
       setStatus(t("export.error"));

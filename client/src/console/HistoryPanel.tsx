@@ -25,12 +25,18 @@ export function HistoryPanel({
   documentName,
   role,
   current,
+  intro,
 }: {
   token: string;
   documentName: string;
   role: Role;
-  /** What the live document holds now, to compare with a preview. */
-  current: { questions: number; answers: number };
+  /**
+   * What the live seminar holds now, to compare with a restore's preview; without it (the
+   * draft, whose versions restore it) no restore is offered here.
+   */
+  current?: { questions: number; answers: number };
+  /** What the history is of, said above it (the seminar's by default). */
+  intro?: string;
 }) {
   const { t, i18n } = useTranslation();
   const [older, setOlder] = useState<HistoryEntry[]>([]);
@@ -108,7 +114,9 @@ export function HistoryPanel({
           {t("history.refresh")}
         </button>
       </div>
-      <p className="muted">{role === "admin" ? t("history.introAdmin") : t("history.intro")}</p>
+      <p className="muted">
+        {intro ?? (role === "admin" ? t("history.introAdmin") : t("history.intro"))}
+      </p>
       {restored !== null && (
         <p className="alert alert-success" role="status">
           {t("history.restored", { time: time(restored, true) })}
@@ -156,7 +164,7 @@ export function HistoryPanel({
                     {" · "}
                     <span className="history-time">{span(run)}</span>
                   </p>
-                  {role === "admin" && run.lastSeq !== newestSeq && run.to !== 0 && (
+                  {current && role === "admin" && run.lastSeq !== newestSeq && run.to !== 0 && (
                     <button
                       type="button"
                       className="btn btn-small"
@@ -193,7 +201,7 @@ export function HistoryPanel({
           )}
         </>
       )}
-      {restoring && (
+      {restoring && current && (
         <RestoreDialog
           token={token}
           documentName={documentName}

@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Editor } from "@tiptap/react";
-import type { SeminarRoot } from "@percorso/schema";
 import { api, type DocumentAuthor } from "../lib/api.ts";
 import type { CollabSession } from "../lib/collab.ts";
 import { authorRuns, showAuthorship, type AuthorRun } from "./Authorship.ts";
@@ -77,6 +76,8 @@ export function useAuthorship(
   session: CollabSession,
   token: string,
   documentName: string,
+  /** The XML root the editor is bound to. */
+  field: string,
   on: boolean,
 ): Legend {
   const [runs, setRuns] = useState<AuthorRun[]>([]);
@@ -87,7 +88,7 @@ export function useAuthorship(
   // The runs of the text, recomputed after changes settle.
   useEffect(() => {
     if (!on || !editor) return;
-    const fragment = session.doc.getXmlFragment("recommendations" satisfies SeminarRoot);
+    const fragment = session.doc.getXmlFragment(field);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const recompute = () => {
       clearTimeout(timer);
@@ -101,7 +102,7 @@ export function useAuthorship(
       clearTimeout(timer);
       fragment.unobserveDeep(recompute);
     };
-  }, [on, editor, session]);
+  }, [on, editor, session, field]);
 
   // Who the client ids are: on first use, and again when text comes under an unknown one.
   // The set of client ids in the text the server has not named (yet): a new one asks again.
@@ -181,6 +182,46 @@ export function useAuthorship(
     }
     return { entries: [...entries.values()], unknown: unknown && status === "ok", status };
   }, [runs, authors, colors, status]);
+}
+
+/**
+ * The "Autori" switch above an editor and, while on, the legend of who wrote the text (the text
+ * itself coloured by author).
+ */
+export function AuthorsOption({
+  editor,
+  session,
+  token,
+  documentName,
+  field,
+}: {
+  editor: Editor | null;
+  session: CollabSession;
+  /** For `GET …/authors`, who each client id of the text is. */
+  token: string;
+  documentName: string;
+  field: string;
+}) {
+  const { t } = useTranslation();
+  const [showAuthors, setShowAuthors] = useState(false);
+  const legendId = useId();
+  const legend = useAuthorship(editor, session, token, documentName, field, showAuthors);
+  return (
+    <div className="editor-options">
+      <button
+        type="button"
+        className="btn btn-small authors-toggle"
+        aria-pressed={showAuthors}
+        aria-controls={legendId}
+        onClick={() => setShowAuthors((on) => !on)}
+      >
+        {t("editor.authors")}
+      </button>
+      <div id={legendId} className="authors-legend-slot">
+        {showAuthors && <AuthorsLegend legend={legend} />}
+      </div>
+    </div>
+  );
 }
 
 /** Who wrote the text, with their colours; "anonimo" for anyone anonymous. */

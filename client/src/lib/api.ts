@@ -122,6 +122,100 @@ export interface InviteRecord {
 /** What `POST /api/invites` answers: the record and its token. */
 export type Invite = InviteRecord & { token: string };
 
+/** One chapter fed by a seminar, as the roll-up panel shows it (`GET …/draft/sources`). */
+export interface DraftSource {
+  /** The chapter's section key. */
+  chapter: string;
+  chapterTitle: string;
+  seminarId: string;
+  seminarNumber: number;
+  seminarTitle: string;
+  /** Epoch ms; null when the seminar has not been rolled up yet. */
+  rolledUpAt: number | null;
+  /** Display name of the drafter (empty when they joined anonymously). */
+  by: string | null;
+  mode: "replace" | "append" | "merge" | "ignore" | null;
+  /** The seminar's text changed since the roll-up. */
+  stale: boolean;
+  /** When the seminar last changed after the roll-up (epoch ms), when stale. */
+  sourceChangedAt?: number;
+}
+
+/** A piece of a word-level redline: removed, added, or kept. */
+export interface Change {
+  value: string;
+  added?: boolean;
+  removed?: boolean;
+}
+
+/** Source-then vs source-now of a rolled-up chapter (`GET …/sources/:chapter/diff`). */
+export interface SourceDiff {
+  chapter: string;
+  seminarId: string;
+  rolledUpAt: number;
+  by: string;
+  stale: boolean;
+  then: string;
+  now: string;
+  changes: Change[];
+}
+
+export type MergeRegion =
+  | { kind: "ok"; blocks: string[] }
+  | { kind: "conflict"; ours: string[]; base: string[]; theirs: string[] };
+
+/** What a three-way merge would do (`GET …/sources/:chapter/merge`). */
+export interface MergePreview {
+  chapter: string;
+  /** Hands the preview back with the merge: refused (409) if either side changed since. */
+  token: string;
+  conflicts: number;
+  regions: MergeRegion[];
+}
+
+export type Resolution = "ours" | "theirs" | "both";
+
+export interface RollupResult {
+  chapter: string;
+  rolledUpAt: number;
+  by: string;
+  mode: string;
+}
+
+/** A named version of the draft. */
+export interface DraftVersion {
+  id: string;
+  label: string;
+  at: number;
+  by: string;
+  seq: number;
+}
+
+export interface DraftVersionBody extends DraftVersion {
+  /** The body as Yjs XML markup, and as plain text per top-level block. */
+  body: { markup: string; text: string[] };
+}
+
+/** A cited answer, with what a reader needs to follow it back to the room. */
+export interface CitedAnswer {
+  answer: {
+    id: string;
+    text: string;
+    /** Empty when anonymous. */
+    author: string;
+    anonymous: boolean;
+    actorKind: string | null;
+    createdAt: number;
+    votes: number;
+    moderation: "hidden" | "merged" | null;
+  };
+  question: { id: string; text: string } | null;
+  seminar: { id: string; number: number; title: string; date: string };
+  link: string;
+}
+
+export type DraftExportFormat = "docx" | "pdf" | "html" | "md";
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -207,6 +301,53 @@ export const api = {
   },
   createProgramme: (token: string, programme: unknown) =>
     request<ProgrammeDescription>("/api/programmes", token, programme),
+  rollUp: (token: string, programmeId: string, seminarId: string, mode: "replace" | "append") =>
+    request<RollupResult>(`${draftPath(programmeId)}/rollup`, token, { seminarId, mode }),
+  draftSources: (token: string, programmeId: string) =>
+    request<DraftSource[]>(`${draftPath(programmeId)}/sources`, token),
+  sourceDiff: (token: string, programmeId: string, chapter: string) =>
+    request<SourceDiff>(`${sourcePath(programmeId, chapter)}/diff`, token),
+  mergePreview: (token: string, programmeId: string, chapter: string) =>
+    request<MergePreview>(`${sourcePath(programmeId, chapter)}/merge`, token),
+  merge: (
+    token: string,
+    programmeId: string,
+    chapter: string,
+    body: { token: string; resolutions: Resolution[] },
+  ) => request<RollupResult>(`${sourcePath(programmeId, chapter)}/merge`, token, body),
+  ignoreSource: (token: string, programmeId: string, chapter: string) =>
+    request<RollupResult>(`${sourcePath(programmeId, chapter)}/ignore`, token, {}),
+  versions: (token: string, programmeId: string) =>
+    request<DraftVersion[]>(`${draftPath(programmeId)}/versions`, token),
+  saveVersion: (token: string, programmeId: string, label: string) =>
+    request<DraftVersion>(`${draftPath(programmeId)}/versions`, token, { label }),
+  version: (token: string, programmeId: string, id: string) =>
+    request<DraftVersionBody>(
+      `${draftPath(programmeId)}/versions/${encodeURIComponent(id)}`,
+      token,
+    ),
+  /** A redline between two versions; `"now"` is the draft as it is. */
+  compare: (token: string, programmeId: string, from: string, to: string) =>
+    request<{ from: string; to: string; changes: Change[] }>(
+      `${draftPath(programmeId)}/compare${queryString({ from, to })}`,
+      token,
+    ),
+  restoreVersion: (token: string, programmeId: string, id: string) =>
+    request<{ restored: string; at: number }>(
+      `${draftPath(programmeId)}/versions/${encodeURIComponent(id)}/restore`,
+      token,
+      {},
+    ),
+  citedAnswer: (token: string, programmeId: string, answerId: string, seminarId: string | null) =>
+    request<CitedAnswer>(
+      `${programmePath(programmeId)}/answers/${encodeURIComponent(answerId)}${queryString({
+        seminarId: seminarId ?? undefined,
+      })}`,
+      token,
+    ),
+  /** Where the draft's export in `format` is (of a version, or of now). */
+  draftExportPath: (programmeId: string, format: DraftExportFormat, version?: string) =>
+    `${programmePath(programmeId)}/draft.${format}${queryString({ version })}`,
   /** A file from the API (a report), as a Blob with the server's file name. */
   download: async (token: string, path: string) => {
     const response = await send(path, token, "GET");
@@ -215,6 +356,18 @@ export const api = {
     return { blob: await response.blob(), name };
   },
 };
+
+function programmePath(programmeId: string): string {
+  return `/api/programmes/${encodeURIComponent(programmeId)}`;
+}
+
+function draftPath(programmeId: string): string {
+  return `${programmePath(programmeId)}/draft`;
+}
+
+function sourcePath(programmeId: string, chapter: string): string {
+  return `${draftPath(programmeId)}/sources/${encodeURIComponent(chapter)}`;
+}
 
 function documentPath(documentName: string): string {
   return `/api/documents/${encodeURIComponent(documentName)}`;

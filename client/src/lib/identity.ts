@@ -120,6 +120,28 @@ export function loadIdentity(seminarId?: string): Identity | null {
   return all.find((i) => i.seminarId === seminarId) ?? all.find(covers) ?? current;
 }
 
+/**
+ * The person to use on a programme's draft: one of the drafting team (a drafter or an admin)
+ * if this device joined as one, else the current person if they belong to the programme (they
+ * read it), else anyone of the programme this device joined as.
+ */
+export function loadDraftIdentity(programmeId: string): Identity | null {
+  const store = readStore();
+  const current = store.current === null ? null : (store.byInvite[store.current] ?? null);
+  const all = Object.values(store.byInvite);
+  const ofProgramme = (identity: Identity) =>
+    identity.role === "admin" || identity.programmeId === programmeId;
+  const drafting = (identity: Identity) =>
+    ofProgramme(identity) && (identity.role === "drafter" || identity.role === "admin");
+  if (current && drafting(current)) return current;
+  return (
+    all.find(drafting) ??
+    (current && ofProgramme(current) ? current : null) ??
+    all.find(ofProgramme) ??
+    null
+  );
+}
+
 /** The person this device joined as with the invite `inviteId`, if any. */
 export function identityForInvite(inviteId: string): Identity | null {
   return readStore().byInvite[inviteId] ?? null;

@@ -86,8 +86,16 @@ function JoinInvite({ token, me }: { token: string; me: Me }) {
     }
   }, [stored?.token]);
 
+  // Each lands where their work is: a seminar's people in its room, the drafting team at the
+  // draft, everyone else on the programme.
   const enter = (identity: Identity) => {
-    void navigate(identity.seminarId ? `/seminari/${identity.seminarId}` : "/");
+    void navigate(
+      identity.seminarId
+        ? `/seminari/${identity.seminarId}`
+        : identity.role === "drafter"
+          ? `/programmi/${encodeURIComponent(identity.programmeId)}/bozza`
+          : "/",
+    );
   };
 
   if (returning.status === "loading") return <p role="status">{t("join.checking")}</p>;

@@ -88,6 +88,19 @@ export function Overview() {
         <p className="hint">{t("overview.noInvite")}</p>
       )}
 
+      {(me?.role === "drafter" || me?.role === "admin") && (
+        <section className="card draft-card" aria-labelledby="draft-title">
+          <h2 id="draft-title">{t("overview.draft")}</h2>
+          <p>{t("overview.draftIntro")}</p>
+          <Link
+            className="btn btn-primary"
+            to={`/programmi/${encodeURIComponent(programme.id)}/bozza`}
+          >
+            {t("overview.openDraft")}
+          </Link>
+        </section>
+      )}
+
       <section aria-labelledby="seminars-title">
         <h2 id="seminars-title">{t("overview.seminars")}</h2>
         <ol className="seminar-list">

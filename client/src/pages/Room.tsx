@@ -11,8 +11,10 @@ import {
   type Role,
   type Writer,
 } from "@percorso/schema";
-import { ApiError, api, seminarRoleOf, type Me, type ProgrammeDescription } from "../lib/api.ts";
-import { CollabSession } from "../lib/collab.ts";
+import { ApiError, seminarRoleOf, type ProgrammeDescription } from "../lib/api.ts";
+import type { CollabSession } from "../lib/collab.ts";
+import { loadContext } from "../lib/context.ts";
+import { useCollabSession } from "../lib/useCollabSession.ts";
 import {
   loadIdentity,
   loadLegacyIdentity,
@@ -25,6 +27,7 @@ import { useAsync } from "../lib/useAsync.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { formatDate } from "../i18n.ts";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
+import { RefusalBanner } from "../components/RefusalBanner.tsx";
 import { Presence } from "../components/Presence.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { InvitePanel } from "../components/InvitePanel.tsx";
@@ -48,28 +51,6 @@ const TAB_LABEL: Record<Tab, string> = {
   raccomandazioni: "room.tabRecommendations",
   conferenza: "room.tabConference",
 };
-const CACHE = "percorso.room-cache";
-
-interface RoomContext {
-  me: Me;
-  programme: ProgrammeDescription;
-}
-
-/** What the room needs from REST, cached so a room reloaded without network still opens. */
-async function loadContext(token: string): Promise<RoomContext> {
-  try {
-    const me = await api.me(token);
-    const programme = await api.programme(me.programmeId === "*" ? "toscana-2021" : me.programmeId);
-    localStorage.setItem(CACHE, JSON.stringify({ token, me, programme }));
-    return { me, programme };
-  } catch (error) {
-    const cached = JSON.parse(localStorage.getItem(CACHE) ?? "null") as
-      (RoomContext & { token: string }) | null;
-    if (error instanceof ApiError && error.status === 0 && cached?.token === token) return cached;
-    throw error;
-  }
-}
-
 export interface SeminarView {
   session: CollabSession;
   identity: Identity;
@@ -137,28 +118,8 @@ function SessionHost({
   children,
 }: Omit<SeminarView, "session" | "writer"> & { children: (view: SeminarView) => ReactNode }) {
   const { t } = useTranslation();
-  const [session, setSession] = useState<CollabSession | null>(null);
-  const name = presenceName(identity);
+  const session = useCollabSession(seminarDocumentName(seminar.id), identity, role);
   const writer = useMemo(() => writerOf(identity, role), [identity, role]);
-
-  useEffect(() => {
-    const created = new CollabSession(
-      seminarDocumentName(seminar.id),
-      identity.token,
-      { name, color: identity.color, actorKind: identity.actorKind, role },
-      identity.userId ?? identity.inviteId,
-    );
-    setSession(created);
-    return () => created.destroy();
-    // Only the document and the token make a new session; the presence name follows below,
-    // without reconnecting.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [seminar.id, identity.token]);
-
-  useEffect(() => {
-    session?.setUser({ name, color: identity.color, actorKind: identity.actorKind, role });
-  }, [session, name, identity.color, identity.actorKind, role]);
-
   if (!session) return <p role="status">{t("app.loading")}</p>;
   return <>{children({ session, identity, writer, role, programme, seminar })}</>;
 }
@@ -183,6 +144,9 @@ function RoomBody({
   dateLabel,
 }: SeminarView & { dateLabel: string }) {
   const { t } = useTranslation();
+  // `?risposta=<id>`: the answer a citation of the draft points to, shown highlighted.
+  const [params] = useSearchParams();
+  const cited = params.get("risposta");
   const roots = useMemo(() => seminarRoots(session.doc), [session]);
   // The caret extension publishes this as the awareness `user`: it must keep the actor kind and
   // role the session announced, or presence figures lose them.
@@ -200,7 +164,7 @@ function RoomBody({
   const editorReady = Boolean(status?.synced || (status?.localLoaded && hasText));
   const hasSession = useYRead(roots.session, () => roots.session.has("status"));
   const writable = writableRoots("seminar", role, { seminarStatus: live.status });
-  const [tab, setTab] = useState<Tab | null>(null);
+  const [tab, setTab] = useState<Tab | null>(cited ? "domande" : null);
   const phaseTab = TABS[live.phase - 1] ?? "domande";
   useEffect(() => {
     if (tab === null && hasSession) setTab(phaseTab);
@@ -272,6 +236,8 @@ function RoomBody({
               writer={writer}
               writable={writable.has("answers")}
               spotlight={live.spotlight}
+              highlight={cited}
+              synced={Boolean(status?.synced)}
             />
           </Tabs.Content>
           <Tabs.Content
@@ -288,6 +254,7 @@ function RoomBody({
                   documentName={seminarDocumentName(seminar.id)}
                   user={presenceUser}
                   canEdit={writable.has("recommendations")}
+                  seminarId={seminar.id}
                 />
               </Suspense>
             ) : (
@@ -305,26 +272,6 @@ function RoomBody({
           )}
         </aside>
       </div>
-    </div>
-  );
-}
-
-function RefusalBanner({ session, kind }: { session: CollabSession; kind: string }) {
-  const { t } = useTranslation();
-  return (
-    <div className="alert alert-danger" role="alert">
-      <p>{t(`connection.${kind}`)}</p>
-      {kind === "forbidden" && (
-        <button
-          type="button"
-          className="btn"
-          onClick={() => {
-            void session.discardLocalCopy().then(() => location.reload());
-          }}
-        >
-          {t("connection.discard")}
-        </button>
-      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import {
   addAnswer,
@@ -27,6 +27,8 @@ export function Questions({
   writer,
   writable,
   spotlight,
+  highlight = null,
+  synced = true,
 }: {
   session: CollabSession;
   identity: Identity;
@@ -34,6 +36,10 @@ export function Questions({
   /** The role may write answers now (root table, seminar not closed). */
   writable: boolean;
   spotlight: string | null;
+  /** An answer to show highlighted and focused: the one a citation of the draft points to. */
+  highlight?: string | null;
+  /** The server's state has arrived: only then may a missing answer be called missing. */
+  synced?: boolean;
 }) {
   const { t } = useTranslation();
   const doc = session.doc;
@@ -43,6 +49,17 @@ export function Questions({
   );
   const [order, setOrder] = useState<AnswerOrder>("newest");
   const sortId = useId();
+  const citedShown = useYRead(
+    [roots.answers, roots.moderation, roots.approvals],
+    () =>
+      highlight !== null &&
+      questions.some((question) =>
+        answersFor(doc, question.id, ownAnswerAudience(identity), "newest").some(
+          (answer) => answer.id === highlight,
+        ),
+      ),
+    [highlight, questions, identity],
+  );
 
   return (
     <section aria-labelledby="questions-title">
@@ -60,6 +77,15 @@ export function Questions({
           </select>
         </div>
       </div>
+      {highlight !== null && (
+        <p className={citedShown ? "hint" : synced ? "alert" : "hint"} role="status">
+          {citedShown
+            ? t("questions.citedShown")
+            : synced
+              ? t("questions.citedMissing")
+              : t("questions.citedLoading")}
+        </p>
+      )}
       {questions.length === 0 ? (
         <p className="empty">{t("questions.empty")}</p>
       ) : (
@@ -75,6 +101,7 @@ export function Questions({
               writer={writer}
               writable={writable && question.state === "open"}
               spotlight={spotlight === question.id}
+              highlight={highlight}
             />
           ))}
         </ol>
@@ -92,6 +119,7 @@ function QuestionCard({
   writer,
   writable,
   spotlight,
+  highlight,
 }: {
   session: CollabSession;
   question: Question;
@@ -101,6 +129,7 @@ function QuestionCard({
   writer: Writer;
   writable: boolean;
   spotlight: boolean;
+  highlight: string | null;
 }) {
   const { t } = useTranslation();
   const doc = session.doc;
@@ -142,6 +171,7 @@ function QuestionCard({
               answer={answer}
               writer={writer}
               writable={writable}
+              cited={answer.id === highlight}
             />
           ))}
         </ul>
@@ -231,13 +261,25 @@ function AnswerItem({
   answer,
   writer,
   writable,
+  cited = false,
 }: {
   session: CollabSession;
   answer: AnswerView;
   writer: Writer;
   writable: boolean;
+  /** The answer a citation of the draft points to: highlighted, scrolled to, focused once. */
+  cited?: boolean;
 }) {
   const { t } = useTranslation();
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (!cited) return;
+    const frame = requestAnimationFrame(() => {
+      item.current?.scrollIntoView({ block: "center" });
+      item.current?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [cited]);
   const doc = session.doc;
   const controls = answerControls(answer.authorId, writer, writable);
   const as = mutationAs(answer.authorId, writer, session);
@@ -253,8 +295,14 @@ function AnswerItem({
   };
 
   return (
-    <li className={`answer${answer.pinned ? " pinned" : ""}`} data-answer-id={answer.id}>
+    <li
+      ref={item}
+      className={`answer${answer.pinned ? " pinned" : ""}${cited ? " cited" : ""}`}
+      data-answer-id={answer.id}
+      tabIndex={cited ? -1 : undefined}
+    >
       <div className="answer-body">
+        {cited && <p className="badge badge-cited">{t("questions.citedBadge")}</p>}
         {mode === "edit" ? (
           <EditAnswer
             text={answer.text}

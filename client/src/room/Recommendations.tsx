@@ -1,17 +1,6 @@
-import {
-  useEffect,
-  useId,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-  type KeyboardEvent,
-} from "react";
+import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import StarterKit from "@tiptap/starter-kit";
-import Collaboration from "@tiptap/extension-collaboration";
-import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { EditorContent, type Editor } from "@tiptap/react";
 import * as Dialog from "@radix-ui/react-dialog";
 import {
   citationLabel,
@@ -22,10 +11,12 @@ import {
 } from "@percorso/schema";
 import type { CollabSession, PresenceUser } from "../lib/collab.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
-import { usePresenceLabel } from "../lib/presence.ts";
 import { AnswerRef } from "../editor/AnswerRef.ts";
-import { Authorship } from "../editor/Authorship.ts";
-import { AuthorsLegend, useAuthorship } from "../editor/useAuthorship.tsx";
+import { AuthorsOption } from "../editor/useAuthorship.tsx";
+import { Toolbar, backToText, formatButtons } from "../editor/Toolbar.tsx";
+import { useCollabEditor } from "../editor/useCollabEditor.ts";
+
+const FIELD = "recommendations" satisfies SeminarRoot;
 
 /**
  * The seminar's recommendation text, co-edited live: Tiptap bound to the `recommendations`
@@ -37,6 +28,7 @@ export function Recommendations({
   documentName,
   user,
   canEdit,
+  seminarId,
 }: {
   session: CollabSession;
   /** For `GET …/authors`, who each client id of the text is. */
@@ -44,66 +36,32 @@ export function Recommendations({
   documentName: string;
   user: PresenceUser;
   canEdit: boolean;
+  seminarId: string;
 }) {
   const { t } = useTranslation();
   const status = useCollabStatus(session);
   const labelId = useId();
   const introId = useId();
-  // Carets name people as the presence list does: an anonymous one says "anonimo".
-  const labelOf = usePresenceLabel();
-  const caretLabel = useRef(labelOf);
-  caretLabel.current = labelOf;
-  const [showAuthors, setShowAuthors] = useState(false);
-  const legendId = useId();
-  const editor = useEditor(
-    {
-      editable: canEdit,
-      shouldRerenderOnTransaction: false,
-      extensions: [
-        StarterKit.configure({
-          undoRedo: false, // Collaboration brings its own shared-document undo
-          heading: { levels: [2, 3] },
-          link: { openOnClick: false, autolink: true, defaultProtocol: "https" },
-          codeBlock: false,
-          code: false,
-        }),
-        Collaboration.configure({
-          document: session.doc,
-          field: "recommendations" satisfies SeminarRoot,
-        }),
-        CollaborationCaret.configure({
-          provider: session.provider,
-          user,
-          render: (caretUser) => renderCaret(caretUser, caretLabel.current),
-        }),
-        AnswerRef,
-        Authorship,
-      ],
-      editorProps: {
-        attributes: {
-          class: "editor-text",
-          role: "textbox",
-          "aria-multiline": "true",
-          "aria-labelledby": labelId,
-          "aria-describedby": introId,
-        },
-      },
-    },
-    [session],
+  const [extensions] = useState(() => [AnswerRef]);
+  const { editor, live } = useCollabEditor({
+    session,
+    field: FIELD,
+    user,
+    canEdit,
+    headingLevels: [2, 3],
+    extensions,
+    labelledBy: labelId,
+    describedBy: introId,
+  });
+  const buttons = useMemo(
+    () =>
+      formatButtons(t, [
+        { level: 2, label: t("editor.heading") },
+        { level: 3, label: t("editor.subheading") },
+      ]),
+    [t],
   );
-
-  // React's strict mode may hand an effect an editor it already destroyed: leave that one be.
-  const live = editor && !editor.isDestroyed && editor.isInitialized ? editor : null;
-  useEffect(() => {
-    if (live && live.isEditable !== canEdit) live.setEditable(canEdit);
-  }, [live, canEdit]);
-
-  useEffect(() => {
-    live?.commands.updateUser({ ...user });
-  }, [live, user]);
-
   const loading = !status?.synced && !status?.localLoaded;
-  const legend = useAuthorship(live, session, token, documentName, showAuthors);
 
   return (
     <section className="recommendations" aria-labelledby={labelId}>
@@ -111,21 +69,18 @@ export function Recommendations({
       <p id={introId} className="muted">
         {t("editor.intro")}
       </p>
-      <div className="editor-options">
-        <button
-          type="button"
-          className="btn btn-small authors-toggle"
-          aria-pressed={showAuthors}
-          aria-controls={legendId}
-          onClick={() => setShowAuthors((on) => !on)}
-        >
-          {t("editor.authors")}
-        </button>
-        <div id={legendId} className="authors-legend-slot">
-          {showAuthors && <AuthorsLegend legend={legend} />}
-        </div>
-      </div>
-      {editor && canEdit && <Toolbar editor={editor} session={session} />}
+      <AuthorsOption
+        editor={live}
+        session={session}
+        token={token}
+        documentName={documentName}
+        field={FIELD}
+      />
+      {editor && canEdit && (
+        <Toolbar editor={editor} buttons={buttons}>
+          <CiteDialog editor={editor} session={session} seminarId={seminarId} />
+        </Toolbar>
+      )}
       {!canEdit && <p className="hint">{t("editor.readOnly")}</p>}
       {loading && (
         <p role="status" className="hint">
@@ -139,225 +94,15 @@ export function Recommendations({
   );
 }
 
-/** A remote caret: a coloured bar and the person's label (as CollaborationCaret draws it). */
-function renderCaret(
-  user: Record<string, unknown>,
-  labelOf: (user: { name: string; actorKind?: string }) => string,
-): HTMLElement {
-  const color = typeof user.color === "string" ? user.color : "#5c6f82";
-  const caret = document.createElement("span");
-  caret.classList.add("collaboration-carets__caret");
-  caret.style.borderColor = color;
-  const label = document.createElement("div");
-  label.classList.add("collaboration-carets__label");
-  label.style.backgroundColor = color;
-  label.textContent = labelOf({
-    name: typeof user.name === "string" ? user.name : "",
-    ...(typeof user.actorKind === "string" ? { actorKind: user.actorKind } : {}),
-  });
-  caret.append(label);
-  return caret;
-}
-
-function Toolbar({ editor, session }: { editor: Editor; session: CollabSession }) {
-  const { t } = useTranslation();
-  const active = useEditorState({
-    editor,
-    selector: ({ editor: e }) => ({
-      h2: e.isActive("heading", { level: 2 }),
-      h3: e.isActive("heading", { level: 3 }),
-      bold: e.isActive("bold"),
-      italic: e.isActive("italic"),
-      bulletList: e.isActive("bulletList"),
-      orderedList: e.isActive("orderedList"),
-      link: e.isActive("link"),
-    }),
-  });
-  const bar = useRef<HTMLDivElement>(null);
-
-  // A toolbar is one tab stop; arrow keys move between its buttons (WAI-ARIA toolbar pattern).
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (!["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
-    const buttons = [...(bar.current?.querySelectorAll<HTMLButtonElement>("button") ?? [])];
-    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    if (index < 0) return;
-    event.preventDefault();
-    const next =
-      event.key === "Home"
-        ? 0
-        : event.key === "End"
-          ? buttons.length - 1
-          : (index + (event.key === "ArrowRight" ? 1 : -1) + buttons.length) % buttons.length;
-    buttons[next]?.focus();
-  };
-
-  const chain = () => editor.chain().focus();
-  const buttons: { key: keyof typeof active; label: string; text: string; run: () => void }[] = [
-    {
-      key: "h2",
-      label: t("editor.heading"),
-      text: "H2",
-      run: () => chain().toggleHeading({ level: 2 }).run(),
-    },
-    {
-      key: "h3",
-      label: t("editor.subheading"),
-      text: "H3",
-      run: () => chain().toggleHeading({ level: 3 }).run(),
-    },
-    { key: "bold", label: t("editor.bold"), text: "B", run: () => chain().toggleBold().run() },
-    {
-      key: "italic",
-      label: t("editor.italic"),
-      text: "I",
-      run: () => chain().toggleItalic().run(),
-    },
-    {
-      key: "bulletList",
-      label: t("editor.bulletList"),
-      text: "•",
-      run: () => chain().toggleBulletList().run(),
-    },
-    {
-      key: "orderedList",
-      label: t("editor.orderedList"),
-      text: "1.",
-      run: () => chain().toggleOrderedList().run(),
-    },
-  ];
-
-  return (
-    <div
-      ref={bar}
-      className="toolbar"
-      role="toolbar"
-      aria-label={t("editor.toolbar")}
-      onKeyDown={onKeyDown}
-    >
-      {buttons.map((button) => (
-        <button
-          key={button.key}
-          type="button"
-          className={`tool tool-${button.key}`}
-          aria-pressed={active[button.key]}
-          // The accessible name contains the visible glyph (WCAG 2.5.3) when it is a word.
-          aria-label={/\w/.test(button.text) ? `${button.label} ${button.text}` : button.label}
-          title={button.label}
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={button.run}
-        >
-          <span aria-hidden="true">{button.text}</span>
-        </button>
-      ))}
-      <LinkDialog editor={editor} active={active.link} />
-      <CiteDialog editor={editor} session={session} />
-    </div>
-  );
-}
-
-function LinkDialog({ editor, active }: { editor: Editor; active: boolean }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [href, setHref] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const inputId = useId();
-
-  const onOpenChange = (next: boolean) => {
-    if (next) {
-      setHref((editor.getAttributes("link").href as string | undefined) ?? "");
-      setError(null);
-    }
-    setOpen(next);
-  };
-
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    const value = href.trim();
-    if (!/^(https?:\/\/|mailto:)/i.test(value)) return setError(t("editor.linkInvalid"));
-    const chain = editor.chain().focus().extendMarkRange("link");
-    if (editor.state.selection.empty && !active) {
-      chain
-        .insertContent({
-          type: "text",
-          text: value,
-          marks: [{ type: "link", attrs: { href: value } }],
-        })
-        .run();
-    } else {
-      chain.setLink({ href: value }).run();
-    }
-    setOpen(false);
-  };
-
-  return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Trigger
-        className="tool tool-link"
-        data-active={active || undefined}
-        onMouseDown={(e) => e.preventDefault()}
-      >
-        {t("editor.link")}
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content
-          className="dialog"
-          aria-describedby={undefined}
-          onCloseAutoFocus={backToText(editor)}
-        >
-          <Dialog.Title>{t("editor.link")}</Dialog.Title>
-          <form onSubmit={apply} noValidate>
-            <div className="field">
-              <label htmlFor={inputId}>{t("editor.linkPrompt")}</label>
-              <input
-                id={inputId}
-                type="url"
-                inputMode="url"
-                placeholder="https://"
-                value={href}
-                onChange={(e) => setHref(e.target.value)}
-                aria-invalid={error ? true : undefined}
-              />
-            </div>
-            {error && (
-              <p className="field-error" role="alert">
-                {error}
-              </p>
-            )}
-            <div className="form-row end">
-              {active && (
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={() => {
-                    editor.chain().focus().extendMarkRange("link").unsetLink().run();
-                    setOpen(false);
-                  }}
-                >
-                  {t("editor.linkRemove")}
-                </button>
-              )}
-              <Dialog.Close className="btn">{t("materials.cancel")}</Dialog.Close>
-              <button type="submit" className="btn btn-primary">
-                {t("editor.linkApply")}
-              </button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
-
-/** A dialog of the toolbar hands the keyboard back to the text, where the writer was. */
-function backToText(editor: Editor) {
-  return (event: Event) => {
-    event.preventDefault();
-    editor.commands.focus();
-  };
-}
-
-function CiteDialog({ editor, session }: { editor: Editor; session: CollabSession }) {
+function CiteDialog({
+  editor,
+  session,
+  seminarId,
+}: {
+  editor: Editor;
+  session: CollabSession;
+  seminarId: string;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const doc = session.doc;
@@ -406,6 +151,7 @@ function CiteDialog({ editor, session }: { editor: Editor; session: CollabSessio
                               .focus()
                               .insertAnswerRef({
                                 answerId: answer.id,
+                                seminarId,
                                 label: citationLabel(answer.text, answer.author || null),
                               })
                               .run();
