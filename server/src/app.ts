@@ -128,7 +128,15 @@ export async function startServer(
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use("/api", restRateLimit(config.restRatePerMinute, metrics, log));
+  app.set("trust proxy", config.trustProxy);
+  app.use(
+    "/api",
+    restRateLimit(
+      { perMinute: config.restRatePerMinute, sharedFactor: config.restSharedRateFactor },
+      metrics,
+      log,
+    ),
+  );
   app.use(
     "/api",
     createApi({

@@ -23,16 +23,23 @@ export const configSchema = z.object({
   /** Largest presence (awareness) state of one client, in bytes; larger closes with 4431. */
   MAX_PRESENCE_BYTES: int(4096),
   /** Presence updates per connection: a bucket of this many, refilled per second (4429). */
-  PRESENCE_RATE_BURST: int(40),
-  PRESENCE_RATE_PER_SECOND: int(10),
+  PRESENCE_RATE_BURST: int(100),
+  PRESENCE_RATE_PER_SECOND: int(30),
   /** Open sockets of one person (personal token), and of one invite used directly (4430). */
   MAX_CONNECTIONS_PER_PERSON: int(20),
   MAX_CONNECTIONS_PER_INVITE: int(500),
   /** Bytes a document's log may hold, and one person's share of them (4432). */
   MAX_DOCUMENT_BYTES: int(64 * 1024 * 1024),
   MAX_BYTES_PER_PERSON: int(1024 * 1024),
-  /** REST requests per minute for one token (or, without one, one address): then 429. */
+  /**
+   * REST requests per minute for one personal token: then 429. A token many people share (an
+   * invite link a hall joins with) and requests without a token (per address: a hall behind one
+   * NAT) get `REST_SHARED_RATE_FACTOR` times as many.
+   */
   REST_RATE_PER_MINUTE: int(600),
+  REST_SHARED_RATE_FACTOR: int(20),
+  /** Express's `trust proxy` (hops), so the per-address limit sees clients behind a proxy. */
+  TRUST_PROXY: int(0),
   /** A reader whose socket has this many bytes queued is dropped (it resyncs on reconnect). */
   MAX_BUFFERED_BYTES: int(16 * 1024 * 1024),
   /**
@@ -100,6 +107,8 @@ export type Config = {
   maxDocumentBytes: number;
   maxBytesPerPerson: number;
   restRatePerMinute: number;
+  restSharedRateFactor: number;
+  trustProxy: number;
   maxBufferedBytes: number;
   allowedOrigins: string[];
   idleUnloadMs: number;
@@ -146,6 +155,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     maxBytesPerPerson: e.MAX_BYTES_PER_PERSON,
     restRatePerMinute: e.REST_RATE_PER_MINUTE,
+    restSharedRateFactor: e.REST_SHARED_RATE_FACTOR,
+    trustProxy: e.TRUST_PROXY,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     allowedOrigins: e.ALLOWED_ORIGINS,
     idleUnloadMs: e.IDLE_UNLOAD_MS,

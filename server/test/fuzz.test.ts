@@ -50,7 +50,7 @@ import {
  *
  * Each fuzzed message is sent on its own and the server is let settle (a presence probe comes
  * back) before the next: sent in one burst with a valid update, a malformed sync step 1 crashes
- * the process — the `it.fails` case at the end, a bug (this fuzzer, sending each run's messages
+ * the process — the case at the end, a bug since fixed (this fuzzer, sending each run's messages
  * in one burst instead, hits it at run 468 of this seed: the document stops committing). The generated cases are the same for a
  * seed; the bytes they hit differ a little between runs, since the seed document's Yjs client
  * ids are random. `PERCORSO_FIGURES=1` prints the counts.
@@ -714,8 +714,8 @@ describe("a crash the one-message-at-a-time fuzzing steers around", () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
-  it.fails(
-    // BUG: `Connection.receiveSync` defers a sync step 1's reply with `whenDurable`. With an
+  it(
+    // Was a bug, fixed: `Connection.receiveSync` defers a sync step 1's reply with `whenDurable`. With an
     // update of the same turn waiting for its group commit, the reply runs later inside
     // `GroupCommit.commitOpen`, outside `receive`'s try/catch; a malformed state vector then
     // throws there ("Unexpected end of array" from `Y.encodeStateAsUpdate`), the commit chain's

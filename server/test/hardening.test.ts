@@ -35,7 +35,7 @@ import {
  * a raw socket or plain HTTP, against the real server: what it answers (the contract's close
  * code or HTTP status) and that nothing it refused is stored (read back after a restart where
  * it matters). Figures for the issue's closing note are printed with `PERCORSO_FIGURES=1`.
- * Cases marked `it.fails` are server bugs found on the way (each says what goes wrong).
+ * Cases whose comment says "Was a bug" are server bugs these tests found, since fixed.
  */
 
 const SEMINAR_ID = "s2-economia-circolare";
@@ -254,8 +254,8 @@ describe("presence (awareness) limits", () => {
     ).not.toHaveLength(4097);
   });
 
-  it.fails(
-    // BUG: the limit is on each entry, not on what one connection announces. One message may
+  it(
+    // Was a bug, fixed: the limit is on each entry, not on what one connection announces. One message may
     // carry any number of client ids (a stock client only ever announces its own), so 256
     // entries of 4,000 bytes — 1 MiB in one message — are accepted and fanned out to everyone,
     // as the 1 MiB name was before: the amplification the limit was for is still there.
@@ -286,8 +286,8 @@ describe("presence (awareness) limits", () => {
     },
   );
 
-  it.fails(
-    // BUG: MAX_PRESENCE_BYTES is documented in bytes but `Presence.receive` compares the state's
+  it(
+    // Was a bug, fixed: MAX_PRESENCE_BYTES is documented in bytes but `Presence.receive` compares the state's
     // UTF-16 length: a state of 4,000 "€" (12,020 bytes of UTF-8 on the wire) passes a
     // 4,096-byte limit, three times over.
     "a presence state over the limit in UTF-8 bytes (but not in characters) closes with 4431",
@@ -314,8 +314,8 @@ describe("presence rate", () => {
     const person = await newPerson(server, PARTICIPANT, { name: "Mallory" });
     const flooder = openRaw(documentUrl(server, SEMINAR, person.token));
     expect(await flooder.joined).toBe(true);
-    // 100 presence updates at once: the presence bucket holds 40, the message bucket 600.
-    for (let clock = 1; clock <= 100; clock++) {
+    // 300 presence updates at once: the presence bucket holds 100, the message bucket 600.
+    for (let clock = 1; clock <= 300; clock++) {
       flooder.socket.send(
         awarenessMessage([{ clientId: 31_337, clock, state: { user: { name: `M${clock}` } } }]),
       );
@@ -323,8 +323,8 @@ describe("presence rate", () => {
     expect(await flooder.closed).toEqual({ code: 4429, reason: "too-many-messages" });
   });
 
-  it.fails(
-    // BUG: a stock y-websocket client (the web app's too) sends back every presence change it
+  it(
+    // Was a bug, fixed: a stock y-websocket client (the web app's too) sends back every presence change it
     // receives (`_awarenessUpdateHandler` broadcasts added/updated/removed whatever their origin);
     // the server drops those echoes but counts each against the echoing connection's presence
     // bucket (40, then 10/s). So in a room where presence changes more than ~10 times a second —
@@ -841,10 +841,10 @@ describe("HTTP security headers and the REST rate limit", () => {
     figure(`headers checked on ${paths.join(", ")}`);
   });
 
-  it("past REST_RATE_PER_MINUTE one token gets 429 too_many_requests; another token still gets 200", async () => {
-    // Two of the admin token's five requests.
-    const first = await invite(server, PARTICIPANT);
-    const second = await invite(server, PARTICIPANT);
+  it("past REST_RATE_PER_MINUTE one personal token gets 429 too_many_requests; another still gets 200", async () => {
+    // Personal tokens get REST_RATE_PER_MINUTE; shared ones (invites) a multiple of it.
+    const first = (await newPerson(server, PARTICIPANT, { name: "Uno" })).token;
+    const second = (await newPerson(server, PARTICIPANT, { name: "Due" })).token;
     const limited = await readMetric(server, "percorso_rest_rate_limited_total");
     for (let i = 0; i < 5; i++) {
       expect((await api(server, "GET", "/api/me", { token: first })).status).toBe(200);
@@ -865,8 +865,8 @@ describe("REST rate limit defaults and a hall behind one address", () => {
   // The default (600 per minute), which the harness otherwise lifts for its set-up requests.
   const server = useTestServer({ REST_RATE_PER_MINUTE: "600" });
 
-  it.fails(
-    // BUG: requests without a token are counted per address, and the web app loads the
+  it(
+    // Was a bug, fixed: requests without a token are counted per address, and the web app loads the
     // programme (`GET /api/programmes/:id`, lib/context.ts) with no token on every room page:
     // a hall of more than 600 people behind one NAT opening the room within a minute gets 429
     // — the per-IP default the issue rules out. (Behind the compose file's Caddy, without
@@ -884,8 +884,8 @@ describe("REST rate limit defaults and a hall behind one address", () => {
     },
   );
 
-  it.fails(
-    // BUG: the join page spends two requests of the shared invite token per person
+  it(
+    // Was a bug, fixed: the join page spends two requests of the shared invite token per person
     // (`GET /api/me`, then `POST /api/join`), so at the default 600 per minute per token at most
     // 300 people can join from the participants' link (the QR code) in a minute; a hall of a
     // thousand told "scan the code now" gets 429 past the 300th.

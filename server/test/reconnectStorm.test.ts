@@ -227,8 +227,8 @@ describe("reconnect storm at CI size", () => {
   describe("with the default limits", () => {
     const server = useTestServer();
 
-    it.fails(
-      // BUG: every stock client (the web app's too) sends back each presence change it receives,
+    it(
+      // Was a bug, fixed: every stock client (the web app's too) sends back each presence change it receives,
       // and the server counts those echoes against the echoing client's presence bucket (40, then
       // 10/s). 300 people joining, or coming back after a restart, are 300 presence changes in a
       // second or two: clients are closed with 4429, which y-websocket treats as final, so they

@@ -103,8 +103,20 @@ export class GroupCommit {
     if (this.stopped) return;
     this.inFlight = null;
     this.deps.metrics.persistSeconds.observe((performance.now() - started) / 1000);
-    this.deps.committed(batch.updates, lastSeq);
-    for (const reply of batch.waiters) reply();
+    // Nothing after the append may stop the commit chain: a fault here is logged, and the
+    // next batch is committed all the same.
+    try {
+      this.deps.committed(batch.updates, lastSeq);
+    } catch (error) {
+      this.deps.log.error({ err: error, doc: this.name }, "fan-out after a commit failed");
+    }
+    for (const reply of batch.waiters) {
+      try {
+        reply();
+      } catch (error) {
+        this.deps.log.error({ err: error, doc: this.name }, "a deferred reply failed");
+      }
+    }
   }
 }
 

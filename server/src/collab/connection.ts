@@ -1,3 +1,4 @@
+import * as Y from "yjs";
 import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
@@ -120,7 +121,16 @@ export class Connection implements DocumentPeer {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
-      this.doc.whenDurable(() => this.sendSyncStep2(stateVector));
+      // Read now, inside `receive`'s guard: a malformed one is the sender's 1007, not a throw
+      // later inside the group commit that answers it.
+      Y.decodeStateVector(stateVector);
+      this.doc.whenDurable(() => {
+        try {
+          this.sendSyncStep2(stateVector);
+        } catch (error) {
+          this.refuse("malformed", error instanceof Error ? error.message : String(error));
+        }
+      });
       return;
     }
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
@@ -178,16 +188,22 @@ export class Connection implements DocumentPeer {
     });
   }
 
-  /** Presence: rate-limited, size-limited, filtered to what this connection may say. */
+  /**
+   * Presence: size-limited, filtered to what this connection may say, and rate-limited on what
+   * it says of itself — stock clients echo everyone else's presence back, and an echo is not
+   * a flood.
+   */
   private receiveAwareness(update: Uint8Array): void {
-    if (!this.presenceBucket.take()) return this.refuse("tooManyMessages", "presence rate limit");
-    const tooLarge = this.doc.presence.receive(
+    const result = this.doc.presence.receive(
       update,
       this,
       { authorId: this.principal.authorId, anonymous: this.principal.anonymous },
       this.deps.limits.maxPresenceBytes,
     );
-    if (tooLarge !== null) this.refuse("presenceTooLarge", `a presence state of ${tooLarge} bytes`);
+    if ("tooLarge" in result) return this.refuse("presenceTooLarge", result.tooLarge);
+    if (result.applied > 0 && !this.presenceBucket.take()) {
+      this.refuse("tooManyMessages", "presence rate limit");
+    }
   }
 
   private sendAwareness(): void {

@@ -19,6 +19,9 @@ export interface Announcer {
  * for client ids bound to someone else or carrying anonymous items. An anonymous person's
  * presence reaches others without a name (DESIGN.md §4.1).
  */
+/** How many client ids one connection may speak for. */
+const MAX_PRESENCES_PER_CONNECTION = 4;
+
 /** The origin of presence states that arrived from another process. */
 const REMOTE = Symbol("remote presence");
 
@@ -56,24 +59,33 @@ export class Presence {
     peer: DocumentPeer,
     announcer: Announcer,
     maxStateBytes: number,
-  ): number | null {
+  ): { tooLarge: string } | { applied: number } {
     const entries = decodeAwarenessEntries(update);
-    const largest = Math.max(0, ...entries.map((entry) => entry.state.length));
-    if (largest > maxStateBytes) return largest;
+    for (const entry of entries) {
+      const bytes = Buffer.byteLength(entry.state, "utf8");
+      if (bytes > maxStateBytes) return { tooLarge: `a presence state of ${bytes} bytes` };
+    }
     const own = entries.filter((entry) => {
       const owner = this.owners.get(entry.clientId);
       if (owner !== undefined && owner !== peer) return false;
       if (this.remote.has(entry.clientId)) return false;
       return this.clientIds.mayAnnounce(entry.clientId, announcer.authorId);
     });
-    if (own.length === 0) return null;
+    if (own.length === 0) return { applied: 0 };
+    // A tab announces one presence (two at most, briefly, across a reload): many ids from one
+    // connection would be one person's presence split to slip past the size limit.
+    const owned = new Set([...this.owners].filter(([, owner]) => owner === peer).map(([id]) => id));
+    for (const entry of own) owned.add(entry.clientId);
+    if (owned.size > MAX_PRESENCES_PER_CONNECTION) {
+      return { tooLarge: `${owned.size} presences from one connection` };
+    }
     const kept = announcer.anonymous ? own.map(withoutName) : own;
     const filtered =
       kept.length === entries.length && !announcer.anonymous
         ? update
         : encodeAwarenessEntries(kept);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
-    return null;
+    return { applied: own.length };
   }
 
   /** Presence states another process announced (already filtered there). */
