@@ -242,6 +242,43 @@ describe("the drafting desk (issue 9)", () => {
     ]);
   });
 
+  it("restores one chapter from a version, leaving edits elsewhere as they are", async () => {
+    const { s2, s3, w2, w3, stored, draft, call } = await setUp();
+    writeParagraphs(s2, ["Capitolo due"]);
+    writeParagraphs(s3, ["Capitolo tre"]);
+    await stored(w2, "Capitolo due");
+    await stored(w3, "Capitolo tre");
+    await call("POST", "/draft/rollup", { seminarId: S2 });
+    await call("POST", "/draft/rollup", { seminarId: S3 });
+    const version = await call("POST", "/draft/versions", { label: "Prima delle modifiche" });
+    const drafter = await server.join(`draft:${PROGRAMME}`, { role: "drafter" }, { name: "D" });
+    await waitFor(() => chapterTexts(drafter.doc, CH3).length === 1, "the chapters at the drafter");
+    for (const key of [CH2, CH3]) {
+      const block = chapterBlocks(drafter.doc.getXmlFragment("body"), key)![0] as Y.XmlElement;
+      (block.get(0) as Y.XmlText).insert(0, "Modificato: ");
+    }
+    await waitFor(
+      () =>
+        chapterTexts(draft.doc, CH2)[0] === "Modificato: Capitolo due" &&
+        chapterTexts(draft.doc, CH3)[0] === "Modificato: Capitolo tre",
+      "both edits",
+    );
+    const restored = await call("POST", `/draft/versions/${version.body.id as string}/restore`, {
+      chapter: CH3,
+    });
+    expect(restored.status).toBe(200);
+    await waitFor(() => chapterTexts(draft.doc, CH3)[0] === "Capitolo tre", "chapter 3 restored");
+    expect(chapterTexts(draft.doc, CH2)).toEqual(["Modificato: Capitolo due"]);
+    const shown = await call("GET", `/draft/versions/${version.body.id as string}`);
+    expect(JSON.stringify((shown.body.body as { blocks: unknown }).blocks)).toContain(
+      "Capitolo tre",
+    );
+    const missing = await call("POST", `/draft/versions/${version.body.id as string}/restore`, {
+      chapter: "non-esiste",
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it("names versions, shows and compares them, restores one as a new change", async () => {
     const { s3, w3, stored, draft, call } = await setUp();
     writeParagraphs(s3, ["Versione della conferenza"]);

@@ -149,10 +149,9 @@ export function blockText(block: Block): string {
     .toArray()
     .filter((child): child is Block => child instanceof Y.XmlElement || child instanceof Y.XmlText)
     .map(blockText);
-  const joined =
-    block.nodeName === "bulletList" || block.nodeName === "orderedList"
-      ? parts.join("\n")
-      : parts.join("");
+  // Lists and table rows one per line, cells apart: redlines of tables read as tables.
+  const lines = ["bulletList", "orderedList", "table"].includes(block.nodeName);
+  const joined = parts.join(lines ? "\n" : block.nodeName === "tableRow" ? " | " : "");
   return block.nodeName === "listItem" ? `• ${joined}` : joined;
 }
 

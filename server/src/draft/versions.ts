@@ -1,7 +1,10 @@
 import { diffWords } from "diff";
 import {
   addVersion,
+  blockKey,
   blockText,
+  chapterBlocks,
+  chapterRange,
   draftDocumentName,
   listVersions,
   type Block,
@@ -12,6 +15,7 @@ import type * as Y from "yjs";
 import { documentAt, restoreTo } from "../collab/history.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { invalidInput, notFound } from "../errors.ts";
+import { applyBlocks } from "./merge.ts";
 import type { Author, DocumentStore } from "../storage/storage.ts";
 
 export interface VersionDeps {
@@ -99,14 +103,36 @@ export class DraftVersions {
     };
   }
 
-  /** Makes the body what it was at a version, as one new change by `author`. */
-  async restore(programme: Programme, id: string, author: Author): Promise<DraftVersion> {
+  /**
+   * Makes the body — or only one chapter of it — what it was at a version, as one new change
+   * by `author` (a chapter's restore leaves everyone's edits elsewhere as they are).
+   */
+  async restore(
+    programme: Programme,
+    id: string,
+    author: Author,
+    chapter?: string,
+  ): Promise<DraftVersion> {
     const version = await this.get(programme, id);
     const name = draftDocumentName(programme.id);
     const { doc: past } = await documentAt(this.deps.store, name, version.at);
     try {
       await this.deps.registry.withDocument(name, this.scope(programme), async (live) => {
-        live.change(author, (doc) => restoreTo(doc, past, "draft", ["body"]));
+        let failure: unknown = null;
+        live.change(author, (doc) => {
+          if (chapter === undefined) return restoreTo(doc, past, "draft", ["body"]);
+          const body = doc.getXmlFragment("body");
+          const range = chapterRange(body, chapter);
+          const then = chapterBlocks(past.getXmlFragment("body"), chapter);
+          if (range === null || then === null) {
+            failure = notFound(`No chapter '${chapter}' in the draft or in that version`);
+            return;
+          }
+          const nodes = new Map(then.map((block) => [blockKey(block), block] as const));
+          const current = (chapterBlocks(body, chapter) ?? []).map(blockKey);
+          applyBlocks(body, range.start, current, then.map(blockKey), nodes);
+        });
+        if (failure !== null) throw failure;
         await live.flushed();
       });
     } finally {

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { effectiveRole, type Programme, type Role } from "@percorso/schema";
+import { blocksOf, effectiveRole, type Programme, type Role } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator, Principal } from "../collab/principal.ts";
 import { authorOf } from "../collab/principal.ts";
@@ -41,6 +41,7 @@ const mergeSchema = z.object({
 });
 const versionSchema = z.object({ label: z.string().trim().min(1).max(120) });
 const compareSchema = z.object({ from: z.string().min(1), to: z.string().min(1).default("now") });
+const restoreSchema = z.object({ chapter: z.string().min(1).optional() });
 const decisionSchema = z.object({ reason: z.string().trim().max(2000).default("") });
 
 /** Roles of the drafting desk: they write the draft through the server. */
@@ -129,6 +130,8 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
     const version = await deps.versions.get(programme, req.params.id);
     const body = await deps.versions.at(programme, version.id, (doc) => ({
       markup: doc.getXmlFragment("body").toString(),
+      // The same blocks as structured data (escaping is the reader's: the markup is Yjs's).
+      blocks: blocksOf(doc.getXmlFragment("body")),
       text: bodyTexts(doc),
     }));
     res.json({ ...version, body });
@@ -142,8 +145,9 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
 
   routes.post("/programmes/:pid/draft/versions/:id/restore", async (req, res) => {
     const { programme, author } = await drafting(req);
-    const version = await deps.versions.restore(programme, req.params.id, author);
-    res.json({ restored: version.id, at: Date.now() });
+    const { chapter } = parseInput(restoreSchema, req.body ?? {}, "restore request");
+    const version = await deps.versions.restore(programme, req.params.id, author, chapter);
+    res.json({ restored: version.id, chapter: chapter ?? null, at: Date.now() });
   });
 
   for (const status of ["accepted", "rejected"] as const) {
