@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { TOSCANA_2021 } from "@percorso/schema";
 import { layoutGantt } from "../src/lib/gantt.ts";
+import { RECONNECT_MAX_MS, RECONNECT_MIN_MS, reconnectDelay } from "../src/lib/backoff.ts";
 import { parseMarkup, type MarkupNode } from "../src/draft/markup.ts";
 import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
@@ -132,5 +133,15 @@ describe("a draft version's markup", () => {
       },
       { paragraph: ["a </bold> b"] },
     ]);
+  });
+});
+
+describe("reconnect backoff", () => {
+  test("waits a random time up to a cap that doubles, never past the maximum", () => {
+    expect(reconnectDelay(0, () => 0)).toBe(RECONNECT_MIN_MS);
+    expect(reconnectDelay(0, () => 1)).toBeLessThan(reconnectDelay(2, () => 1));
+    expect(reconnectDelay(30, () => 1)).toBe(RECONNECT_MAX_MS);
+    const spread = new Set(Array.from({ length: 50 }, () => reconnectDelay(5)));
+    expect(spread.size).toBeGreaterThan(10); // jittered: a hall does not come back in step
   });
 });

@@ -2,6 +2,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { closeKindOf, type CloseKind } from "@percorso/schema";
+import { reconnectDelay } from "./backoff.ts";
 
 /**
  * One shared document as the app holds it: the Y.Doc, its local copy in IndexedDB (so typing
@@ -30,7 +31,16 @@ export interface PresenceUser {
   role?: string;
 }
 
-const STOP_RECONNECTING: readonly CloseKind[] = ["unauthorized", "unknownDocument", "forbidden"];
+/** Closes after which reconnecting cannot help: the same token, or the same edit, would fail again. */
+const STOP_RECONNECTING: readonly CloseKind[] = [
+  "unauthorized",
+  "unknownDocument",
+  "forbidden",
+  "messageTooLarge",
+  "quotaExceeded",
+  "presenceTooLarge",
+  "tooManyConnections",
+];
 
 /**
  * Presence (the caret moves with every key) is sent at most this often: the server closes a
@@ -71,6 +81,8 @@ export class CollabSession {
   private presenceSentAt = 0;
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
+  private reconnectAttempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private sendPresence: (
     changed: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
@@ -126,7 +138,20 @@ export class CollabSession {
       if (kind && STOP_RECONNECTING.includes(kind)) {
         this.provider.disconnect();
         this.set({ refusal: kind });
+        return;
       }
+      // y-websocket's own backoff has no jitter: take the reconnect over (see reconnectDelay).
+      if (!this.provider.shouldConnect || this.destroyed) return;
+      this.provider.disconnect();
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => {
+        if (!this.destroyed && navigator.onLine && this.status.refusal === null) {
+          this.provider.connect();
+        }
+      }, reconnectDelay(this.reconnectAttempts++));
+    });
+    this.provider.on("status", ({ status }: { status: string }) => {
+      if (status === "connected") this.reconnectAttempts = 0;
     });
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
       if (origin !== this.provider && origin !== this.local && this.status.state !== "online") {
@@ -207,6 +232,7 @@ export class CollabSession {
   }
 
   destroy(): void {
+    clearTimeout(this.reconnectTimer);
     this.flushPresence();
     this.destroyed = true;
     window.removeEventListener("online", this.onBrowserNetwork);

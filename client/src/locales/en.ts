@@ -119,6 +119,12 @@ export const en: Messages = {
       "Your changes are saved on this device and will be sent when the connection returns.",
     unauthorized: "Your invite is no longer valid. Ask the organisers for a new link.",
     unknownDocument: "This document no longer exists.",
+    messageTooLarge:
+      "One of your changes is too large to be saved. Undo it or split it into smaller parts.",
+    quotaExceeded:
+      "You have used the space available to you in this document: new changes are not saved.",
+    presenceTooLarge: "Your presence was not accepted. Reload the page.",
+    tooManyConnections: "You have too many Percorso tabs open: close some and reload the page.",
     forbidden: "One of your changes was refused (no permission, or the seminar was closed).",
     discard: "Discard the change and reload",
   },

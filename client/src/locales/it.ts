@@ -119,6 +119,13 @@ export const it = {
       "Le modifiche sono salvate su questo dispositivo e verranno inviate al ritorno della connessione.",
     unauthorized: "Il tuo invito non è più valido. Chiedi un nuovo link agli organizzatori.",
     unknownDocument: "Questo documento non esiste più.",
+    messageTooLarge:
+      "Una tua modifica è troppo grande per essere salvata. Annullala o dividila in parti più piccole.",
+    quotaExceeded:
+      "Hai raggiunto lo spazio disponibile per te in questo documento: le nuove modifiche non vengono salvate.",
+    presenceTooLarge: "La tua presenza non è stata accettata. Ricarica la pagina.",
+    tooManyConnections:
+      "Hai troppe schede aperte su Percorso: chiudine qualcuna e ricarica la pagina.",
     forbidden:
       "Una tua modifica non è stata accettata (non hai i permessi, o il seminario è stato chiuso).",
     discard: "Scarta la modifica e ricarica",
