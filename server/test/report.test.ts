@@ -5,10 +5,16 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
+  TOSCANA_2021,
   buildSeminarReport,
   addAnswer,
   addCluster,
   assignToCluster,
+  hideAnswer,
+  initSeminarDocument,
+  mergeAnswer,
+  setStatus,
+  toggleVote,
 } from "@percorso/schema";
 import { reportDocx } from "../src/report/docx.ts";
 import {
@@ -126,7 +132,9 @@ describe("seminar report export", () => {
       `${ANSWER} — 1 voto · Lucia Ferri · ONG e società civile · \\#Reti territoriali`,
     );
     expect(markdown).toContain(`${ANONYMOUS_ANSWER} — 0 voti · anonimo`);
-    expect(markdown).toContain(`[^${answerId}]: ${ANSWER}`);
+    expect(markdown).toContain(`«Una rete regionale (Lucia Ferri)»[^1]`);
+    expect(markdown).toContain(`[^1]: ${ANSWER} — Lucia Ferri`);
+    expect(markdown).not.toContain(`[^${answerId}]`);
   });
 
   it("exports from storage when the document is not loaded, and leaves it unloaded", async () => {
@@ -262,6 +270,80 @@ describe("seminar report export", () => {
       expect(response.status, path).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
     }
+  });
+
+  /** A seminar on a local document: four answers (one hidden, one merged), a text citing. */
+  function localSeminar(cite: string[]): Y.Doc {
+    const info = TOSCANA_2021.seminars[1]!;
+    const doc = new Y.Doc();
+    initSeminarDocument(doc, info, { at: 0 });
+    const q = `${info.id}-q1`;
+    const add = (id: string, text: string, author: string) =>
+      addAnswer(doc, { questionId: q, text, author, authorId: `u-${id}` }, { id, at: 1 });
+    add("a1", "Filiere corte del riuso con le cooperative sociali", "Ada");
+    add("a2", "Appalti verdi nei comuni toscani", "");
+    add("a3", "Filiere corte e cooperative", "Bea");
+    add("a4", "Testo da nascondere", "Troll");
+    toggleVote(doc, "a1", "v1");
+    mergeAnswer(doc, "a3", "a1");
+    hideAnswer(doc, "a4");
+    const paragraph = doc.getXmlFragment("recommendations").get(1) as Y.XmlElement;
+    doc.transact(() => {
+      paragraph.insert(0, [new Y.XmlText("Le proposte: ")]);
+      paragraph.insert(
+        1,
+        cite.map((id) => {
+          const ref = new Y.XmlElement(ANSWER_REF_NODE);
+          ref.setAttribute("answerId", id);
+          ref.setAttribute("label", `citazione di ${id}`);
+          return ref;
+        }),
+      );
+    });
+    return doc;
+  }
+  const localMeta = {
+    programme: { id: PROGRAMME, title: "Programma" },
+    seminar: { id: "s2", number: 2, title: "Economia circolare", date: "2021-06-17" },
+  };
+
+  it("gives every citation its own footnote in the DOCX, an answer cited twice included (no empty note)", async () => {
+    const doc = localSeminar(["a1", "a2", "a1"]);
+    const entries = unzip(await reportDocx(buildSeminarReport(doc, localMeta, 0)));
+    const document = entries.get("word/document.xml")!.toString("utf8");
+    const references = [...document.matchAll(/<w:footnoteReference w:id="(\d+)"\/>/g)].map(
+      (m) => m[1],
+    );
+    expect(references).toEqual(["1", "2", "3"]);
+    const footnotes = entries.get("word/footnotes.xml")!.toString("utf8");
+    const notes = [...footnotes.matchAll(/<w:footnote w:id="(\d+)">([\s\S]*?)<\/w:footnote>/g)].map(
+      ([, id, body]) => [id, [...body!.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join("")],
+    );
+    expect(notes).toEqual([
+      ["1", "Filiere corte del riuso con le cooperative sociali — Ada"],
+      ["2", "Appalti verdi nei comuni toscani — anonimo"],
+      ["3", "Filiere corte del riuso con le cooperative sociali — Ada"],
+    ]);
+  });
+
+  it("writes the DOCX as a clerk files it: Italian dates, spaced paragraphs, merged answers' words, the counts of the console", async () => {
+    const doc = localSeminar(["a1"]);
+    setStatus(doc, "closed");
+    const report = buildSeminarReport(doc, localMeta, Date.UTC(2021, 5, 17, 12));
+    const entries = unzip(await reportDocx(report));
+    const document = entries.get("word/document.xml")!.toString("utf8").replaceAll("&apos;", "'");
+    const text = [...document.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("");
+    expect(text).toContain("17 giugno 2021");
+    expect(text).toContain("Esportato da Percorso il 17 giugno 2021");
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // The merged answer is counted with the one it joined, as the console says, and quoted.
+    expect(text).toContain("riunisce 1 risposta simile");
+    expect(text).toContain("unita: Filiere corte e cooperative — Bea");
+    expect(text).toContain("4 risposte da 4 persone (2 mostrate; 1 unita a un'altra, 1 nascosta)");
+    expect(text).not.toContain("Testo da nascondere");
+    expect(text).not.toContain("(aperta)");
+    const styles = entries.get("word/styles.xml")!.toString("utf8");
+    expect(styles).toMatch(/<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276"\/>/);
   });
 
   it("renders each ordered list numbered from 1, nested lists one level deeper", async () => {

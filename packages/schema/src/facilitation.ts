@@ -163,6 +163,8 @@ export interface Cluster {
   createdAt: number;
   /** When the cluster was promoted into the recommendation text, if it was. */
   promotedAt: number | null;
+  /** The bold label its paragraph opens with in the text (found again to update it). */
+  promotedLabel: string | null;
 }
 
 export function listClusters(doc: Y.Doc): Cluster[] {
@@ -182,6 +184,7 @@ export function listClusters(doc: Y.Doc): Cluster[] {
     const axis = item.get("axis");
     const createdAt = item.get("createdAt");
     const promotedAt = item.get("promotedAt");
+    const promotedLabel = item.get("promotedLabel");
     if (!id || label === undefined || !(CLUSTER_AXES as readonly unknown[]).includes(axis))
       continue;
     result.push({
@@ -191,6 +194,7 @@ export function listClusters(doc: Y.Doc): Cluster[] {
       answerIds: (members.get(id) ?? []).sort((x, y) => rank(x) - rank(y) || x.localeCompare(y)),
       createdAt: typeof createdAt === "number" ? createdAt : 0,
       promotedAt: typeof promotedAt === "number" ? promotedAt : null,
+      promotedLabel: typeof promotedLabel === "string" ? promotedLabel : null,
     });
   }
   return result;
@@ -280,7 +284,9 @@ const AXIS_HEADING: Record<ClusterAxis, RegExp> = {
  * Writes a cluster into the recommendation text: a paragraph with the label in bold followed
  * by a citation of each of its answers (hidden ones left out), at the end of the part for its
  * axis (new themes, or new governance processes and methods), or at the end of the text when
- * that heading is gone.
+ * that heading is gone. The empty paragraph a part starts with is taken, not left above.
+ * A cluster promoted before is updated where its paragraph is, never written twice; if its
+ * paragraph is gone from the text (deleted, or its label rewritten), it is written anew.
  */
 export function promoteCluster(
   doc: Y.Doc,
@@ -301,8 +307,20 @@ export function promoteCluster(
     // A hidden answer's text must not reach the shared recommendation text through its label.
     return answer && moderation.get(id) !== "hidden" ? [answer] : [];
   });
+  const fragment = roots.recommendations;
   doc.transact(() => {
-    roots.recommendations.insert(insertionIndex(roots.recommendations, cluster.axis), [paragraph]);
+    const previous = promotedParagraphIndex(fragment, cluster);
+    if (previous >= 0) {
+      fragment.delete(previous, 1);
+      fragment.insert(previous, [paragraph]);
+    } else {
+      const index = insertionIndex(fragment, cluster.axis);
+      const before = index > 0 ? fragment.get(index - 1) : null;
+      if (isEmptyParagraph(before)) {
+        fragment.delete(index - 1, 1);
+        fragment.insert(index - 1, [paragraph]);
+      } else fragment.insert(index, [paragraph]);
+    }
     label.insert(0, cluster.label, { bold: {} });
     // Without an explicit `bold: null` Yjs would carry the bold on to the colon.
     if (cited.length > 0) label.insert(cluster.label.length, ": ", { bold: null });
@@ -316,8 +334,35 @@ export function promoteCluster(
       }),
     );
     item.set("promotedAt", now(options));
+    item.set("promotedLabel", cluster.label);
   }, options.origin);
   return true;
+}
+
+/** Whether the paragraph a cluster was promoted into is still in the text (to update it). */
+export function isPromotedInText(doc: Y.Doc, clusterId: string): boolean {
+  const cluster = listClusters(doc).find((c) => c.id === clusterId);
+  return cluster !== undefined && promotedParagraphIndex(seminarRoots(doc).recommendations, cluster) >= 0;
+}
+
+/** The top-level paragraph that opens with the cluster's promoted label in bold, or -1. */
+function promotedParagraphIndex(fragment: Y.XmlFragment, cluster: Cluster): number {
+  if (cluster.promotedLabel === null) return -1;
+  return fragment.toArray().findIndex((node) => {
+    if (!(node instanceof Y.XmlElement) || node.nodeName !== "paragraph") return false;
+    const first = node.get(0);
+    if (!(first instanceof Y.XmlText)) return false;
+    const [opening] = first.toDelta() as { insert: unknown; attributes?: { bold?: unknown } }[];
+    return opening?.insert === cluster.promotedLabel && Boolean(opening.attributes?.bold);
+  });
+}
+
+function isEmptyParagraph(node: unknown): boolean {
+  return (
+    node instanceof Y.XmlElement &&
+    node.nodeName === "paragraph" &&
+    node.toArray().every((child) => child instanceof Y.XmlText && child.length === 0)
+  );
 }
 
 function insertionIndex(fragment: Y.XmlFragment, axis: ClusterAxis): number {
@@ -338,11 +383,18 @@ function insertionIndex(fragment: Y.XmlFragment, axis: ClusterAxis): number {
 // Figures for the console
 
 export interface Participation {
+  /** Every answer written, moderated or not. */
   answers: number;
   /** Distinct people who answered. */
   people: number;
   /** Answers per kind of actor (`unknown` when the client did not say). */
   byActorKind: Record<string, number>;
+  /** Answers the facilitator hid. */
+  hidden: number;
+  /** Answers folded into another one (shown as part of it, not as answers of their own). */
+  merged: number;
+  /** Answers still waiting for approval. */
+  pending: number;
 }
 
 export function participation(doc: Y.Doc): Participation {
@@ -352,11 +404,51 @@ export function participation(doc: Y.Doc): Participation {
     const kind = answer.actorKind ?? "unknown";
     byActorKind[kind] = (byActorKind[kind] ?? 0) + 1;
   }
+  const counts = answerCounts(doc);
   return {
     answers: answers.length,
     people: new Set(answers.map((a) => a.authorId)).size,
     byActorKind,
+    hidden: counts.hidden,
+    merged: counts.merged,
+    pending: counts.pending,
   };
+}
+
+export interface AnswerCounts {
+  /** Every answer written. */
+  written: number;
+  /** Shown as answers of their own: not hidden, not merged into another, approved if asked. */
+  visible: number;
+  /** Waiting for the facilitator's approval (a pre-moderated question). */
+  pending: number;
+  hidden: number;
+  /** Folded into another answer: shown as part of it, not on their own. */
+  merged: number;
+}
+
+/**
+ * How many answers (of a question, or of the seminar) were written, and how many of them are
+ * shown as answers of their own: the console and the report say the same numbers.
+ */
+export function answerCounts(doc: Y.Doc, questionId?: string): AnswerCounts {
+  const moderation = readModeration(doc);
+  const approvals = readApprovals(doc);
+  const premoderated = new Set(
+    listQuestions(doc)
+      .filter((q) => q.premoderated)
+      .map((q) => q.id),
+  );
+  const counts: AnswerCounts = { written: 0, visible: 0, pending: 0, hidden: 0, merged: 0 };
+  for (const answer of listAllAnswers(doc, questionId)) {
+    counts.written += 1;
+    const entry = moderation.get(answer.id);
+    if (entry === "hidden") counts.hidden += 1;
+    else if (entry !== undefined) counts.merged += 1;
+    else if (premoderated.has(answer.questionId) && !approvals.has(answer.id)) counts.pending += 1;
+    else counts.visible += 1;
+  }
+  return counts;
 }
 
 /** Answers received per minute over the last `minutes` minutes, oldest first. */

@@ -1,14 +1,17 @@
 import * as Y from "yjs";
 import {
+  answerCounts,
   answersFor,
   clusterLabelsByAnswer,
   listClusters,
   participation,
+  type AnswerCounts,
   type Cluster,
   type Participation,
 } from "./facilitation.ts";
 import { listQuestions, readSession, type SessionState } from "./seminar.ts";
 import type { QuestionState } from "./types.ts";
+import { italianDate } from "./dates.ts";
 import { blocksToMarkdown, escapeMarkdown, flatText, joinMarkdown } from "./markdown.ts";
 import { blocksOf, runsIn, type RichBlock, type RichRun } from "./richText.ts";
 
@@ -26,16 +29,28 @@ export interface ReportAnswer {
   author: string;
   actorKind: string | null;
   votes: number;
+  /** How many answers are merged into this one… */
   merged: number;
+  /** …and what they said: their words are part of the report too. */
+  mergedAnswers: { text: string; author: string }[];
   pinned: boolean;
   tags: string[];
+}
+
+export interface ReportQuestion {
+  id: string;
+  text: string;
+  /** Closed once the seminar is: nothing is open in a concluded seminar. */
+  state: QuestionState;
+  answers: ReportAnswer[];
+  counts: AnswerCounts;
 }
 
 export interface SeminarReport {
   programme: { id: string; title: string };
   seminar: { id: string; number: number; title: string; date: string };
   session: SessionState;
-  questions: { id: string; text: string; state: QuestionState; answers: ReportAnswer[] }[];
+  questions: ReportQuestion[];
   clusters: Cluster[];
   recommendations: ReportBlock[];
   participation: Participation;
@@ -51,15 +66,17 @@ export function buildSeminarReport(
   at = Date.now(),
 ): SeminarReport {
   const tags = clusterLabelsByAnswer(doc);
+  const session = readSession(doc);
   return {
     ...meta,
-    session: readSession(doc),
+    session,
     questions: listQuestions(doc)
       .filter((q) => q.state !== "draft")
       .map((question) => ({
         id: question.id,
         text: question.text,
-        state: question.state,
+        state: session.status === "closed" ? "closed" : question.state,
+        counts: answerCounts(doc, question.id),
         // What the projector shows: approved, not hidden, merged folded; most voted first.
         answers: answersFor(doc, question.id, { kind: "projector" }, "votes").map((a) => ({
           id: a.id,
@@ -68,6 +85,7 @@ export function buildSeminarReport(
           actorKind: a.actorKind ?? null,
           votes: a.votes,
           merged: a.merged.length,
+          mergedAnswers: a.merged.map((m) => ({ text: m.text, author: m.author })),
           pinned: a.pinned,
           tags: tags.get(a.id) ?? [],
         })),
@@ -111,22 +129,34 @@ export function answerMeta(answer: ReportAnswer): string[] {
     plural(answer.votes, "voto", "voti"),
     answer.author || "anonimo",
     ...(answer.actorKind ? [ACTOR_KIND_LABEL[answer.actorKind] ?? answer.actorKind] : []),
-    ...(answer.merged > 0 ? [`riunisce ${answer.merged + 1} risposte`] : []),
+    // As the console says it: the answers merged into this one, not counting itself.
+    ...(answer.merged > 0
+      ? [answer.merged === 1 ? "riunisce 1 risposta simile" : `riunisce ${answer.merged} risposte simili`]
+      : []),
     ...(answer.pinned ? ["in evidenza"] : []),
     ...answer.tags.map((tag) => `#${tag}`),
   ];
 }
 
+/** The seminar's answers in a line: written, by how many people, and how many are shown. */
+export function answersSummary(report: SeminarReport): string {
+  const { answers, people, hidden, merged, pending } = report.participation;
+  const shown = answers - hidden - merged - pending;
+  const apart = [
+    ...(merged > 0 ? [merged === 1 ? "1 unita a un'altra" : `${merged} unite ad altre`] : []),
+    ...(hidden > 0 ? [hidden === 1 ? "1 nascosta" : `${hidden} nascoste`] : []),
+    ...(pending > 0 ? [`${pending} in attesa di approvazione`] : []),
+  ];
+  return (
+    `${plural(answers, "risposta", "risposte")} da ${plural(people, "persona", "persone")}` +
+    (apart.length > 0 ? ` (${shown} mostrate; ${apart.join(", ")})` : "")
+  );
+}
+
 /** The report's participation in words: answers and people, then answers by kind of actor. */
 export function participationLines(report: SeminarReport): [label: string, text: string][] {
-  const { answers, people, byActorKind } = report.participation;
-  const lines: [string, string][] = [
-    [
-      "Partecipazione",
-      `${plural(answers, "risposta", "risposte")} da ${plural(people, "persona", "persone")}`,
-    ],
-  ];
-  const kinds = Object.entries(byActorKind).sort((a, b) => b[1] - a[1]);
+  const lines: [string, string][] = [["Partecipazione", answersSummary(report)]];
+  const kinds = Object.entries(report.participation.byActorKind).sort((a, b) => b[1] - a[1]);
   if (kinds.length > 0) {
     lines.push([
       "Per tipo di attore",
@@ -136,23 +166,24 @@ export function participationLines(report: SeminarReport): [label: string, text:
   return lines;
 }
 
+/** A merged answer as the report lists it under the one it was merged into. */
+export const mergedLine = (merged: { text: string; author: string }): string =>
+  `${flatText(merged.text)} — ${merged.author || "anonimo"}`;
+
 /**
- * The footnotes of the recommendations: one per cited answer, numbered in order of first
- * citation, quoting the answer and its author (or "anonimo").
+ * The footnotes of the recommendations: one per citation, in reading order (an answer cited
+ * twice has two notes, as a Word processor expects), quoting the answer and its author (or
+ * "anonimo"). Each citation run gets its number as `note`.
  */
-export function reportNotes(report: SeminarReport): {
-  numbers: Map<string, number>;
-  notes: { n: number; text: string }[];
-} {
+export function reportNotes(report: SeminarReport): { n: number; text: string }[] {
   const answers = new Map(
     report.questions.flatMap((q) => q.answers.map((a) => [a.id, a] as const)),
   );
-  const numbers = new Map<string, number>();
   const notes: { n: number; text: string }[] = [];
   for (const run of runsIn(report.recommendations)) {
-    if (!run.citation || numbers.has(run.citation)) continue;
-    const n = numbers.size + 1;
-    numbers.set(run.citation, n);
+    if (!run.citation) continue;
+    const n = notes.length + 1;
+    run.note = n;
     const answer = answers.get(run.citation);
     notes.push({
       n,
@@ -161,25 +192,26 @@ export function reportNotes(report: SeminarReport): {
         : "Risposta non più visibile.",
     });
   }
-  return { numbers, notes };
+  return notes;
 }
 
 // ---------------------------------------------------------------------------------------
 // Markdown
 
-/** The report as Markdown (Italian headings), citations as footnotes pointing to answers. */
+/** The report as Markdown (Italian headings), citations as numbered footnotes. */
 export function reportMarkdown(report: SeminarReport): string {
+  const notes = reportNotes(report);
   const lines: string[] = [
     `# Seminario ${report.seminar.number}: ${escapeMarkdown(report.seminar.title)}`,
     "",
-    `${escapeMarkdown(report.programme.title)} · ${report.seminar.date} · ` +
-      `${report.participation.answers} risposte da ${report.participation.people} persone`,
+    `${escapeMarkdown(report.programme.title)} · ${italianDate(report.seminar.date)} · ` +
+      escapeMarkdown(answersSummary(report)),
     "",
     "## Raccomandazioni",
     "",
     ...blocksToMarkdown(report.recommendations, {
       headingOffset: 1,
-      cite: (run) => run.citation || undefined,
+      cite: (run) => (run.note === undefined ? undefined : String(run.note)),
     }),
     "## Domande chiave e risposte",
     "",
@@ -192,7 +224,10 @@ export function reportMarkdown(report: SeminarReport): string {
     if (question.answers.length === 0) lines.push("_Nessuna risposta._", "");
     for (const answer of question.answers) {
       const meta = answerMeta(answer).map(escapeMarkdown);
-      lines.push(`- ${escapeMarkdown(answer.text.replace(/\s+/g, " "))} — ${meta.join(" · ")}`);
+      lines.push(`- ${escapeMarkdown(flatText(answer.text))} — ${meta.join(" · ")}`);
+      for (const merged of answer.mergedAnswers) {
+        lines.push(`   - _unita:_ ${escapeMarkdown(mergedLine(merged))}`);
+      }
     }
     lines.push("");
   }
@@ -205,13 +240,7 @@ export function reportMarkdown(report: SeminarReport): string {
     }
     lines.push("");
   }
-  const cited = new Map(report.questions.flatMap((q) => q.answers.map((a) => [a.id, a] as const)));
-  const footnotes = new Set(runsIn(report.recommendations).flatMap((run) => run.citation || []));
-  for (const id of footnotes) {
-    const answer = cited.get(id);
-    lines.push(
-      `[^${id}]: ${answer ? escapeMarkdown(answer.text.replace(/\s+/g, " ")) : "risposta non più visibile"}`,
-    );
-  }
+  for (const note of notes) lines.push(`[^${note.n}]: ${escapeMarkdown(note.text)}`);
+  lines.push("", `_Esportato da Percorso il ${italianDate(report.generatedAt)}_`);
   return joinMarkdown(lines);
 }

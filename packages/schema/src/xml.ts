@@ -44,15 +44,24 @@ export const ANSWER_REF_NODE = "answerRef";
 const CITATION_LENGTH = 80;
 
 /**
- * The label a citation shows inside the text: the answer on one line, cut to 80 characters
- * with an ellipsis, followed by its author when signed. The editor's "cite" action and the
+ * The label a citation shows inside the text: the answer on one line, cut to at most 80
+ * characters at a word boundary with an ellipsis (inside a word only when a single word is
+ * that long), followed by its author when signed. The editor's "cite" action and the
  * harvest's promotion both write it.
  */
 export function citationLabel(text: string, author: string | null): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  const short =
-    flat.length > CITATION_LENGTH ? `${flat.slice(0, CITATION_LENGTH - 1).trimEnd()}…` : flat;
-  return author ? `${short} (${author})` : short;
+  return author ? `${shortened(flat)} (${author})` : shortened(flat);
+}
+
+function shortened(flat: string): string {
+  if (flat.length <= CITATION_LENGTH) return flat;
+  const cut = flat.slice(0, CITATION_LENGTH - 1);
+  // The space before the word the limit falls in, if the cut keeps at least half the length.
+  const space = flat[CITATION_LENGTH - 1] === " " ? cut.length : cut.lastIndexOf(" ");
+  const words = space >= CITATION_LENGTH / 2 ? cut.slice(0, space) : cut;
+  // No dangling punctuation before the ellipsis ("comuni, …").
+  return `${words.replace(/[\s,;:.!?'’(«"-]+$/u, "")}…`;
 }
 
 /** The answer ids cited anywhere in a rich-text fragment. */

@@ -6,6 +6,7 @@ import {
   addAnswer,
   addCluster,
   addTimerSeconds,
+  answerCounts,
   answersFor,
   answersPerMinute,
   assignToCluster,
@@ -14,9 +15,11 @@ import {
   clusterLabelsByAnswer,
   hideAnswer,
   initSeminarDocument,
+  isPromotedInText,
   listClusters,
   mergeAnswer,
   participation,
+  paragraphNode,
   pauseTimer,
   promoteCluster,
   readApprovals,
@@ -330,6 +333,7 @@ describe("clusters", () => {
         answerIds: [],
         createdAt: 50,
         promotedAt: null,
+        promotedLabel: null,
       },
       {
         id: "c2",
@@ -338,6 +342,7 @@ describe("clusters", () => {
         answerIds: [],
         createdAt: 60,
         promotedAt: null,
+        promotedLabel: null,
       },
     ]);
 
@@ -368,7 +373,15 @@ describe("clusters", () => {
     loose.set("axis", "theme");
     doc.getArray("clusters").push([loose]);
     expect(listClusters(doc)).toEqual([
-      { id: "loose", label: "y", axis: "theme", answerIds: [], createdAt: 0, promotedAt: null },
+      {
+        id: "loose",
+        label: "y",
+        axis: "theme",
+        answerIds: [],
+        createdAt: 0,
+        promotedAt: null,
+        promotedLabel: null,
+      },
     ]);
   });
 
@@ -471,18 +484,18 @@ describe("promoteCluster", () => {
       (node) => `${node.nodeName}:${node.nodeName === "heading" ? textOf(node) : node.length}`,
     );
 
-  it("writes a theme right before the second part, label in bold then citations", () => {
+  it("writes a theme right before the second part, in the place of its empty paragraph, label in bold then citations", () => {
     const doc = harvested();
     const fragment = doc.getXmlFragment("recommendations");
     expect(promoteCluster(doc, "theme", { at: 777 })).toBe(true);
+    // The part's empty paragraph is taken: no blank line is left above the promoted one.
     expect(names(fragment)).toEqual([
       "heading:Nuovi temi su cui lavorare",
-      "paragraph:0",
       "paragraph:6",
       "heading:Nuovi processi e metodologie di governance",
       "paragraph:0",
     ]);
-    const paragraph = elements(fragment)[2]!;
+    const paragraph = elements(fragment)[1]!;
     const [label, ...rest] = paragraph.toArray();
     expect(label).toBeInstanceOf(Y.XmlText);
     expect((label as Y.XmlText).toDelta()).toEqual([
@@ -517,19 +530,25 @@ describe("promoteCluster", () => {
     const fragment = doc.getXmlFragment("recommendations");
     expect(promoteCluster(doc, "process", { at: 5 })).toBe(true);
     const nodes = elements(fragment);
-    expect(nodes).toHaveLength(5);
     expect(nodes.map((node) => node.nodeName)).toEqual([
       "heading",
       "paragraph",
       "heading",
       "paragraph",
-      "paragraph",
     ]);
-    expect((nodes[4]!.get(0) as Y.XmlText).toDelta()).toEqual([
+    expect((nodes[3]!.get(0) as Y.XmlText).toDelta()).toEqual([
       { insert: "Tavoli permanenti", attributes: { bold: {} } },
       { insert: ": " },
     ]);
-    expect(citedAnswerIds(nodes[4]!)).toEqual(["a2"]);
+    expect(citedAnswerIds(nodes[3]!)).toEqual(["a2"]);
+
+    // Written after some text of the part, it goes below that text.
+    const text = nodes[3]!;
+    fragment.insert(4, [paragraphNode("Un paragrafo scritto a mano")]);
+    addCluster(doc, "Bilanci partecipati", "process", { id: "p2" });
+    expect(promoteCluster(doc, "p2")).toBe(true);
+    expect(names(fragment).slice(3)).toEqual(["paragraph:2", "paragraph:1", "paragraph:1"]);
+    expect(elements(fragment)[3]).toBe(text);
   });
 
   it("writes at the end when the heading of the part is gone", () => {
@@ -538,13 +557,8 @@ describe("promoteCluster", () => {
     fragment.delete(0, 1);
     expect(promoteCluster(doc, "theme", { at: 1 })).toBe(true);
     const nodes = elements(fragment);
-    expect(nodes.map((node) => node.nodeName)).toEqual([
-      "paragraph",
-      "heading",
-      "paragraph",
-      "paragraph",
-    ]);
-    expect(citedAnswerIds(nodes[3]!)).toEqual(["a1", "a2", "a3"]);
+    expect(nodes.map((node) => node.nodeName)).toEqual(["paragraph", "heading", "paragraph"]);
+    expect(citedAnswerIds(nodes[2]!)).toEqual(["a1", "a2", "a3"]);
   });
 
   it("writes only the bold label for an empty cluster, and leaves hidden answers out", () => {
@@ -552,7 +566,7 @@ describe("promoteCluster", () => {
     addCluster(doc, "Vuoto", "theme", { id: "empty" });
     expect(promoteCluster(doc, "empty")).toBe(true);
     const fragment = doc.getXmlFragment("recommendations");
-    const paragraph = elements(fragment)[2]!;
+    const paragraph = elements(fragment)[1]!;
     expect(paragraph.length).toBe(1);
     expect((paragraph.get(0) as Y.XmlText).toDelta()).toEqual([
       { insert: "Vuoto", attributes: { bold: {} } },
@@ -560,6 +574,38 @@ describe("promoteCluster", () => {
 
     hideAnswer(doc, "a3");
     expect(promoteCluster(doc, "theme")).toBe(true);
+    expect(citedAnswerIds(fragment)).toEqual(["a1", "a2"]);
+  });
+
+  it("updates a cluster promoted before where its paragraph is, instead of writing it twice", () => {
+    const doc = harvested();
+    const fragment = doc.getXmlFragment("recommendations");
+    expect(isPromotedInText(doc, "theme")).toBe(false);
+    promoteCluster(doc, "theme", { at: 1 });
+    expect(isPromotedInText(doc, "theme")).toBe(true);
+    // More text after it; then the cluster changes: renamed, one answer out.
+    fragment.insert(2, [paragraphNode("Dopo")]);
+    updateCluster(doc, "theme", { label: "Filiere corte" });
+    assignToCluster(doc, "a3", null);
+    expect(promoteCluster(doc, "theme", { at: 2 })).toBe(true);
+    expect(names(fragment)).toEqual([
+      "heading:Nuovi temi su cui lavorare",
+      "paragraph:4",
+      "paragraph:1",
+      "heading:Nuovi processi e metodologie di governance",
+      "paragraph:0",
+    ]);
+    expect(((elements(fragment)[1]!.get(0) as Y.XmlText).toDelta() as { insert: string }[])[0]).toEqual({
+      insert: "Filiere corte",
+      attributes: { bold: {} },
+    });
+    expect(citedAnswerIds(fragment)).toEqual(["a1", "a2"]);
+    expect(listClusters(doc)[0]).toMatchObject({ promotedAt: 2, promotedLabel: "Filiere corte" });
+
+    // Its paragraph deleted from the text, promoting writes it again.
+    fragment.delete(1, 1);
+    expect(isPromotedInText(doc, "theme")).toBe(false);
+    promoteCluster(doc, "theme", { at: 3 });
     expect(citedAnswerIds(fragment)).toEqual(["a1", "a2"]);
   });
 
@@ -589,7 +635,14 @@ describe("promoteCluster", () => {
 describe("figures", () => {
   it("counts answers, people and kinds of actor, hidden answers included", () => {
     const doc = freshDoc();
-    expect(participation(doc)).toEqual({ answers: 0, people: 0, byActorKind: {} });
+    expect(participation(doc)).toEqual({
+      answers: 0,
+      people: 0,
+      byActorKind: {},
+      hidden: 0,
+      merged: 0,
+      pending: 0,
+    });
     answer(doc, "a", { authorId: "u1", actorKind: "ngo" });
     answer(doc, "b", { authorId: "u1", actorKind: "ngo", questionId: q2 });
     answer(doc, "c", { authorId: "u2", actorKind: "university" });
@@ -599,7 +652,27 @@ describe("figures", () => {
       answers: 4,
       people: 3,
       byActorKind: { ngo: 2, university: 1, unknown: 1 },
+      hidden: 1,
+      merged: 0,
+      pending: 0,
     });
+  });
+
+  it("counts the answers shown on their own apart from hidden, merged and pending ones, as the console and the report say them", () => {
+    const doc = freshDoc();
+    for (const id of ["a", "b", "c", "d", "e"]) answer(doc, id);
+    answer(doc, "p", { questionId: q2 });
+    answer(doc, "ok", { questionId: q2 });
+    setPremoderated(doc, q2, true);
+    setApproved(doc, "ok", true);
+    hideAnswer(doc, "a");
+    mergeAnswer(doc, "b", "c");
+    mergeAnswer(doc, "d", "c");
+    expect(answerCounts(doc, q1)).toEqual({ written: 5, visible: 2, pending: 0, hidden: 1, merged: 2 });
+    expect(answerCounts(doc, q2)).toEqual({ written: 2, visible: 1, pending: 1, hidden: 0, merged: 0 });
+    expect(answerCounts(doc)).toEqual({ written: 7, visible: 3, pending: 1, hidden: 1, merged: 2 });
+    // What a participant's room lists as answers of their own is the visible count.
+    expect(answersFor(doc, q1, { kind: "projector" })).toHaveLength(2);
   });
 
   it("buckets answers per minute, oldest first", () => {

@@ -15,6 +15,7 @@ import {
   paragraphNode,
   promoteCluster,
   reportMarkdown,
+  reportNotes,
   setApproved,
   setPinned,
   setPremoderated,
@@ -135,6 +136,12 @@ describe("buildSeminarReport", () => {
       [q3, []],
     ]);
     expect(report.questions.map((q) => q.state)).toEqual(["open", "open", "closed"]);
+    // The counts the console shows: a4 hidden and a3 merged are not visible answers of q1.
+    expect(report.questions.map((q) => q.counts)).toEqual([
+      { written: 4, visible: 2, pending: 0, hidden: 1, merged: 1 },
+      { written: 2, visible: 1, pending: 1, hidden: 0, merged: 0 },
+      { written: 0, visible: 0, pending: 0, hidden: 0, merged: 0 },
+    ]);
     const [pinned, merged] = report.questions[0]!.answers;
     // Pinned first, then most voted.
     expect(pinned).toEqual({
@@ -144,6 +151,7 @@ describe("buildSeminarReport", () => {
       actorKind: "business",
       votes: 1,
       merged: 0,
+      mergedAnswers: [],
       pinned: true,
       tags: ["Filiere corte"],
     });
@@ -155,6 +163,8 @@ describe("buildSeminarReport", () => {
       actorKind: "ngo",
       votes: 2,
       merged: 1,
+      // a3's own words are in the report, under the answer it was merged into.
+      mergedAnswers: [{ text: "Filiere corte", author: "Bea" }],
       pinned: false,
       tags: ["Filiere corte"],
     });
@@ -169,6 +179,7 @@ describe("buildSeminarReport", () => {
         answerIds: ["a1", "a2"],
         createdAt: 70,
         promotedAt: null,
+        promotedLabel: null,
       },
     ]);
     // Participation counts every answer written, moderated or not.
@@ -176,7 +187,18 @@ describe("buildSeminarReport", () => {
       answers: 6,
       people: 4,
       byActorKind: { ngo: 2, business: 1, university: 2, unknown: 1 },
+      hidden: 1,
+      merged: 1,
+      pending: 1,
     });
+  });
+
+  it("closes every question of a concluded seminar", () => {
+    const doc = seminarAfterSession();
+    setStatus(doc, "closed");
+    const report = buildSeminarReport(doc, meta, 0);
+    expect(report.questions.map((q) => q.state)).toEqual(["closed", "closed", "closed"]);
+    expect(reportMarkdown(report)).not.toContain("(aperta)");
   });
 
   it("turns the recommendation text into blocks and runs", () => {
@@ -278,15 +300,16 @@ describe("reportMarkdown", () => {
       [
         "# Seminario 2: Economia circolare e cooperazione allo sviluppo",
         "",
-        "Un nuovo orientamento per la cooperazione della Regione Toscana · 2021-05-20 · " +
-          "6 risposte da 4 persone",
+        "Un nuovo orientamento per la cooperazione della Regione Toscana · 20 maggio 2021 · " +
+          "6 risposte da 4 persone (3 mostrate; 1 unita a un'altra, 1 nascosta, " +
+          "1 in attesa di approvazione)",
         "",
         "## Raccomandazioni",
         "",
         "### Nuovi temi su cui lavorare",
         "",
         "Puntare su **filiere** _corte_ come in [Prato](https://example.org/prato) " +
-          "«Filiere corte e riuso (Ada)»[^a1]",
+          "«Filiere corte e riuso (Ada)»[^1]",
         "",
         "- Primo punto",
         "- Secondo punto",
@@ -298,7 +321,8 @@ describe("reportMarkdown", () => {
         `### 1. ${seminar.starterQuestions[0]} (aperta)`,
         "",
         "- Mercati locali del riciclo — 1 voto · anonimo · imprese · in evidenza · \\#Filiere corte",
-        "- Filiere \\*corte\\* e \\#riuso — 2 voti · Ada · ONG e società civile · riunisce 2 risposte · \\#Filiere corte",
+        "- Filiere \\*corte\\* e \\#riuso — 2 voti · Ada · ONG e società civile · riunisce 1 risposta simile · \\#Filiere corte",
+        "   - _unita:_ Filiere corte — Bea",
         "",
         `### 2. ${seminar.starterQuestions[1]} (aperta)`,
         "",
@@ -312,7 +336,9 @@ describe("reportMarkdown", () => {
         "",
         "- **Filiere corte** (nuovo tema): 2 risposte",
         "",
-        "[^a1]: Filiere \\*corte\\* e \\#riuso",
+        "[^1]: Filiere \\*corte\\* e \\#riuso — Ada",
+        "",
+        "_Esportato da Percorso il 1º gennaio 1970_",
         "",
       ].join("\n"),
     );
@@ -321,14 +347,18 @@ describe("reportMarkdown", () => {
     expect(markdown).not.toContain("In attesa di approvazione");
   });
 
-  it("quotes a citation of an answer no longer shown as such", () => {
+  it("gives each citation its own short footnote, an answer cited twice included", () => {
     const doc = seminarAfterSession();
     const paragraph = doc.getXmlFragment("recommendations").get(1) as Y.XmlElement;
-    paragraph.push([answerRef("a4", "Testo offensivo (Troll)")]);
-    const markdown = reportMarkdown(buildSeminarReport(doc, meta, 0));
-    expect(markdown).toContain("«Testo offensivo (Troll)»[^a4]");
-    expect(markdown).toContain("[^a1]: Filiere");
-    expect(markdown).toContain("[^a4]: risposta non più visibile");
+    paragraph.push([answerRef("a4", "Testo offensivo (Troll)"), answerRef("a1", "Di nuovo (Ada)")]);
+    const report = buildSeminarReport(doc, meta, 0);
+    const markdown = reportMarkdown(report);
+    expect(markdown).toContain("«Filiere corte e riuso (Ada)»[^1]«Testo offensivo (Troll)»[^2]«Di nuovo (Ada)»[^3]");
+    expect(markdown).toContain("\n[^1]: Filiere \\*corte\\* e \\#riuso — Ada\n");
+    expect(markdown).toContain("\n[^2]: Risposta non più visibile.\n");
+    expect(markdown).toContain("\n[^3]: Filiere \\*corte\\* e \\#riuso — Ada\n");
+    expect(markdown).not.toContain("[^a");
+    expect(reportNotes(report).map((note) => note.n)).toEqual([1, 2, 3]);
   });
 
   it("renders a promoted cluster as a bold label followed by footnoted citations", () => {
@@ -338,11 +368,11 @@ describe("reportMarkdown", () => {
     expect(report.clusters[0]!.promotedAt).toBe(80);
     const markdown = reportMarkdown(report);
     expect(markdown).toContain(
-      "\n- Secondo punto\n\n**Filiere corte**: «Filiere \\*corte\\* e \\#riuso (Ada)»[^a1] " +
-        "«Mercati locali del riciclo»[^a2]\n\n### Nuovi processi",
+      "\n- Secondo punto\n\n**Filiere corte**: «Filiere \\*corte\\* e \\#riuso (Ada)»[^2] " +
+        "«Mercati locali del riciclo»[^3]\n\n### Nuovi processi",
     );
     expect(markdown).toContain(
-      "\n[^a1]: Filiere \\*corte\\* e \\#riuso\n[^a2]: Mercati locali del riciclo\n",
+      "\n[^2]: Filiere \\*corte\\* e \\#riuso — Ada\n[^3]: Mercati locali del riciclo — anonimo\n",
     );
   });
 

@@ -65,4 +65,18 @@ describe("citation label", () => {
     expect(label.length).toBeLessThanOrEqual(80);
     expect(label.endsWith("…")).toBe(true);
   });
+
+  it("cuts at a word boundary, without dangling punctuation", () => {
+    const text =
+      "Creare un fondo regionale per l'economia circolare, gestito con i comuni e le cooperative sociali del territorio";
+    const label = citationLabel(text, "Ada");
+    expect(label).toBe(
+      "Creare un fondo regionale per l'economia circolare, gestito con i comuni e le… (Ada)",
+    );
+    const words = label.replace(/… \(Ada\)$/, "").split(" ");
+    for (const word of words) expect(text.split(/[ ,]+/)).toContain(word.replace(/,$/, ""));
+    expect(citationLabel(`${"a".repeat(50)}, ${"b".repeat(40)}`, null)).toBe(`${"a".repeat(50)}…`);
+    // One word longer than the limit is cut inside it.
+    expect(citationLabel("x".repeat(100), null)).toBe(`${"x".repeat(79)}…`);
+  });
 });

@@ -13,6 +13,7 @@ import {
   TextRun,
   WidthType,
   type INumberingOptions,
+  type IStylesOptions,
   type ParagraphChild,
 } from "docx";
 import { safeHref, type RichBlock, type RichRun } from "@percorso/schema";
@@ -39,6 +40,24 @@ export const ORDERED_NUMBERING: INumberingOptions = {
       })),
     },
   ],
+};
+
+/**
+ * Space between paragraphs (Word's own default has none in a document made from scratch, so
+ * paragraphs ran into each other), a little more above headings than below, and footnotes
+ * kept compact.
+ */
+export const DOCUMENT_STYLES: IStylesOptions = {
+  default: {
+    document: {
+      run: { font: "Titillium Web", size: 22 },
+      paragraph: { spacing: { after: 120, line: 276 } },
+    },
+    heading1: { paragraph: { spacing: { before: 360, after: 160 } } },
+    heading2: { paragraph: { spacing: { before: 280, after: 120 } } },
+    heading3: { paragraph: { spacing: { before: 200, after: 100 } } },
+    footnoteText: { paragraph: { spacing: { after: 40, line: 240 } }, run: { size: 18 } },
+  },
 };
 
 const HEADINGS = [

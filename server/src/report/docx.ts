@@ -4,6 +4,8 @@ import {
   QUESTION_STATE_LABEL,
   answerMeta,
   flatText,
+  italianDate,
+  mergedLine,
   participationLines,
   plural,
   reportNotes,
@@ -11,6 +13,7 @@ import {
   type SeminarReport,
 } from "@percorso/schema";
 import {
+  DOCUMENT_STYLES,
   ORDERED_NUMBERING,
   blockChildren,
   footnoteOf,
@@ -25,22 +28,36 @@ import {
  * and the clusters of the harvest.
  */
 
-function answerParagraph(answer: ReportAnswer): Paragraph {
+/** An answer as a bullet, and the answers merged into it one level below. */
+function answerParagraphs(answer: ReportAnswer): Paragraph[] {
   const meta = answerMeta(answer);
-  return new Paragraph({
-    bullet: { level: 0 },
-    children: [
-      new TextRun(flatText(answer.text)),
-      new TextRun({ text: ` — ${meta.join(" · ")}`, italics: true, color: "555555" }),
-    ],
-  });
+  return [
+    new Paragraph({
+      bullet: { level: 0 },
+      children: [
+        new TextRun(flatText(answer.text)),
+        new TextRun({ text: ` — ${meta.join(" · ")}`, italics: true, color: "555555" }),
+      ],
+    }),
+    ...answer.mergedAnswers.map(
+      (merged) =>
+        new Paragraph({
+          bullet: { level: 1 },
+          children: [
+            new TextRun({ text: "unita: ", italics: true, color: "555555" }),
+            new TextRun(mergedLine(merged)),
+          ],
+        }),
+    ),
+  ];
 }
 
 /** Renders the report as a .docx file. */
 export async function reportDocx(report: SeminarReport): Promise<Buffer> {
-  const { numbers, notes } = reportNotes(report);
+  const notes = reportNotes(report);
   const text: DocxTextOptions = {
-    cite: (run) => (run.citation ? numbers.get(run.citation) : undefined),
+    // One footnote per citation: Word and LibreOffice expect each reference to have its own.
+    cite: (run) => run.note,
     // Under the report's own "Raccomandazioni" (level 1): the editor's parts are level 2.
     headingLevel: (level) => Math.max(2, level),
   };
@@ -51,7 +68,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
     new Paragraph({
       children: [
         new TextRun({ text: report.programme.title, italics: true }),
-        new TextRun(` · ${report.seminar.date}`),
+        new TextRun(` · ${italianDate(report.seminar.date)}`),
       ],
     }),
     ...participationLines(report).map(
@@ -78,7 +95,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
         new Paragraph({ children: [new TextRun({ text: "Nessuna risposta.", italics: true })] }),
       );
     }
-    children.push(...question.answers.map(answerParagraph));
+    children.push(...question.answers.flatMap(answerParagraphs));
   });
   if (report.clusters.length > 0) {
     children.push(
@@ -106,7 +123,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
       spacing: { before: 400 },
       children: [
         new TextRun({
-          text: `Esportato da Percorso il ${new Date(report.generatedAt).toISOString().slice(0, 10)}`,
+          text: `Esportato da Percorso il ${italianDate(report.generatedAt)}`,
           size: 16,
           color: "777777",
         }),
@@ -120,6 +137,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
     description: `${report.programme.title} — ${title}`,
     footnotes: Object.fromEntries(notes.map((note) => [note.n, footnoteOf(note.text)])),
     numbering: ORDERED_NUMBERING,
+    styles: DOCUMENT_STYLES,
     sections: [{ children }],
   });
   return Packer.toBuffer(document);

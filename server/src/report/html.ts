@@ -4,6 +4,7 @@ import {
   answerMeta,
   flatText,
   italianDate,
+  mergedLine,
   participationLines,
   plural,
   reportNotes,
@@ -26,10 +27,10 @@ const CSS = `
 const text = (value: string) => escapeHtml(flatText(value));
 
 export function reportHtml(report: SeminarReport): string {
-  const { numbers, notes } = reportNotes(report);
+  const notes = reportNotes(report);
   const options: HtmlTextOptions = {
     cite: (run) => {
-      const n = run.citation ? numbers.get(run.citation) : undefined;
+      const n = run.note;
       return n === undefined ? undefined : `<sup class="nota"><a href="#nota-${n}">${n}</a></sup>`;
     },
     // Under the report's own sections (level 2): the editor's parts are level 3.
@@ -66,7 +67,13 @@ export function reportHtml(report: SeminarReport): string {
         `<ul class="risposte">${question.answers
           .map(
             (answer) =>
-              `<li>${text(answer.text)} <span class="meta">— ${text(answerMeta(answer).join(" · "))}</span></li>`,
+              `<li>${text(answer.text)} <span class="meta">— ${text(answerMeta(answer).join(" · "))}</span>${
+                answer.mergedAnswers.length > 0
+                  ? `<ul>${answer.mergedAnswers
+                      .map((merged) => `<li><em>unita:</em> ${text(mergedLine(merged))}</li>`)
+                      .join("")}</ul>`
+                  : ""
+              }</li>`,
           )
           .join("")}</ul>`,
       );

@@ -4,6 +4,7 @@ import {
   answerMeta,
   flatText,
   italianDate,
+  mergedLine,
   participationLines,
   plural,
   reportNotes,
@@ -22,12 +23,9 @@ export async function reportPdf(report: SeminarReport): Promise<Buffer> {
     subject: report.programme.title,
     footer: `${report.programme.title} · ${title}`,
   });
-  const { numbers, notes } = reportNotes(report);
+  const notes = reportNotes(report);
   const options: PdfBlockOptions = {
-    mark: (run) => {
-      const n = run.citation ? numbers.get(run.citation) : undefined;
-      return n === undefined ? undefined : `${n}`;
-    },
+    mark: (run) => (run.note === undefined ? undefined : `${run.note}`),
     // Under the report's own sections (level 2): the editor's parts are level 3.
     headingLevel: (level) => Math.max(3, level + 1),
   };
@@ -74,6 +72,12 @@ export async function reportPdf(report: SeminarReport): Promise<Buffer> {
         ],
         { indent: 4, after: 3 },
       );
+      for (const merged of answer.mergedAnswers) {
+        pdf.bullet(
+          [{ text: "unita: ", style: "italic" }, { text: mergedLine(merged) }],
+          { indent: 16, after: 2 },
+        );
+      }
     }
   });
   if (report.clusters.length > 0) {
