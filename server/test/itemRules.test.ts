@@ -257,6 +257,43 @@ describe("item rules (DESIGN.md §4.1)", () => {
     });
   });
 
+  describe("lengths and links (issue 12)", () => {
+    it("refuses an answer longer than 2000 characters, and a material that links anywhere but the web", async () => {
+      const long = "parola ".repeat(300); // 2100 characters
+      const ada = await person("Ada");
+      answerAs(ada, long, { questionId: QUESTION });
+      await expectRefused(ada, /text is longer than 2000 characters/);
+
+      const bea = await person("Bea");
+      const id = answerAs(bea, "Breve", { questionId: QUESTION });
+      await waitFor(() => answerAt(witness.doc, id) !== undefined, "the short answer");
+      editAnswer(bea.doc, id, long);
+      await expectRefused(bea, /text is longer than 2000 characters/);
+
+      const carl = await person("Carl");
+      addMaterial(carl.doc, {
+        kind: "theory",
+        title: "Link pericoloso",
+        url: "javascript:alert(1)",
+        addedBy: "Carl",
+        addedById: carl.person!.userId,
+      });
+      await expectRefused(carl, /url must be an http: or https: link/);
+      const dora = await person("Dora");
+      addMaterial(dora.doc, {
+        kind: "theory",
+        title: "Link buono",
+        url: "https://example.org/studio",
+        addedBy: "Dora",
+        addedById: dora.person!.userId,
+      });
+      await waitFor(() => listMaterials(witness.doc).length === 1, "the good material");
+      const doc = await stored();
+      expect(listAllAnswers(doc).map((a) => a.text)).toEqual(["Breve"]);
+      expect(listMaterials(doc).map((m) => m.url)).toEqual(["https://example.org/studio"]);
+    });
+  });
+
   describe("the draft's comments, reactions and suggestions", () => {
     const reader = (name: string, role = "participant") => server.join(DRAFT, { role }, { name });
     const section = sectionKey("Economia circolare");

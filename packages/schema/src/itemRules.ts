@@ -39,6 +39,10 @@ export interface OwnedItemsRule {
   moderators?: { roles: readonly Role[]; fields: readonly string[] | "all"; mayDelete: boolean };
   /** Nested Y.Maps keyed by the writer's `anonId`, with the values a writer may set. */
   writerKeyed: Readonly<Record<string, readonly unknown[]>>;
+  /** Longest a text field may be, in characters. */
+  maxLengths?: Readonly<Record<string, number>>;
+  /** Fields that hold a web link: empty, or an http(s) URL. */
+  urlFields?: readonly string[];
 }
 
 /** A Y.Map of sections, each a Y.Map keyed by the writer's `anonId` (reactions). */
@@ -56,6 +60,7 @@ const ANSWER_RULE: OwnedItemsRule = {
   nameField: "author",
   ownerEditable: ["text"],
   writerKeyed: { votes: [true] },
+  maxLengths: { text: 2000, author: 80 },
 };
 
 const MATERIAL_RULE: OwnedItemsRule = {
@@ -70,6 +75,8 @@ const MATERIAL_RULE: OwnedItemsRule = {
     mayDelete: true,
   },
   writerKeyed: {},
+  maxLengths: { title: 200, summary: 2000, url: 2048, addedBy: 80 },
+  urlFields: ["url"],
 };
 
 const COMMENT_RULE: OwnedItemsRule = {
@@ -80,6 +87,7 @@ const COMMENT_RULE: OwnedItemsRule = {
   ownerEditable: ["text", "resolved"],
   moderators: { roles: ["drafter"], fields: ["resolved", "reason"], mayDelete: false },
   writerKeyed: {},
+  maxLengths: { text: 4000, author: 80, reason: 2000 },
 };
 
 const SUGGESTION_RULE: OwnedItemsRule = {
@@ -95,6 +103,7 @@ const SUGGESTION_RULE: OwnedItemsRule = {
     mayDelete: false,
   },
   writerKeyed: { support: ["support", "object"] },
+  maxLengths: { originalText: 4000, proposedText: 4000, author: 80, reason: 2000 },
 };
 
 /** The rules of every root that carries an identity; roots not listed here have none. */
@@ -200,4 +209,24 @@ export function mayWriteKeyed(
 ): boolean {
   if (isRuleExempt(writer)) return true;
   return writer.anonId !== null && key === writer.anonId && values.includes(value);
+}
+
+/** Why a field's value is not one the rule allows (too long, not a web link), or null. */
+export function valueProblem(rule: OwnedItemsRule, field: string, value: unknown): string | null {
+  const max = rule.maxLengths?.[field];
+  if (max !== undefined && typeof value === "string" && value.length > max) {
+    return `${field} is longer than ${max} characters`;
+  }
+  if (rule.urlFields?.includes(field) && value !== "" && value !== undefined && !isWebLink(value)) {
+    return `${field} must be an http: or https: link`;
+  }
+  return null;
+}
+
+function isWebLink(value: unknown): boolean {
+  try {
+    return typeof value === "string" && ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,7 @@ import {
   mayDelete,
   mayEditField,
   mayWriteKeyed,
+  valueProblem,
   type DocumentKind,
   type OwnedItemsRule,
   type WriterKeyedSectionsRule,
@@ -132,6 +133,8 @@ function checkOwnedInsert(
     if (key === null) return "fields are map entries";
     if (element !== undefined) {
       const value = valueOf(item);
+      const problem = valueProblem(rule, key, value);
+      if (problem !== null) return problem;
       if (Object.hasOwn(rule.writerKeyed, key) && !(value instanceof Y.Map)) {
         return `${key} is a map`;
       }
@@ -140,6 +143,8 @@ function checkOwnedInsert(
       return null;
     }
     if (holder.isNew) return "fields of an item that is not a map";
+    const problem = valueProblem(rule, key, valueOf(item));
+    if (problem !== null) return problem;
     const owner = mapOf(holder.item)?.get(rule.ownerField);
     if (!mayEditField(rule, key, owner, writer, valueOf(item))) {
       return isOwnedBy(owner, writer)
