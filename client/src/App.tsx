@@ -17,6 +17,15 @@ const DraftRedirect = lazy(() =>
   import("./pages/Draft.tsx").then((m) => ({ default: m.DraftRedirect })),
 );
 
+// The plenary conference: participants' phones load the conference view alone.
+const ConferenceView = lazy(() =>
+  import("./pages/ConferenceView.tsx").then((m) => ({ default: m.ConferenceView })),
+);
+const Outcomes = lazy(() => import("./pages/Outcomes.tsx").then((m) => ({ default: m.Outcomes })));
+const PlenaryScreen = lazy(() =>
+  import("./pages/PlenaryScreen.tsx").then((m) => ({ default: m.PlenaryScreen })),
+);
+
 function Loading() {
   const { t } = useTranslation();
   return <p role="status">{t("app.loading")}</p>;
@@ -27,6 +36,7 @@ export function App() {
     <Suspense fallback={<Loading />}>
       <Routes>
         <Route path="seminari/:seminarId/screen" element={<Screen />} />
+        <Route path="programmi/:programmeId/plenaria" element={<PlenaryScreen />} />
         <Route element={<Layout />}>
           <Route index element={<Overview />} />
           <Route path="join" element={<Join />} />
@@ -35,6 +45,8 @@ export function App() {
           <Route path="admin" element={<Admin />} />
           <Route path="bozza" element={<DraftRedirect />} />
           <Route path="programmi/:programmeId/bozza" element={<Draft />} />
+          <Route path="programmi/:programmeId/conferenza" element={<ConferenceView />} />
+          <Route path="programmi/:programmeId/esito" element={<Outcomes />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -3,6 +3,7 @@ import {
   type ActorKind,
   type Programme,
   type Role,
+  type SectionAgreement,
   type SeminarStatus,
 } from "@percorso/schema";
 
@@ -216,6 +217,9 @@ export interface CitedAnswer {
 
 export type DraftExportFormat = "docx" | "pdf" | "html" | "md";
 
+/** What the room thinks of one section, totalled and by kind of actor (`GET …/draft/agreement`). */
+export type SectionAgreementView = SectionAgreement & { title: string };
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -345,6 +349,24 @@ export const api = {
       })}`,
       token,
     ),
+  /** The drafting team's decision on a suggestion; accepting changes the body (409: it changed). */
+  decideSuggestion: (
+    token: string,
+    programmeId: string,
+    suggestionId: string,
+    decision: "accept" | "reject",
+    reason: string,
+  ) =>
+    request<unknown>(
+      `${draftPath(programmeId)}/suggestions/${encodeURIComponent(suggestionId)}/${decision}`,
+      token,
+      { reason },
+    ),
+  agreement: (token: string, programmeId: string) =>
+    request<SectionAgreementView[]>(`${draftPath(programmeId)}/agreement`, token),
+  /** Where the conference's report is (participants, sections by agreement, suggestions). */
+  conferenceReportPath: (programmeId: string, format: "md" | "docx") =>
+    `${programmePath(programmeId)}/conference.${format}`,
   /** Where the draft's export in `format` is (of a version, or of now). */
   draftExportPath: (programmeId: string, format: DraftExportFormat, version?: string) =>
     `${programmePath(programmeId)}/draft.${format}${queryString({ version })}`,

@@ -1,4 +1,5 @@
 import type { Messages } from "./it.ts";
+import { plenaryEn } from "./plenary.en.ts";
 
 export const en: Messages = {
   app: {
@@ -663,5 +664,6 @@ export const en: Messages = {
     written: "Written on",
     goTo: "Go to the answer in the seminar",
   },
+  plenary: plenaryEn,
   notFound: { title: "Page not found", body: "This address matches no page." },
 };

@@ -1,3 +1,5 @@
+import { plenaryIt } from "./plenary.it.ts";
+
 /** Italian, the first language. Every key here must exist in `en.ts` (a test checks). */
 export const it = {
   app: {
@@ -671,6 +673,7 @@ export const it = {
     written: "Scritta il",
     goTo: "Vai alla risposta nel seminario",
   },
+  plenary: plenaryIt,
   notFound: { title: "Pagina non trovata", body: "L'indirizzo non corrisponde a nessuna pagina." },
 };
 

@@ -13,7 +13,13 @@ import {
 import { ApiError, type ProgrammeDescription } from "../lib/api.ts";
 import type { CollabSession } from "../lib/collab.ts";
 import { loadContext } from "../lib/context.ts";
-import { loadDraftIdentity, loadIdentity, presenceName, type Identity } from "../lib/identity.ts";
+import {
+  loadDraftIdentity,
+  loadIdentity,
+  presenceName,
+  writerOf,
+  type Identity,
+} from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { useCollabSession } from "../lib/useCollabSession.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
@@ -30,6 +36,7 @@ import { ExportsPanel } from "../draft/ExportsPanel.tsx";
 import { RollupPanel } from "../draft/RollupPanel.tsx";
 import { VersionsPanel } from "../draft/VersionsPanel.tsx";
 import { useSources } from "../draft/useSources.ts";
+import { ConferenceDeskPanel } from "../conference/DeskPanel.tsx";
 
 /** The drafting team's roles: they write the draft and use the desk's REST. */
 const DRAFTING: readonly Role[] = ["drafter", "admin"];
@@ -104,7 +111,7 @@ function DraftHost({
   return <Desk session={session} identity={identity} role={role} programme={programme} />;
 }
 
-type SideTab = "seminari" | "versioni" | "cronologia" | "esporta";
+type SideTab = "seminari" | "conferenza" | "versioni" | "cronologia" | "esporta";
 
 function Desk({
   session,
@@ -131,6 +138,7 @@ function Desk({
   const [citation, setCitation] = useState<Citation | null>(null);
   const [tab, setTab] = useState<SideTab>(drafting ? "seminari" : "esporta");
   const name = presenceName(identity);
+  const writer = useMemo(() => writerOf(identity, role), [identity, role]);
   const user = useMemo(
     () => ({ name, color: identity.color, actorKind: identity.actorKind, role }),
     [name, identity.color, identity.actorKind, role],
@@ -200,6 +208,9 @@ function Desk({
                     </span>
                   )}
                 </Tabs.Trigger>
+                <Tabs.Trigger value="conferenza" className="tab">
+                  {t("plenary.desk.tab")}
+                </Tabs.Trigger>
                 <Tabs.Trigger value="versioni" className="tab">
                   {t("desk.tabVersions")}
                 </Tabs.Trigger>
@@ -212,6 +223,15 @@ function Desk({
               </Tabs.List>
               <Tabs.Content value="seminari" className="tab-panel">
                 <RollupPanel token={token} programmeId={programme.id} doc={doc} sources={sources} />
+              </Tabs.Content>
+              <Tabs.Content value="conferenza" className="tab-panel">
+                <ConferenceDeskPanel
+                  session={session}
+                  token={token}
+                  programmeId={programme.id}
+                  writer={writer}
+                  editor={editor}
+                />
               </Tabs.Content>
               <Tabs.Content value="versioni" className="tab-panel">
                 <VersionsPanel token={token} programmeId={programme.id} versions={versions} />

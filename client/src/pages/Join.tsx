@@ -30,12 +30,16 @@ export function Join() {
   const navigate = useNavigate();
   const token = params.get("token") ?? "";
   const { state } = useAsync(() => api.me(token), [token]);
-  const projector = params.get("vista") === "proiettore";
+  const projector = params.get("vista") === "proiettore" || params.get("vista") === "plenaria";
 
-  // A projector link (observer, opened from the console) needs no person: straight to the screen.
+  // A projector link (observer, opened from the console or the drafting desk) needs no person:
+  // straight to the seminar's screen, or to the plenary's for a programme-wide link.
   useEffect(() => {
-    if (!projector || state.status !== "ok" || !state.value.seminarId) return;
-    const target = `/seminari/${state.value.seminarId}/screen?${new URLSearchParams({ token }).toString()}`;
+    if (!projector || state.status !== "ok") return;
+    const query = new URLSearchParams({ token }).toString();
+    const target = state.value.seminarId
+      ? `/seminari/${state.value.seminarId}/screen?${query}`
+      : `/programmi/${encodeURIComponent(state.value.programmeId)}/plenaria?${query}`;
     void navigate(target, { replace: true });
   }, [projector, state, token, navigate]);
 
@@ -87,14 +91,18 @@ function JoinInvite({ token, me }: { token: string; me: Me }) {
   }, [stored?.token]);
 
   // Each lands where their work is: a seminar's people in its room, the drafting team at the
-  // draft, everyone else on the programme.
+  // draft, the conference's participants and observers (a programme-wide invite) at the
+  // conference, everyone else on the programme.
   const enter = (identity: Identity) => {
+    const programme = `/programmi/${encodeURIComponent(identity.programmeId)}`;
     void navigate(
       identity.seminarId
         ? `/seminari/${identity.seminarId}`
         : identity.role === "drafter"
-          ? `/programmi/${encodeURIComponent(identity.programmeId)}/bozza`
-          : "/",
+          ? `${programme}/bozza`
+          : identity.role === "participant" || identity.role === "observer"
+            ? `${programme}/conferenza`
+            : "/",
     );
   };
 

@@ -101,6 +101,24 @@ export function Overview() {
         </section>
       )}
 
+      {me && (
+        <section className="card draft-card" aria-labelledby="conference-card-title">
+          <h2 id="conference-card-title">{t("overview.conference")}</h2>
+          <p>{t("plenary.room.intro")}</p>
+          <p className="form-row">
+            <Link
+              className="btn btn-primary"
+              to={`/programmi/${encodeURIComponent(programme.id)}/conferenza`}
+            >
+              {t("plenary.room.open")}
+            </Link>
+            <Link className="btn" to={`/programmi/${encodeURIComponent(programme.id)}/esito`}>
+              {t("plenary.room.outcomes")}
+            </Link>
+          </p>
+        </section>
+      )}
+
       <section aria-labelledby="seminars-title">
         <h2 id="seminars-title">{t("overview.seminars")}</h2>
         <ol className="seminar-list">
