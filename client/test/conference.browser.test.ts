@@ -420,6 +420,9 @@ describe("the plenary conference", () => {
     await expect
       .poll(() => screen.locator(".plenary-suggestions li").first().textContent(), AT_ONCE)
       .toContain("1 sostegno");
+    // The plenary screen as the hall sees it now: totals, by kind, the supported suggestion.
+    await screenshot(screen, "plenary-screen", false);
+    expect(await seriousViolations(screen)).toEqual([]);
 
     // The drafter accepts it with a reason: the body changes for everyone.
     const desk = drafter.page;
@@ -495,6 +498,17 @@ describe("the plenary conference", () => {
       .poll(() => desk.evaluate(() => document.getSelection()?.toString()))
       .toBe("Dal gennaio 2021");
     expect(await draftText(desk).textContent()).toContain("Dal gennaio 2021 La Regione");
+
+    // Ada withdraws it herself (only its author may): it folds away as withdrawn, for all.
+    const own = panel.locator('.conf-suggestion[data-status="open"]', { hasText: "2022" });
+    await own.getByRole("button", { name: "Ritira la proposta" }).click();
+    await expect.poll(() => stale.getAttribute("data-status"), LIVE).toBe("withdrawn");
+    await expect
+      .poll(
+        () => section(bruno.page, AGENDA).locator(".conf-suggestion[data-status=open]").count(),
+        LIVE,
+      )
+      .toBe(0);
   });
 
   test("the Esito page shows every suggestion with its support and what became of it, and why", async () => {
@@ -509,7 +523,9 @@ describe("the plenary conference", () => {
     expect(await accepted.locator("ins").textContent()).toContain("tutti");
     const rejected = outcomes.locator('.conf-suggestion[data-status="rejected"]');
     expect(await rejected.textContent()).toContain(REJECTED_REASON);
-    expect(await outcomes.locator('.conf-suggestion[data-status="open"]').count()).toBe(1);
+    const withdrawn = outcomes.locator('.conf-suggestion[data-status="withdrawn"]');
+    expect(await withdrawn.textContent()).toContain("Ritirata da chi l'aveva proposta.");
+    expect(await outcomes.locator('.conf-suggestion[data-status="open"]').count()).toBe(0);
     expect(await page.locator('[data-count="accepted"]').textContent()).toBe("1");
     await screenshot(page, "esito");
     expect(await seriousViolations(page)).toEqual([]);
@@ -559,7 +575,6 @@ describe("the plenary conference", () => {
     expect(await seriousViolations(drafter.page)).toEqual([]);
     expect(await seriousViolations(admin.page)).toEqual([]);
     await screen.getByRole("heading", { level: 1, name: "Agenda 2030" }).waitFor();
-    await screenshot(screen, "plenary-screen", false);
     expect(await seriousViolations(screen)).toEqual([]);
   });
 });

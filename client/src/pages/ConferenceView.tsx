@@ -171,6 +171,16 @@ function Conference({ session, identity, role, writer, programme }: DraftView) {
     active,
   };
 
+  // Escape lets go of a selected passage (the bar over the text goes with it).
+  useEffect(() => {
+    if (!selection) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") clear();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [selection, clear]);
+
   const selectedSection =
     selection?.kind === "passage" ? sectionOfRun(outline, selection.text) : null;
   const startFromSelection = (kind: Panel) => {

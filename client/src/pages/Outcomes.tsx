@@ -76,7 +76,7 @@ function OutcomesBody({ session, programme }: DraftView) {
               checked={filter === value}
               onChange={() => setFilter(value)}
             />
-            {value === "all" ? t("plenary.outcomes.all") : t(`plenary.outcome.${value}`)}
+            {value === "all" ? t("plenary.outcomes.all") : t(`plenary.outcomes.count.${value}`)}
           </label>
         ))}
       </fieldset>
