@@ -213,7 +213,13 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     );
     write("dopo");
     await waitFor(() => texts(reader.doc).includes("dopo"), "fan-out resumed");
-    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+    // Ready again once both of B's Redis connections are back (each on its own retry timer).
+    let status = 0;
+    for (let i = 0; i < 400 && status !== 200; i++) {
+      status = (await fetch(`${b.url}/readyz`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(status).toBe(200);
   });
 
   it("refuses writes cleanly while PostgreSQL is down, and takes them again when it is back", async () => {

@@ -20,10 +20,13 @@ const EVENTS = "percorso:events";
  */
 export async function openRedisBus(url: string, log: Logger): Promise<Bus> {
   const self = randomUUID();
-  // Commands fail at once while Redis is away, instead of queueing up in memory.
-  const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true };
+  // While Redis is away, what this process publishes waits in ioredis's offline queue and goes
+  // out when it is back (the subscribers may have reconnected first and resynced already:
+  // updates are idempotent). Dropped instead, an update made just after Redis returns could
+  // be lost for the other processes until their next resync.
+  const options = { enableOfflineQueue: true, lazyConnect: true };
   const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+  const subscriber = new Redis(url, options);
   const handlers = new Map<string, (message: DocumentMessage) => void>();
   const eventListeners = new Set<(event: BusEvent) => void>();
   const reconnectListeners = new Set<() => void>();
@@ -102,7 +105,7 @@ export async function openRedisBus(url: string, log: Logger): Promise<Bus> {
       return () => reconnectListeners.delete(listener);
     },
     get healthy() {
-      return healthy;
+      return healthy && publisher.status === "ready";
     },
     async close() {
       subscriber.disconnect();
