@@ -134,6 +134,43 @@ describe("the plenary on the server (issue 10)", () => {
     expect(chapterText(admin.doc, "Agenda 2030").toString()).toContain("sosXtiene");
   });
 
+  it("lets drafters invite the conference, records a suggestion taken up by hand, and shows the outcomes to anyone", async () => {
+    const { drafter, ada, admin } = await setUp();
+    const conference = await api(server, "POST", "/api/invites", {
+      token: drafter.token,
+      body: { role: "participant", programmeId: PROGRAMME },
+    });
+    expect(conference.status).toBe(201);
+    const seminarInvite = await api(server, "POST", "/api/invites", {
+      token: drafter.token,
+      body: { role: "participant", programmeId: PROGRAMME, seminarId: "s1-governance" },
+    });
+    expect(seminarInvite.status).toBe(403);
+    const listed = await api(server, "GET", `/api/invites?programmeId=${PROGRAMME}`, {
+      token: drafter.token,
+    });
+    expect(
+      ((await listed.json()) as { seminarId: string | null }[]).every((i) => i.seminarId === null),
+    ).toBe(true);
+
+    const id = suggest(ada, "con i partner", "con tutti i partner");
+    await waitFor(() => listSuggestions(admin.doc).length === 1, "the suggestion");
+    const byHand = await api(server, "POST", `${DESK}/suggestions/${id}/accept`, {
+      token: drafter.token,
+      body: { reason: "Ripreso a mano", apply: false },
+    });
+    expect(await byHand.json()).toMatchObject({ status: "accepted", reason: "Ripreso a mano" });
+    expect(chapterText(admin.doc, "Agenda 2030").toString()).toContain("con i partner");
+
+    const outcomes = await fetch(`${server.url}${DESK}/outcomes`);
+    expect(outcomes.status).toBe(200);
+    const listedOutcomes = (await outcomes.json()) as Record<string, unknown>[];
+    expect(listedOutcomes).toMatchObject([
+      { id, status: "accepted", reason: "Ripreso a mano", proposedText: "con tutti i partner" },
+    ]);
+    expect(JSON.stringify(listedOutcomes)).not.toContain(ada.person!.userId);
+  });
+
   it("totals reactions by kind of actor and says where there is common ground", async () => {
     const { ada } = await setUp();
     const others = await Promise.all(

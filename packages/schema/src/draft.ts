@@ -30,6 +30,8 @@ export interface DraftComment {
   /** The comment this one answers. */
   parentId: string | null;
   resolved: boolean;
+  /** The words commented, as they were (kept when the passage is later deleted). */
+  quote: string | null;
 }
 
 export const draftRoots = (doc: Y.Doc) => ({
@@ -100,6 +102,7 @@ export interface NewComment {
   anchor?: string | null;
   head?: string | null;
   parentId?: string | null;
+  quote?: string | null;
 }
 
 export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOptions = {}): string {
@@ -116,6 +119,7 @@ export function addComment(doc: Y.Doc, comment: NewComment, options: MutationOpt
   if (comment.anchor) item.set("anchor", comment.anchor);
   if (comment.head) item.set("head", comment.head);
   if (comment.parentId) item.set("parentId", comment.parentId);
+  if (comment.quote) item.set("quote", comment.quote.slice(0, 1000));
   item.set("resolved", false);
   transactAs(doc, options, () => draftRoots(doc).comments.push([item]));
   return id;
@@ -149,6 +153,7 @@ export function listComments(doc: Y.Doc, section?: string): DraftComment[] {
       head: readString(item.get("head")) ?? null,
       parentId: readString(item.get("parentId")) ?? null,
       resolved: item.get("resolved") === true,
+      quote: readString(item.get("quote")) ?? null,
     });
   }
   return result;

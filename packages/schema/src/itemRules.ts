@@ -87,7 +87,7 @@ const COMMENT_RULE: OwnedItemsRule = {
   ownerEditable: ["text", "resolved"],
   moderators: { roles: ["drafter"], fields: ["resolved", "reason"], mayDelete: false },
   writerKeyed: {},
-  maxLengths: { text: 4000, author: 80, reason: 2000 },
+  maxLengths: { text: 4000, author: 80, reason: 2000, quote: 1000 },
 };
 
 const SUGGESTION_RULE: OwnedItemsRule = {

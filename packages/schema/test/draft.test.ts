@@ -54,6 +54,7 @@ describe("draft document", () => {
         head: null,
         parentId: null,
         resolved: false,
+        quote: null,
       },
     ]);
     expect(listComments(doc)).toHaveLength(2);

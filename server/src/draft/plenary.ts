@@ -92,7 +92,7 @@ export class Plenary {
   async decide(
     programme: Programme,
     suggestionId: string,
-    decision: { status: "accepted" | "rejected"; reason: string },
+    decision: { status: "accepted" | "rejected"; reason: string; apply?: boolean },
     author: Author,
   ): Promise<Suggestion> {
     if (decision.status === "rejected" && decision.reason.trim() === "") {
@@ -107,7 +107,9 @@ export class Plenary {
       if (suggestion === undefined) throw notFound(`No suggestion '${suggestionId}'`);
       if (suggestion.status !== "open")
         throw conflict(`This suggestion is already ${suggestion.status}`);
-      const passage = decision.status === "accepted" ? passageOf(live.ydoc, suggestion) : null;
+      // `apply: false`: taken up by hand (the passage had changed), recorded as accepted.
+      const applying = decision.status === "accepted" && decision.apply !== false;
+      const passage = applying ? passageOf(live.ydoc, suggestion) : null;
       if (passage !== null) {
         const now = sliceText(passage.text, passage.index, passage.length);
         if (now !== suggestion.originalText) {

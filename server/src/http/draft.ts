@@ -1,6 +1,13 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { blocksOf, effectiveRole, type Programme, type Role } from "@percorso/schema";
+import {
+  blocksOf,
+  draftDocumentName,
+  effectiveRole,
+  listSuggestions,
+  type Programme,
+  type Role,
+} from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator, Principal } from "../collab/principal.ts";
 import { authorOf } from "../collab/principal.ts";
@@ -42,7 +49,11 @@ const mergeSchema = z.object({
 const versionSchema = z.object({ label: z.string().trim().min(1).max(120) });
 const compareSchema = z.object({ from: z.string().min(1), to: z.string().min(1).default("now") });
 const restoreSchema = z.object({ chapter: z.string().min(1).optional() });
-const decisionSchema = z.object({ reason: z.string().trim().max(2000).default("") });
+const decisionSchema = z.object({
+  reason: z.string().trim().max(2000).default(""),
+  /** false: the drafting team took the suggestion up by hand; record it, change nothing. */
+  apply: z.boolean().default(true),
+});
 
 /** Roles of the drafting desk: they write the draft through the server. */
 const DRAFTERS: ReadonlySet<Role> = new Set(["admin", "drafter"]);
@@ -154,14 +165,31 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
     const verb = status === "accepted" ? "accept" : "reject";
     routes.post(`/programmes/:pid/draft/suggestions/:id/${verb}`, async (req, res) => {
       const { programme, author } = await drafting(req);
-      const { reason } = parseInput(decisionSchema, req.body ?? {}, "decision");
+      const { reason, apply } = parseInput(decisionSchema, req.body ?? {}, "decision");
       res.json(
         await deps.plenary
-          .decide(programme, req.params.id, { status, reason }, author)
+          .decide(programme, req.params.id, { status, reason, apply }, author)
           .then(({ signals: _signals, ...suggestion }) => suggestion),
       );
     });
   }
+
+  /**
+   * The public "Esito delle proposte": every suggestion, its support and objections, what
+   * became of it and why — for anyone, with no token (no author ids, no one's signal).
+   */
+  routes.get("/programmes/:pid/draft/outcomes", async (req, res) => {
+    const programme = deps.catalogue.get(req.params.pid);
+    if (programme === undefined) throw notFound(`No programme '${req.params.pid}'`);
+    const suggestions = await deps.registry.read(draftDocumentName(programme.id), (doc) =>
+      listSuggestions(doc),
+    );
+    res.json(
+      suggestions.map(
+        ({ signals: _signals, authorId: _authorId, anchor: _a, head: _h, ...rest }) => rest,
+      ),
+    );
+  });
 
   /** What the room thinks of each section, by kind of actor: public totals, no one's reaction. */
   routes.get("/programmes/:pid/draft/agreement", async (req, res) => {

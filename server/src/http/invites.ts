@@ -34,6 +34,16 @@ const listSchema = z.object({
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
+/**
+ * Whether the caller runs the plenary of this programme: an admin, or one of its drafters
+ * (they invite the conference: programme-wide participants and observers).
+ */
+function runsPlenary(claims: TokenClaims, programmeId: string, seminarId: string | null): boolean {
+  if (claims.role === "admin") return true;
+  if (seminarId !== null) return false;
+  return effectiveRole(claims, { kind: "draft", id: programmeId, programmeId }) === "drafter";
+}
+
 /** Whether the caller runs this seminar: an admin, or a facilitator of it. */
 function facilitates(claims: TokenClaims, programmeId: string, seminarId: string | null): boolean {
   if (claims.role === "admin") return true;
@@ -76,14 +86,17 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     const request = parseInput(createSchema, req.body, "invite request");
     requireScope(request.programmeId, request.seminarId);
     // A facilitator invites to their own seminar, and never above their own role.
+    const below = request.role !== "admin" && request.role !== "drafter";
+    const conference =
+      (request.role === "participant" || request.role === "observer") &&
+      runsPlenary(claims, request.programmeId, request.seminarId ?? null);
     const allowed =
       claims.role === "admin" ||
-      (facilitates(claims, request.programmeId, request.seminarId ?? null) &&
-        request.role !== "admin" &&
-        request.role !== "drafter");
+      (facilitates(claims, request.programmeId, request.seminarId ?? null) && below) ||
+      conference;
     if (!allowed) {
       throw forbidden(
-        "Only an admin, or a facilitator for their own seminar, can create this invite",
+        "Only an admin, a facilitator for their own seminar, or (for the conference) a drafter can create this invite",
       );
     }
     const grant: Grant = {
@@ -101,19 +114,30 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     requireScope(query.programmeId, query.seminarId);
     if (
       claims.role !== "admin" &&
-      (query.seminarId === undefined || !facilitates(claims, query.programmeId, query.seminarId))
+      (query.seminarId === undefined
+        ? !runsPlenary(claims, query.programmeId, null)
+        : !facilitates(claims, query.programmeId, query.seminarId))
     ) {
       throw forbidden("Only an admin, or a facilitator for their own seminar, can list invites");
     }
     await deps.invites.refresh(); // another process may have issued some
-    res.json(deps.invites.list(query.programmeId, query.seminarId).map(view));
+    const listed = deps.invites.list(query.programmeId, query.seminarId);
+    // A drafter sees the conference's programme-wide links, not the seminars' own.
+    const shown =
+      claims.role === "admin" || query.seminarId !== undefined
+        ? listed
+        : listed.filter((invite) => invite.seminarId === null);
+    res.json(shown.map(view));
   });
 
   routes.delete("/invites/:id", async (req, res) => {
     const claims = await requireClaims(req, deps.invites);
     const invite = await deps.invites.find(req.params.id);
     if (invite === undefined) throw notFound(`No invite '${req.params.id}'`);
-    if (!facilitates(claims, invite.programmeId, invite.seminarId)) {
+    if (
+      !facilitates(claims, invite.programmeId, invite.seminarId) &&
+      !runsPlenary(claims, invite.programmeId, invite.seminarId)
+    ) {
       throw forbidden("Only an admin, or a facilitator of its seminar, can revoke this invite");
     }
     await deps.invites.revoke(invite.id);
