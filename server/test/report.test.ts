@@ -317,7 +317,10 @@ describe("seminar report export", () => {
     expect(references).toEqual(["1", "2", "3"]);
     const footnotes = entries.get("word/footnotes.xml")!.toString("utf8");
     const notes = [...footnotes.matchAll(/<w:footnote w:id="(\d+)">([\s\S]*?)<\/w:footnote>/g)].map(
-      ([, id, body]) => [id, [...body!.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join("")],
+      ([, id, body]) => [
+        id,
+        [...body!.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""),
+      ],
     );
     expect(notes).toEqual([
       ["1", "Filiere corte del riuso con le cooperative sociali — Ada"],

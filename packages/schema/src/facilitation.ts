@@ -342,7 +342,9 @@ export function promoteCluster(
 /** Whether the paragraph a cluster was promoted into is still in the text (to update it). */
 export function isPromotedInText(doc: Y.Doc, clusterId: string): boolean {
   const cluster = listClusters(doc).find((c) => c.id === clusterId);
-  return cluster !== undefined && promotedParagraphIndex(seminarRoots(doc).recommendations, cluster) >= 0;
+  return (
+    cluster !== undefined && promotedParagraphIndex(seminarRoots(doc).recommendations, cluster) >= 0
+  );
 }
 
 /** The top-level paragraph that opens with the cluster's promoted label in bold, or -1. */

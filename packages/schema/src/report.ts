@@ -131,7 +131,11 @@ export function answerMeta(answer: ReportAnswer): string[] {
     ...(answer.actorKind ? [ACTOR_KIND_LABEL[answer.actorKind] ?? answer.actorKind] : []),
     // As the console says it: the answers merged into this one, not counting itself.
     ...(answer.merged > 0
-      ? [answer.merged === 1 ? "riunisce 1 risposta simile" : `riunisce ${answer.merged} risposte simili`]
+      ? [
+          answer.merged === 1
+            ? "riunisce 1 risposta simile"
+            : `riunisce ${answer.merged} risposte simili`,
+        ]
       : []),
     ...(answer.pinned ? ["in evidenza"] : []),
     ...answer.tags.map((tag) => `#${tag}`),

@@ -595,7 +595,9 @@ describe("promoteCluster", () => {
       "heading:Nuovi processi e metodologie di governance",
       "paragraph:0",
     ]);
-    expect(((elements(fragment)[1]!.get(0) as Y.XmlText).toDelta() as { insert: string }[])[0]).toEqual({
+    expect(
+      ((elements(fragment)[1]!.get(0) as Y.XmlText).toDelta() as { insert: string }[])[0],
+    ).toEqual({
       insert: "Filiere corte",
       attributes: { bold: {} },
     });
@@ -668,8 +670,20 @@ describe("figures", () => {
     hideAnswer(doc, "a");
     mergeAnswer(doc, "b", "c");
     mergeAnswer(doc, "d", "c");
-    expect(answerCounts(doc, q1)).toEqual({ written: 5, visible: 2, pending: 0, hidden: 1, merged: 2 });
-    expect(answerCounts(doc, q2)).toEqual({ written: 2, visible: 1, pending: 1, hidden: 0, merged: 0 });
+    expect(answerCounts(doc, q1)).toEqual({
+      written: 5,
+      visible: 2,
+      pending: 0,
+      hidden: 1,
+      merged: 2,
+    });
+    expect(answerCounts(doc, q2)).toEqual({
+      written: 2,
+      visible: 1,
+      pending: 1,
+      hidden: 0,
+      merged: 0,
+    });
     expect(answerCounts(doc)).toEqual({ written: 7, visible: 3, pending: 1, hidden: 1, merged: 2 });
     // What a participant's room lists as answers of their own is the visible count.
     expect(answersFor(doc, q1, { kind: "projector" })).toHaveLength(2);

@@ -353,7 +353,9 @@ describe("reportMarkdown", () => {
     paragraph.push([answerRef("a4", "Testo offensivo (Troll)"), answerRef("a1", "Di nuovo (Ada)")]);
     const report = buildSeminarReport(doc, meta, 0);
     const markdown = reportMarkdown(report);
-    expect(markdown).toContain("«Filiere corte e riuso (Ada)»[^1]«Testo offensivo (Troll)»[^2]«Di nuovo (Ada)»[^3]");
+    expect(markdown).toContain(
+      "«Filiere corte e riuso (Ada)»[^1]«Testo offensivo (Troll)»[^2]«Di nuovo (Ada)»[^3]",
+    );
     expect(markdown).toContain("\n[^1]: Filiere \\*corte\\* e \\#riuso — Ada\n");
     expect(markdown).toContain("\n[^2]: Risposta non più visibile.\n");
     expect(markdown).toContain("\n[^3]: Filiere \\*corte\\* e \\#riuso — Ada\n");

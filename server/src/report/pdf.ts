@@ -73,10 +73,10 @@ export async function reportPdf(report: SeminarReport): Promise<Buffer> {
         { indent: 4, after: 3 },
       );
       for (const merged of answer.mergedAnswers) {
-        pdf.bullet(
-          [{ text: "unita: ", style: "italic" }, { text: mergedLine(merged) }],
-          { indent: 16, after: 2 },
-        );
+        pdf.bullet([{ text: "unita: ", style: "italic" }, { text: mergedLine(merged) }], {
+          indent: 16,
+          after: 2,
+        });
       }
     }
   });
