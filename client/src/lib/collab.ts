@@ -174,7 +174,12 @@ export class CollabSession {
     awareness.on(
       "update",
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-        for (const id of [...added, ...updated, ...removed]) this.presenceChanged.add(id);
+        // This tab's own presence only: stock y-websocket echoes everyone's, and an echo of
+        // others announced under the same invite (a projector link opened again and again)
+        // counts for the server as this socket's own presences, past its cap (4431).
+        const own = awareness.clientID;
+        if (![...added, ...updated, ...removed].includes(own)) return;
+        this.presenceChanged.add(own);
         if (this.presenceTimer !== undefined || this.destroyed) return;
         const wait = Math.max(0, this.presenceSentAt + PRESENCE_INTERVAL_MS - Date.now());
         this.presenceTimer = setTimeout(() => this.flushPresence(), wait);

@@ -31,6 +31,11 @@ export function useYRead<T>(
         notify();
       };
       for (const t of targets) t.observeDeep(handler);
+      // React subscribes after the render that read, and the version only counts what the
+      // observers saw: a change landing in between (the first sync, a local copy loading) would
+      // leave the reading stale until the next change — the projector that stayed on "Tra poco
+      // la prossima domanda". A new version now makes React read again, once subscribed.
+      version.current += 1;
       return () => {
         for (const t of targets) t.unobserveDeep(handler);
       };
@@ -55,6 +60,8 @@ export function useCollabStatus(session: CollabSession | null): CollabStatus | n
 export interface PresentUser extends PresenceUser {
   clientId: number;
   self: boolean;
+  /** A projector (the screen page announces itself): a device in the room, not a person. */
+  screen: boolean;
 }
 
 /** Everyone present on a document (awareness), self first. */
@@ -68,6 +75,7 @@ export function usePresence(awareness: Awareness | null): PresentUser[] {
         notify();
       };
       awareness.on("change", handler);
+      version.current += 1; // as in `useYRead`: what changed before subscribing is read again
       return () => awareness.off("change", handler);
     },
     [awareness],
@@ -77,9 +85,14 @@ export function usePresence(awareness: Awareness | null): PresentUser[] {
     if (!awareness) return [];
     const users: PresentUser[] = [];
     for (const [clientId, state] of awareness.getStates()) {
-      const user = (state as { user?: PresenceUser }).user;
+      const { user, screen } = state as { user?: PresenceUser; screen?: unknown };
       if (!user || typeof user.name !== "string") continue;
-      users.push({ ...user, clientId, self: clientId === awareness.clientID });
+      users.push({
+        ...user,
+        clientId,
+        self: clientId === awareness.clientID,
+        screen: screen === true,
+      });
     }
     return users.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
     // `current` is the awareness version: a change of presence re-reads it.
