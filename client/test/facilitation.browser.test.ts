@@ -106,7 +106,15 @@ describe("facilitator console and projector", () => {
 
     await firstQuestion(facilitator.page).locator("summary").click();
     await card(facilitator.page, other).getByRole("button", { name: "Nascondi" }).click();
-    await expect.poll(() => card(participant.page, other).count()).toBe(0);
+    // Gone from the list; its author is told so on their card, politely.
+    await card(participant.page, other)
+      .getByText(/ha nascosto questa tua risposta/)
+      .waitFor();
+    expect(
+      await participant.page
+        .locator(".answer-list:not(.moderated-list) .answer", { hasText: other })
+        .count(),
+    ).toBe(0);
     await expect
       .poll(() => projector.locator(".projector-card", { hasText: other }).count())
       .toBe(0);
@@ -146,7 +154,10 @@ describe("facilitator console and projector", () => {
       .fill("Economia circolare di prossimità");
     await facilitator.page.getByRole("button", { name: "Crea gruppo" }).click();
     const text = "Filiere corte del riuso con le cooperative sociali";
-    await card(facilitator.page, text)
+    // Answers are grouped where the groups are: in the harvest panel.
+    await facilitator.page
+      .getByRole("region", { name: "Raccolta" })
+      .locator(".ungrouped .answer", { hasText: text })
       .getByLabel(/Gruppo della risposta/)
       .selectOption({ label: "Economia circolare di prossimità" });
     const cluster = facilitator.page.locator(".cluster", {

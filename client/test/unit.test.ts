@@ -68,7 +68,7 @@ describe("Gantt layout", () => {
 });
 
 describe("word cloud", () => {
-  test("leaves out Italian and English stop words, splits elisions, weighs by votes", async () => {
+  test("leaves out Italian and English stop words, splits elisions", async () => {
     const { wordCloud } = await import("../src/lib/wordcloud.ts");
     const words = wordCloud([
       { text: "Il riuso dell'acqua e delle filiere corte", votes: 2 },
@@ -76,13 +76,55 @@ describe("word cloud", () => {
       { text: "Riuso riuso riuso 2030", votes: 0 },
     ]);
     const byWord = new Map(words.map((w) => [w.word, w.weight]));
-    expect(byWord.get("filiere")).toBe(4); // (1 + 2 votes) + 1
-    expect(byWord.get("riuso")).toBe(4); // counted once per answer
-    expect(byWord.get("acqua")).toBe(3);
+    expect(byWord.get("filiere")).toBe(2); // two answers use it
+    expect(byWord.get("riuso")).toBe(2); // counted once per answer
+    expect(byWord.get("acqua")).toBe(1);
     for (const stop of ["il", "dell", "delle", "the", "of", "e"])
       expect(byWord.has(stop)).toBe(false);
     expect(byWord.has("2030")).toBe(false);
     expect(words[0]!.weight).toBeGreaterThanOrEqual(words.at(-1)!.weight);
+  });
+
+  test("drops the modals and fillers of proposals", async () => {
+    const { wordCloud } = await import("../src/lib/wordcloud.ts");
+    const words = wordCloud([
+      { text: "La Regione dovrebbe finanziare i consorzi entro il 2022", votes: 0 },
+      { text: "Serve un fondo per i consorzi: bisogna fare di più", votes: 0 },
+      { text: "Si potrebbe creare un tavolo, occorre anche più formazione", votes: 0 },
+    ]).map((w) => w.word);
+    expect(words).toContain("consorzi");
+    for (const filler of [
+      "dovrebbe",
+      "entro",
+      "serve",
+      "bisogna",
+      "fare",
+      "più",
+      "potrebbe",
+      "creare",
+      "occorre",
+      "anche",
+    ])
+      expect(words).not.toContain(filler);
+  });
+
+  test("weighs a word by how many answers use it: one long, much voted answer cannot fill the cloud", async () => {
+    const { wordCloud } = await import("../src/lib/wordcloud.ts");
+    const long =
+      "Una piattaforma digitale regionale per mappare i progetti, con indicatori condivisi, " +
+      "valutazione partecipata, formazione dei volontari, comunicazione ai cittadini e bilanci aperti";
+    const words = wordCloud([
+      { text: long, votes: 40 },
+      { text: "Formazione dei giovani nei comuni", votes: 0 },
+      { text: "Formazione congiunta con le imprese", votes: 0 },
+      { text: "Più formazione per le associazioni della diaspora", votes: 0 },
+    ]);
+    expect(words[0]).toEqual({ word: "formazione", weight: 4 });
+    // Every other word of the long answer weighs one answer, whatever its votes.
+    expect(words.find((w) => w.word === "piattaforma")).toEqual({ word: "piattaforma", weight: 1 });
+    // Ties go to the words of the most voted answers.
+    expect(words[1]!.weight).toBe(1);
+    expect(long.toLowerCase()).toContain(words[1]!.word);
   });
 });
 

@@ -2,32 +2,63 @@ import { useId, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import {
-  CLUSTER_AXES,
   addCluster,
+  answersFor,
+  assignToCluster,
+  isPromotedInText,
   listAllAnswers,
   listClusters,
+  listQuestions,
   promoteCluster,
+  readSession,
   removeCluster,
   seminarRoots,
   updateCluster,
   type Cluster,
   type ClusterAxis,
+  type Question,
 } from "@percorso/schema";
 import { useYRead } from "../lib/useY.ts";
+import { AxisSelect } from "./AxisSelect.tsx";
+import { SuggestedGroups } from "./SuggestedGroups.tsx";
 
 /**
  * Harvest: answers grouped under short labels, each marked as a new theme or a governance
  * process/method (the brief's two axes), and promoted into the recommendation text in one
- * action, as a paragraph citing its answers.
+ * action, as a paragraph citing its answers. Answers are put into groups here, where the
+ * groups are: the question's answers not in a group yet are listed below them, and the
+ * server can propose groups from the answers' words.
  */
-export function HarvestPanel({ doc }: { doc: Y.Doc }) {
+export function HarvestPanel({
+  doc,
+  token,
+  programmeId,
+  seminarId,
+}: {
+  doc: Y.Doc;
+  token: string;
+  programmeId: string;
+  seminarId: string;
+}) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
   // Membership lives in `clusterOf`.
   const clusters = useYRead([roots.clusters, roots.clusterOf], () => listClusters(doc));
+  const questions = useYRead(roots.questions, () =>
+    listQuestions(doc).filter((q) => q.state !== "draft"),
+  );
+  const spotlight = useYRead(roots.session, () => readSession(doc).spotlight);
   const [label, setLabel] = useState("");
   const [axis, setAxis] = useState<ClusterAxis>("theme");
-  const ids = { label: useId(), axis: useId() };
+  const [chosen, setChosen] = useState<string | null>(null);
+  const ids = { label: useId(), axis: useId(), question: useId() };
+  // The question being harvested: the one chosen here, else the projector's, else an open one.
+  const question =
+    questions.find((q) => q.id === chosen) ??
+    questions.find((q) => q.id === spotlight) ??
+    questions.find((q) => q.state === "open") ??
+    questions[0] ??
+    null;
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -67,7 +98,120 @@ export function HarvestPanel({ doc }: { doc: Y.Doc }) {
           ))}
         </ul>
       )}
+      {question && (
+        <div className="harvest-question">
+          <div className="field">
+            <label htmlFor={ids.question}>{t("harvest.question")}</label>
+            <select
+              id={ids.question}
+              value={question.id}
+              onChange={(e) => setChosen(e.target.value)}
+            >
+              {questions.map((q, index) => (
+                <option key={q.id} value={q.id}>
+                  {index + 1}. {q.text.length > 80 ? `${q.text.slice(0, 79)}…` : q.text}
+                </option>
+              ))}
+            </select>
+          </div>
+          <SuggestedGroups
+            key={question.id}
+            doc={doc}
+            question={question}
+            token={token}
+            programmeId={programmeId}
+            seminarId={seminarId}
+          />
+          <Ungrouped doc={doc} question={question} clusters={clusters} />
+        </div>
+      )}
     </section>
+  );
+}
+
+/** The question's answers in no group yet, each with a menu to put it into one. */
+function Ungrouped({
+  doc,
+  question,
+  clusters,
+}: {
+  doc: Y.Doc;
+  question: Question;
+  clusters: readonly Cluster[];
+}) {
+  const { t } = useTranslation();
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const grouped = useMemo(() => new Set(clusters.flatMap((c) => c.answerIds)), [clusters]);
+  const answers = useYRead(
+    [roots.answers, roots.moderation, roots.approvals, roots.pins],
+    () => answersFor(doc, question.id, { kind: "facilitator" }, "votes"),
+    [question.id, question.premoderated],
+  );
+  const loose = answers.filter((answer) => !grouped.has(answer.id));
+  const headingId = useId();
+  if (answers.length === 0) return null;
+  return (
+    <section className="ungrouped" aria-labelledby={headingId}>
+      <h3 id={headingId}>{t("harvest.ungrouped", { count: loose.length })}</h3>
+      {loose.length === 0 ? (
+        <p className="hint">{t("harvest.allGrouped")}</p>
+      ) : clusters.length === 0 ? (
+        <p className="hint">{t("harvest.createFirst")}</p>
+      ) : null}
+      {loose.length > 0 && (
+        <ul className="answer-list">
+          {loose.map((answer) => (
+            <li key={answer.id} className="answer" data-answer-id={answer.id}>
+              <p className="answer-text">{answer.text}</p>
+              {clusters.length > 0 && (
+                <GroupSelect
+                  clusters={clusters}
+                  text={answer.text}
+                  onChoose={(clusterId) => assignToCluster(doc, answer.id, clusterId)}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function GroupSelect({
+  clusters,
+  text,
+  onChoose,
+}: {
+  clusters: readonly Cluster[];
+  text: string;
+  onChoose: (clusterId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <span className="field inline select-field">
+      <label htmlFor={id}>
+        {t("console.clusterLabel")}
+        <span className="visually-hidden">
+          {t("console.clusterLabelFor", { text: text.slice(0, 60) })}
+        </span>
+      </label>
+      <select
+        id={id}
+        value=""
+        onChange={(e) => {
+          if (e.target.value) onChoose(e.target.value);
+        }}
+      >
+        <option value="">{t("harvest.chooseGroup")}</option>
+        {clusters.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </span>
   );
 }
 
@@ -82,11 +226,25 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
     },
     [cluster.answerIds.join(",")],
   );
+  // Promoted before and still in the text: promoting again updates that paragraph.
+  const inText = useYRead(
+    [roots.recommendations, roots.clusters],
+    () => isPromotedInText(doc, cluster.id),
+    [cluster.id],
+  );
   const axisId = useId();
+  const time = (at: number) =>
+    new Date(at).toLocaleTimeString(i18n.language === "en" ? "en-GB" : "it-IT", {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
   return (
     <li className={`cluster axis-${cluster.axis}`}>
       <div className="cluster-head">
         <h3>{cluster.label}</h3>
+        {cluster.promotedAt !== null && inText && (
+          <span className="badge badge-promoted">{t("harvest.inText")}</span>
+        )}
         <label htmlFor={axisId} className="visually-hidden">
           {t("harvest.axisOf", { label: cluster.label })}
         </label>
@@ -101,7 +259,17 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
       ) : (
         <ul className="cluster-answers">
           {texts.map((text, index) => (
-            <li key={cluster.answerIds[index]}>{text}</li>
+            <li key={cluster.answerIds[index]}>
+              <span>{text}</span>{" "}
+              <button
+                type="button"
+                className="link-button"
+                aria-label={t("harvest.takeOutLabel", { text: text.slice(0, 60) })}
+                onClick={() => assignToCluster(doc, cluster.answerIds[index]!, null)}
+              >
+                {t("harvest.takeOut")}
+              </button>
+            </li>
           ))}
         </ul>
       )}
@@ -112,19 +280,13 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
           disabled={texts.length === 0}
           onClick={() => promoteCluster(doc, cluster.id)}
         >
-          {t("harvest.promote")}
+          {inText ? t("harvest.update") : t("harvest.promote")}
         </button>
         {cluster.promotedAt !== null && (
           <span className="hint" role="status">
-            {t("harvest.promoted", {
-              time: new Date(cluster.promotedAt).toLocaleTimeString(
-                i18n.language === "en" ? "en-GB" : "it-IT",
-                {
-                  hour: "2-digit",
-                  minute: "2-digit",
-                },
-              ),
-            })}
+            {inText
+              ? t("harvest.promoted", { time: time(cluster.promotedAt) })
+              : t("harvest.promotedGone", { time: time(cluster.promotedAt) })}
           </span>
         )}
         <button
@@ -138,27 +300,5 @@ function ClusterCard({ doc, cluster }: { doc: Y.Doc; cluster: Cluster }) {
         </button>
       </div>
     </li>
-  );
-}
-
-/** The two axes of the brief: a new theme, or a governance process or method. */
-function AxisSelect({
-  id,
-  value,
-  onChange,
-}: {
-  id: string;
-  value: ClusterAxis;
-  onChange: (axis: ClusterAxis) => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value as ClusterAxis)}>
-      {CLUSTER_AXES.map((axis) => (
-        <option key={axis} value={axis}>
-          {t(`harvest.axes.${axis}`)}
-        </option>
-      ))}
-    </select>
   );
 }

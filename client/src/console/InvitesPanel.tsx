@@ -94,57 +94,60 @@ export function InvitesPanel({
         (state.value.length === 0 ? (
           <p className="empty">{t("invites.empty")}</p>
         ) : (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("invites.role")}</th>
-                <th scope="col">{t("invites.expires")}</th>
-                <th scope="col">{t("invites.link")}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t("invites.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.value.map((invite) => {
-                const revoked = invite.revokedAt !== null;
-                const expired = invite.expiresAt !== null && invite.expiresAt * 1000 < Date.now();
-                return (
-                  <tr key={invite.id} className={revoked || expired ? "row-muted" : ""}>
-                    <td>{t(`roles.${invite.role}`)}</td>
-                    <td>
-                      {revoked
-                        ? t("invites.revoked")
-                        : invite.expiresAt === null
-                          ? t("invites.never")
-                          : new Date(invite.expiresAt * 1000).toLocaleDateString(locale)}
-                      {expired && !revoked && ` (${t("invites.expired")})`}
-                    </td>
-                    <td>
-                      <input
-                        className="invite-url"
-                        readOnly
-                        value={invite.shortUrl}
-                        aria-label={t("invites.linkFor", { role: t(`roles.${invite.role}`) })}
-                        onFocus={(e) => e.target.select()}
-                      />
-                    </td>
-                    <td>
-                      {!revoked && (
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger"
-                          onClick={() => void revoke(invite)}
-                        >
-                          {t("invites.revoke")}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          // On a phone the table scrolls inside its card (reachable by keyboard), not the page.
+          <div className="table-scroll" tabIndex={0} role="group" aria-labelledby="invites-title">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("invites.role")}</th>
+                  <th scope="col">{t("invites.expires")}</th>
+                  <th scope="col">{t("invites.link")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("invites.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.value.map((invite) => {
+                  const revoked = invite.revokedAt !== null;
+                  const expired = invite.expiresAt !== null && invite.expiresAt * 1000 < Date.now();
+                  return (
+                    <tr key={invite.id} className={revoked || expired ? "row-muted" : ""}>
+                      <td>{t(`roles.${invite.role}`)}</td>
+                      <td>
+                        {revoked
+                          ? t("invites.revoked")
+                          : invite.expiresAt === null
+                            ? t("invites.never")
+                            : new Date(invite.expiresAt * 1000).toLocaleDateString(locale)}
+                        {expired && !revoked && ` (${t("invites.expired")})`}
+                      </td>
+                      <td>
+                        <input
+                          className="invite-url"
+                          readOnly
+                          value={invite.shortUrl}
+                          aria-label={t("invites.linkFor", { role: t(`roles.${invite.role}`) })}
+                          onFocus={(e) => e.target.select()}
+                        />
+                      </td>
+                      <td>
+                        {!revoked && (
+                          <button
+                            type="button"
+                            className="btn btn-small btn-danger"
+                            onClick={() => void revoke(invite)}
+                          >
+                            {t("invites.revoke")}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         ))}
     </section>
   );

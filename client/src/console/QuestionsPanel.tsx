@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import {
   addQuestion,
+  answerCounts,
+  citationLabel,
   answersFor,
   assignToCluster,
   editQuestion,
@@ -99,9 +101,13 @@ function QuestionRow({
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(question.text);
   const editId = useId();
-  const count = useYRead(roots.answers, () => listAllAnswers(doc, question.id).length, [
-    question.id,
-  ]);
+  // Written, and shown on their own (not hidden, not merged, approved): as the report says.
+  const counts = useYRead(
+    [roots.answers, roots.moderation, roots.approvals, roots.questions],
+    () => answerCounts(doc, question.id),
+    [question.id],
+  );
+  const count = counts.written;
   const now = useNow(question.state === "open" && question.openedAt !== null);
   const label = `${index + 1}. ${question.text}`;
 
@@ -117,6 +123,8 @@ function QuestionRow({
         {question.premoderated && <span className="badge">{t("console.premoderated")}</span>}
         <span className="muted">
           {t("questions.answers", { count })}
+          {counts.visible !== count &&
+            ` · ${t("console.visibleAnswers", { count: counts.visible })}`}
           {question.state === "open" &&
             question.openedAt !== null &&
             ` · ${t("console.openFor", { time: formatDuration(now - question.openedAt) })}`}
@@ -182,20 +190,20 @@ function QuestionRow({
         )}
         <button
           type="button"
-          className="btn btn-small"
+          className="btn btn-small btn-toggle"
           aria-pressed={spotlight}
           onClick={() => spotlightQuestion(doc, spotlight ? null : question.id)}
         >
           {t("console.spotlight")}
         </button>
-        <label className="field checkbox inline-check">
-          <input
-            type="checkbox"
-            checked={question.premoderated}
-            onChange={(e) => setPremoderated(doc, question.id, e.target.checked)}
-          />
+        <button
+          type="button"
+          className="btn btn-small btn-toggle"
+          aria-pressed={question.premoderated}
+          onClick={() => setPremoderated(doc, question.id, !question.premoderated)}
+        >
           {t("console.premoderation")}
-        </label>
+        </button>
         <button
           type="button"
           className="btn btn-small"
@@ -246,6 +254,13 @@ function QuestionRow({
   );
 }
 
+/** A merge the facilitator just made, offered for undoing where it was made. */
+interface DoneMerge {
+  answerId: string;
+  text: string;
+  into: string;
+}
+
 function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
@@ -264,8 +279,24 @@ function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
     },
     [question.id],
   );
+  const [merged, setMerged] = useState<DoneMerge | null>(null);
   return (
     <div>
+      {merged && (
+        <p className="hint merge-done" role="status">
+          {t("console.mergedNotice", { text: merged.text, into: merged.into })}{" "}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              restoreAnswer(doc, merged.answerId);
+              setMerged(null);
+            }}
+          >
+            {t("console.undoMerge")}
+          </button>
+        </p>
+      )}
       <ul className="answer-list">
         {answers.map((answer) => (
           <ModeratedAnswer
@@ -275,6 +306,7 @@ function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
             others={answers}
             clusters={clusters}
             premoderated={question.premoderated}
+            onMerged={setMerged}
           />
         ))}
       </ul>
@@ -301,24 +333,31 @@ function Moderation({ doc, question }: { doc: Y.Doc; question: Question }) {
   );
 }
 
+/** An answer in a menu or a question: on one line, cut at a word as citations are. */
+const snippet = (text: string) => citationLabel(text, null);
+
 function ModeratedAnswer({
   doc,
   answer,
   others,
   clusters,
   premoderated,
+  onMerged,
 }: {
   doc: Y.Doc;
   answer: AnswerView;
   others: readonly AnswerView[];
   clusters: readonly Cluster[];
   premoderated: boolean;
+  onMerged: (merge: DoneMerge) => void;
 }) {
   const { t } = useTranslation();
   const mergeId = useId();
   const clusterId = useId();
   const cluster = clusters.find((c) => c.answerIds.includes(answer.id));
-  const short = answer.text.slice(0, 60);
+  const short = snippet(answer.text);
+  // A merge takes the answer out of the list: it is asked for, then offered for undoing.
+  const [mergeInto, setMergeInto] = useState<AnswerView | null>(null);
   return (
     <li className={`answer${answer.approved ? "" : " answer-pending"}`} data-answer-id={answer.id}>
       <div>
@@ -358,7 +397,7 @@ function ModeratedAnswer({
         {premoderated && (
           <button
             type="button"
-            className="btn btn-small"
+            className="btn btn-small btn-toggle"
             aria-pressed={answer.approved}
             onClick={() => setApproved(doc, answer.id, !answer.approved)}
           >
@@ -367,7 +406,7 @@ function ModeratedAnswer({
         )}
         <button
           type="button"
-          className="btn btn-small"
+          className="btn btn-small btn-toggle"
           aria-pressed={answer.pinned}
           onClick={() => setPinned(doc, answer.id, !answer.pinned)}
         >
@@ -377,32 +416,34 @@ function ModeratedAnswer({
           {t("console.hide")}
         </button>
         {others.length > 1 && (
-          <>
-            <label htmlFor={mergeId} className="visually-hidden">
-              {t("console.mergeInto", { text: short })}
+          <span className="field inline select-field">
+            <label htmlFor={mergeId}>
+              {t("console.mergeLabel")}
+              <span className="visually-hidden">{t("console.mergeLabelFor", { text: short })}</span>
             </label>
             <select
               id={mergeId}
-              value=""
-              onChange={(e) => {
-                if (e.target.value) mergeAnswer(doc, answer.id, e.target.value);
-              }}
+              value={mergeInto?.id ?? ""}
+              onChange={(e) => setMergeInto(others.find((o) => o.id === e.target.value) ?? null)}
             >
               <option value="">{t("console.mergePlaceholder")}</option>
               {others
                 .filter((o) => o.id !== answer.id)
                 .map((o) => (
                   <option key={o.id} value={o.id}>
-                    {o.text.slice(0, 60)}
+                    {snippet(o.text)}
                   </option>
                 ))}
             </select>
-          </>
+          </span>
         )}
         {clusters.length > 0 && (
-          <>
-            <label htmlFor={clusterId} className="visually-hidden">
-              {t("console.clusterOf", { text: short })}
+          <span className="field inline select-field">
+            <label htmlFor={clusterId}>
+              {t("console.clusterLabel")}
+              <span className="visually-hidden">
+                {t("console.clusterLabelFor", { text: short })}
+              </span>
             </label>
             <select
               id={clusterId}
@@ -416,9 +457,31 @@ function ModeratedAnswer({
                 </option>
               ))}
             </select>
-          </>
+          </span>
         )}
       </div>
+      {mergeInto && (
+        <div className="confirm" role="group" aria-label={t("console.confirmMergeLabel")}>
+          <p>{t("console.confirmMerge", { text: short, into: snippet(mergeInto.text) })}</p>
+          <div className="form-row">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              autoFocus
+              onClick={() => {
+                mergeAnswer(doc, answer.id, mergeInto.id);
+                onMerged({ answerId: answer.id, text: short, into: snippet(mergeInto.text) });
+                setMergeInto(null);
+              }}
+            >
+              {t("console.mergeConfirm")}
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => setMergeInto(null)}>
+              {t("materials.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
     </li>
   );
 }

@@ -2,11 +2,39 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { SCREEN_MODES, readSession, seminarRoots, setScreen } from "@percorso/schema";
-import { api } from "../lib/api.ts";
+import { api, type InviteRecord } from "../lib/api.ts";
 import { useAction } from "../lib/useAction.ts";
 import { useYRead } from "../lib/useY.ts";
 
 const DAY = 24 * 60 * 60;
+/** A projector link kept for less than this is not reused: it would expire mid-seminar. */
+const PROJECTOR_MARGIN_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The seminar's projector link: the observer invite this device used for it last, else the
+ * newest valid observer invite of the seminar, else a new one — not a new invite per click,
+ * so the invites list stays readable and the projector keeps its local copy.
+ */
+async function projectorLink(token: string, programmeId: string, seminarId: string) {
+  const key = `percorso.projector.${seminarId}`;
+  const usable = (invite: InviteRecord) =>
+    invite.role === "observer" &&
+    invite.revokedAt === null &&
+    (invite.expiresAt === null || invite.expiresAt * 1000 > Date.now() + PROJECTOR_MARGIN_MS);
+  const invites = (await api.invites(token, programmeId, seminarId)).filter(usable);
+  const remembered = localStorage.getItem(key);
+  const invite =
+    invites.find((candidate) => candidate.id === remembered) ??
+    invites.sort((a, b) => b.createdAt - a.createdAt)[0] ??
+    (await api.invite(token, {
+      role: "observer",
+      programmeId,
+      seminarId,
+      expiresInSeconds: 30 * DAY,
+    }));
+  localStorage.setItem(key, invite.id);
+  return `${invite.url}&vista=proiettore`;
+}
 
 /**
  * The projector, driven from here: cards or word cloud, the participants' join link shown as
@@ -43,13 +71,7 @@ export function ScreenPanel({
     run(async () => {
       // Opened before the await so the browser does not treat it as an unrequested pop-up.
       const projector = window.open("about:blank", "_blank");
-      const invite = await api.invite(token, {
-        role: "observer",
-        programmeId,
-        seminarId,
-        expiresInSeconds: 2 * DAY,
-      });
-      const url = `${invite.url}&vista=proiettore`;
+      const url = await projectorLink(token, programmeId, seminarId);
       if (projector) projector.location.href = url;
       else window.location.href = url;
     }, t("invite.error"));

@@ -47,8 +47,13 @@ export function SessionPanel({ doc }: { doc: Y.Doc }) {
               name="seminar-status"
               checked={live.status === status}
               onChange={() => {
-                if (status !== "closed" || window.confirm(t("console.confirmClose")))
+                if (status !== "closed") return setStatus(doc, status);
+                if (!window.confirm(t("console.confirmClose"))) return;
+                // The seminar is over: so is its countdown, on every screen.
+                doc.transact(() => {
                   setStatus(doc, status);
+                  clearTimer(doc);
+                });
               }}
             />
             {t(`status.${status}`)}

@@ -9,6 +9,7 @@ import {
   participation,
   seminarRoots,
 } from "@percorso/schema";
+import { isParticipant, isPerson } from "../lib/presence.ts";
 import { usePresence, useYRead } from "../lib/useY.ts";
 import { useNow } from "../lib/useNow.ts";
 
@@ -18,26 +19,31 @@ const MINUTES = 10;
 export function StatsPanel({ doc, awareness }: { doc: Y.Doc; awareness: Awareness }) {
   const { t } = useTranslation();
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  const present = usePresence(awareness);
+  // People only (projectors and observers are not), and by kind of actor only the participants:
+  // the facilitators running the seminar are not counted as what they might represent.
+  const everyone = usePresence(awareness);
+  const present = everyone.filter(isPerson);
+  const participants = everyone.filter(isParticipant);
   const now = useNow(true, 15_000);
   const questions = useYRead(roots.questions, () =>
     listQuestions(doc).filter((q) => q.state !== "draft"),
   );
   const stats = useYRead(
-    roots.answers,
+    [roots.answers, roots.moderation, roots.approvals, roots.questions],
     () => {
       const all = participation(doc);
+      const visible = all.answers - all.hidden - all.merged - all.pending;
       const perQuestion = new Map<string, number>();
       for (const item of roots.answers) {
         const id = item.get("questionId");
         if (typeof id === "string") perQuestion.set(id, (perQuestion.get(id) ?? 0) + 1);
       }
-      return { all, perQuestion, perMinute: answersPerMinute(doc, MINUTES, now) };
+      return { all, visible, perQuestion, perMinute: answersPerMinute(doc, MINUTES, now) };
     },
     [now],
   );
   const presentByKind = new Map<string, number>();
-  for (const user of present) {
+  for (const user of participants) {
     const kind = user.actorKind ?? "unknown";
     presentByKind.set(kind, (presentByKind.get(kind) ?? 0) + 1);
   }
@@ -55,6 +61,10 @@ export function StatsPanel({ doc, awareness }: { doc: Y.Doc; awareness: Awarenes
         <div>
           <dt>{t("stats.answers")}</dt>
           <dd>{stats.all.answers}</dd>
+        </div>
+        <div>
+          <dt>{t("stats.visible")}</dt>
+          <dd>{stats.visible}</dd>
         </div>
         <div>
           <dt>{t("stats.people")}</dt>

@@ -220,6 +220,14 @@ export type DraftExportFormat = "docx" | "pdf" | "html" | "md";
 /** What the room thinks of one section, totalled and by kind of actor (`GET …/draft/agreement`). */
 export type SectionAgreementView = SectionAgreement & { title: string };
 
+/** Groups of a question's answers the server proposes from their words (nothing is written). */
+export interface SuggestedGroups {
+  questionId: string;
+  /** How many answers were looked at. */
+  answers: number;
+  groups: { label: string; answerIds: string[]; terms: string[] }[];
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -303,6 +311,12 @@ export const api = {
   revokeInvite: async (token: string, id: string) => {
     await send(`/api/invites/${encodeURIComponent(id)}`, token, "DELETE");
   },
+  suggestedGroups: (token: string, programmeId: string, seminarId: string, questionId: string) =>
+    request<SuggestedGroups>(
+      `${programmePath(programmeId)}/seminars/${encodeURIComponent(seminarId)}/questions/${encodeURIComponent(questionId)}/suggested-groups`,
+      token,
+      {},
+    ),
   createProgramme: (token: string, programme: unknown) =>
     request<ProgrammeDescription>("/api/programmes", token, programme),
   rollUp: (token: string, programmeId: string, seminarId: string, mode: "replace" | "append") =>

@@ -2,6 +2,20 @@ import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import { ACTOR_KINDS } from "@percorso/schema";
 import type { PresenceUser } from "./collab.ts";
+import type { PresentUser } from "./useY.ts";
+
+/**
+ * Whether someone present is a person in the room: projectors and observers follow the
+ * seminar but are not counted among the people present, nor listed with them.
+ */
+export const isPerson = (user: PresentUser): boolean => !user.screen && user.role !== "observer";
+
+/**
+ * Whether a person present is one of the room's participants, for the figures by kind of actor:
+ * the facilitators running it (and admins) are not counted as what they might represent.
+ */
+export const isParticipant = (user: PresentUser): boolean =>
+  isPerson(user) && user.role !== "facilitator" && user.role !== "admin";
 
 /**
  * How a present person is named: their name, or "anonimo" and their kind of actor when they

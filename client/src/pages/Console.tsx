@@ -54,7 +54,7 @@ function ConsoleBody({ session, identity, writer, role, programme, seminar }: Se
         <div className="console-main">
           <SessionPanel doc={doc} />
           <QuestionsPanel doc={doc} />
-          <HarvestPanel doc={doc} />
+          <HarvestPanel doc={doc} {...scope} />
           <section className="card console-panel">
             <Materials doc={doc} writer={writer} writable={writable.has("materials")} />
           </section>

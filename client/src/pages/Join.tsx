@@ -166,6 +166,9 @@ function JoinForm({
     actor: useId(),
   };
   const migrating = !fresh && loadLegacyIdentity() !== null;
+  // Only those who take part speak for a kind of actor: a facilitator runs the seminar, and is
+  // not counted as what they might represent (the server takes "other").
+  const asksActor = me.role === "participant" || me.role === "drafter";
 
   const focusName = () => document.getElementById(ids.name)?.focus();
 
@@ -183,7 +186,15 @@ function JoinForm({
     setBusy(true);
     setFormError(null);
     try {
-      onJoined(saveIdentity(await api.join(token, { name: trimmed, actorKind, anonymous })));
+      onJoined(
+        saveIdentity(
+          await api.join(token, {
+            name: trimmed,
+            anonymous,
+            ...(asksActor ? { actorKind } : {}),
+          }),
+        ),
+      );
     } catch (error) {
       setBusy(false);
       if (error instanceof ApiError && error.details.name?.length) {
@@ -246,20 +257,22 @@ function JoinForm({
             </p>
           )}
         </div>
-        <div className="field">
-          <label htmlFor={ids.actor}>{t("actor.label")}</label>
-          <select
-            id={ids.actor}
-            value={actorKind}
-            onChange={(e) => setActorKind(e.target.value as ActorKind)}
-          >
-            {ACTOR_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {t(`actor.${kind}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        {asksActor && (
+          <div className="field">
+            <label htmlFor={ids.actor}>{t("actor.label")}</label>
+            <select
+              id={ids.actor}
+              value={actorKind}
+              onChange={(e) => setActorKind(e.target.value as ActorKind)}
+            >
+              {ACTOR_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`actor.${kind}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field checkbox">
           <input
             type="checkbox"

@@ -266,7 +266,7 @@ function RoomBody({
           </Tabs.Content>
         </Tabs.Root>
         <aside className="room-side">
-          <Presence awareness={session.provider.awareness} />
+          <Presence awareness={session.provider.awareness} foldable />
           {(role === "facilitator" || role === "admin") && (
             <InvitePanel token={identity.token} programmeId={programme.id} seminarId={seminar.id} />
           )}

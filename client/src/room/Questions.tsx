@@ -3,16 +3,21 @@ import { useTranslation } from "react-i18next";
 import {
   addAnswer,
   editAnswer,
+  listAllAnswers,
   listQuestions,
   answersFor,
+  readModeration,
+  readSession,
   removeAnswer,
   seminarRoots,
   toggleVote,
   type AnswerOrder,
+  type Audience,
   type Question,
   type AnswerView,
   type Writer,
 } from "@percorso/schema";
+import type * as Y from "yjs";
 import type { CollabSession } from "../lib/collab.ts";
 import type { Identity } from "../lib/identity.ts";
 import { answerControls, mutationAs, ownAnswerAudience } from "../lib/rules.ts";
@@ -20,7 +25,10 @@ import { useYRead } from "../lib/useY.ts";
 
 const MAX_ANSWER = 2000;
 
-/** The open and closed key questions, live answers, votes. Draft questions stay hidden. */
+/**
+ * The open and closed key questions, live answers, votes. Draft questions stay hidden; the one
+ * on the projector comes first (on a phone it is what the room is talking about).
+ */
 export function Questions({
   session,
   identity,
@@ -44,9 +52,18 @@ export function Questions({
   const { t } = useTranslation();
   const doc = session.doc;
   const roots = useMemo(() => seminarRoots(doc), [doc]);
-  const questions = useYRead(roots.questions, () =>
+  const listed = useYRead(roots.questions, () =>
     listQuestions(doc).filter((q) => q.state !== "draft"),
   );
+  const questions = useMemo(
+    () => [
+      ...listed.filter((q) => q.id === spotlight),
+      ...listed.filter((q) => q.id !== spotlight),
+    ],
+    [listed, spotlight],
+  );
+  // A concluded seminar takes no more answers: every question reads as closed.
+  const seminarClosed = useYRead(roots.session, () => readSession(doc).status === "closed");
   const [order, setOrder] = useState<AnswerOrder>("newest");
   const sortId = useId();
   const citedShown = useYRead(
@@ -90,12 +107,12 @@ export function Questions({
         <p className="empty">{t("questions.empty")}</p>
       ) : (
         <ol className="question-list">
-          {questions.map((question, index) => (
+          {questions.map((question) => (
             <QuestionCard
               key={question.id}
               session={session}
-              question={question}
-              index={index}
+              question={seminarClosed ? { ...question, state: "closed" } : question}
+              index={listed.indexOf(question)}
               order={order}
               identity={identity}
               writer={writer}
@@ -140,6 +157,13 @@ function QuestionCard({
     () => answersFor(doc, question.id, ownAnswerAudience(identity), order),
     [question.id, question.premoderated, order, identity],
   );
+  // The person's own answers the facilitator hid or merged: they vanish from the list, so the
+  // person is told on their card instead of wondering where their answer went.
+  const moderated = useYRead(
+    [roots.answers, roots.moderation],
+    () => ownModeratedAnswers(doc, question.id, ownAnswerAudience(identity)),
+    [question.id, identity],
+  );
   // An invite used directly (no person) may read but never sign an answer.
   const canAnswer = writable && writer.userId !== null;
   const titleId = `question-${question.id}`;
@@ -160,8 +184,25 @@ function QuestionCard({
       {question.premoderated && <p className="hint">{t("questions.premoderatedNote")}</p>}
       {canAnswer && <AnswerForm session={session} question={question} identity={identity} />}
       <p className="muted">{t("questions.answers", { count: answers.length })}</p>
+      {moderated.length > 0 && (
+        <ul className="answer-list moderated-list">
+          {moderated.map((own) => (
+            <li key={own.id} className="answer answer-moderated" data-answer-id={own.id}>
+              <div className="answer-body">
+                <p className="answer-text">{own.text}</p>
+                <p className="answer-note" role="note">
+                  {own.into === null
+                    ? t("questions.yourHidden")
+                    : t("questions.yourMerged", { text: own.into })}
+                </p>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
       {answers.length === 0 ? (
-        question.state === "open" && <p className="empty">{t("questions.noAnswers")}</p>
+        question.state === "open" &&
+        moderated.length === 0 && <p className="empty">{t("questions.noAnswers")}</p>
       ) : (
         <ul className="answer-list" aria-live="polite" aria-relevant="additions">
           {answers.map((answer) => (
@@ -374,23 +415,54 @@ function AnswerItem({
             )}
           </span>
         )}
-        <button
-          type="button"
-          className={`btn btn-vote${voted ? " active" : ""}`}
-          aria-pressed={voted}
-          disabled={!writable || writer.anonId === null}
-          onClick={() => {
-            if (writer.anonId === null) return;
-            // The vote is keyed by the anonymous id and written under the anonymous client id.
-            toggleVote(doc, answer.id, writer.anonId, { clientId: session.anonClientId });
-          }}
-        >
-          <span aria-hidden="true">▲</span> {t("questions.votes", { count: answer.votes })}
-          <span className="visually-hidden"> · {t("questions.voteLabel", { text: short })}</span>
-        </button>
+        {controls.own ? (
+          // One's own answer is not voted on: its support is shown, not offered.
+          <span className="vote-count">
+            <span aria-hidden="true">▲</span> {t("questions.votes", { count: answer.votes })}
+          </span>
+        ) : (
+          <button
+            type="button"
+            className={`btn btn-vote${voted ? " active" : ""}`}
+            aria-pressed={voted}
+            disabled={!writable || writer.anonId === null}
+            onClick={() => {
+              if (writer.anonId === null) return;
+              // The vote is keyed by the anonymous id and written under the anonymous client id.
+              toggleVote(doc, answer.id, writer.anonId, { clientId: session.anonClientId });
+            }}
+          >
+            <span aria-hidden="true">{voted ? "✓" : "▲"}</span>{" "}
+            {t("questions.votes", { count: answer.votes })}
+            <span className="visually-hidden"> · {t("questions.voteLabel", { text: short })}</span>
+          </button>
+        )}
       </div>
     </li>
   );
+}
+
+/** One's own answer taken out of the list: hidden (`into` null) or merged into another. */
+interface OwnModerated {
+  id: string;
+  text: string;
+  /** The beginning of the answer it was merged into. */
+  into: string | null;
+}
+
+/** The person's own answers to a question that the facilitator hid or merged into another. */
+function ownModeratedAnswers(doc: Y.Doc, questionId: string, audience: Audience): OwnModerated[] {
+  if (audience.kind !== "participant") return [];
+  const moderation = readModeration(doc);
+  const all = listAllAnswers(doc, questionId);
+  const byId = new Map(all.map((answer) => [answer.id, answer]));
+  return all.flatMap((answer): OwnModerated[] => {
+    const entry = moderation.get(answer.id);
+    if (answer.authorId !== audience.userId || entry === undefined) return [];
+    if (entry === "hidden") return [{ id: answer.id, text: answer.text, into: null }];
+    const target = byId.get(entry.mergedInto);
+    return [{ id: answer.id, text: answer.text, into: target ? target.text.slice(0, 80) : "" }];
+  });
 }
 
 /** The author's inline correction of their answer: Save, Cancel, Esc cancels. */

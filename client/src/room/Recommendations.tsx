@@ -12,6 +12,7 @@ import {
 import type { CollabSession, PresenceUser } from "../lib/collab.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { AnswerRef } from "../editor/AnswerRef.ts";
+import { CitationGuard, CitationGuardPrompt, HeldEdits } from "../editor/CitationGuard.tsx";
 import { AuthorsOption } from "../editor/useAuthorship.tsx";
 import { Toolbar, backToText, formatButtons } from "../editor/Toolbar.tsx";
 import { useCollabEditor } from "../editor/useCollabEditor.ts";
@@ -42,7 +43,9 @@ export function Recommendations({
   const status = useCollabStatus(session);
   const labelId = useId();
   const introId = useId();
-  const [extensions] = useState(() => [AnswerRef]);
+  // Typing over a citation (or deleting it) asks first: the held edit waits in `held`.
+  const [held] = useState(() => new HeldEdits());
+  const [extensions] = useState(() => [AnswerRef, CitationGuard.configure({ held })]);
   const { editor, live } = useCollabEditor({
     session,
     field: FIELD,
@@ -87,6 +90,7 @@ export function Recommendations({
           {t("editor.loading")}
         </p>
       )}
+      {canEdit && <CitationGuardPrompt editor={live} held={held} />}
       <div className="editor card" aria-busy={loading}>
         <EditorContent editor={editor} />
       </div>

@@ -462,3 +462,22 @@ export function answersPerMinute(doc: Y.Doc, minutes = 10, at = Date.now()): num
   }
   return buckets;
 }
+
+/**
+ * Words of spoken proposals that say nothing of their theme — modals ("dovrebbe", "serve"),
+ * fillers, time ("entro") — left out where answers are summed up by their words (the
+ * projector's word cloud), beside the ordinary stop words.
+ */
+export const PROPOSAL_FILLERS: readonly string[] = [
+  ...["dovrebbe", "dovrebbero", "dovremmo", "dovere", "deve", "devono", "dobbiamo"],
+  ...["bisogna", "bisognerebbe", "occorre", "occorrono", "occorrerebbe"],
+  ...["serve", "servono", "servirebbe", "servirebbero", "servire"],
+  ...["potrebbe", "potrebbero", "potremmo", "possiamo", "può", "possono", "potere"],
+  ...["vorrei", "vorremmo", "volere", "sarebbe", "sarebbero", "avere", "essere"],
+  ...["fare", "fatto", "farlo", "farli", "rendere", "creare", "mettere", "dare"],
+  ...["entro", "prima", "dopo", "sempre", "ancora", "ormai", "oggi", "anno", "anni"],
+  ...["più", "meno", "molto", "molti", "molte", "tanto", "troppo", "poco", "tutti", "tutte"],
+  ...["ogni", "anche", "cosa", "cose", "modo", "esempio", "tipo", "parte", "invece", "quindi"],
+  ...["proposta", "proporre", "propongo", "idea", "nuovo", "nuovi", "nuova", "nuove"],
+  ...["maggiore", "maggiori", "migliore", "migliori", "importante", "necessario", "necessaria"],
+];
