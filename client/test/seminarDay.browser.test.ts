@@ -499,6 +499,7 @@ describe("the seminar day", () => {
     const prompt = laptop.getByRole("alert").filter({ hasText: /toglierebbe dal testo/ });
     await prompt.waitFor();
     expect(await citations()).toBe(before);
+    await screenshot(laptop, "editor-citation-guard", false);
     await prompt.getByRole("button", { name: /Lascia/ }).click();
     await expect.poll(() => prompt.count()).toBe(0);
     expect(await citations()).toBe(before);
