@@ -99,7 +99,11 @@ describe("scale-out: PostgreSQL and Redis", () => {
     // Only the listeners measure; every one of them got samples.
     expect(result.latencyByProbe.map((p) => p.id)).toEqual(["l0", "l1"]);
     for (const probe of result.latencyByProbe) expect(probe.count).toBeGreaterThan(0);
-    if (target !== "hocuspocus") expect(result.serviceCpuS).toBeGreaterThan(0);
+    if (target === "percorso-pg") expect(result.serviceCpuS).toBeGreaterThan(0);
+    // Redis relays a tiny run's few hundred messages in less than one clock tick (10 ms of
+    // /proc accounting), so 0 is a true reading there; what must hold is that it was measured.
+    if (target === "percorso-redis") expect(result.serviceCpuS).toBeGreaterThanOrEqual(0);
+    if (target === "hocuspocus") expect(result.serviceCpuS).toBeNull();
   });
 
   // Not a dependency until installed (README: Benchmark); the bench reports the command.
