@@ -194,6 +194,58 @@ describe("collaboration between stock y-websocket clients", () => {
     expect(watcher.closes).toEqual([]);
   });
 
+  it("keeps a client open that repeats the removals of the same person's windows gone", async () => {
+    // A projector link opened again and again: the window that stays hears each of the others
+    // leave. A client that repeats those removals late (all in one message, as a stock client
+    // does when its 30 s timer drops states it still held) speaks for nobody: the removals
+    // never count against the four presences a connection may hold.
+    const person = await newPerson(server, { role: "observer" });
+    const stays = as(person, await server.connect(SEMINAR, person.token));
+    stays.provider.awareness.setLocalStateField("user", { name: "Proiettore" });
+    const watcher = await server.join(SEMINAR, { role: "observer" });
+    const windows: TestClient[] = [];
+    for (let i = 0; i < 5; i++) {
+      const window = as(person, await server.connect(SEMINAR, person.token));
+      window.provider.awareness.setLocalStateField("user", { name: `Proiettore ${i}` });
+      windows.push(window);
+    }
+    const ids = windows.map((w) => w.doc.clientID);
+    await waitFor(
+      () => ids.every((id) => stays.provider.awareness.getStates().has(id)),
+      "the other windows seen",
+    );
+    const heard = new Map(ids.map((id) => [id, stays.provider.awareness.meta.get(id)?.clock ?? 0]));
+    for (const window of windows) window.destroy();
+    await waitFor(
+      () => ids.every((id) => !stays.provider.awareness.getStates().has(id)),
+      "the other windows gone",
+    );
+    const removals = encoding.createEncoder();
+    encoding.writeVarUint(removals, ids.length);
+    for (const id of ids) {
+      encoding.writeVarUint(removals, id);
+      encoding.writeVarUint(removals, heard.get(id) ?? 0);
+      encoding.writeVarString(removals, "null");
+    }
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, 1); // y-protocols awareness message
+    encoding.writeVarUint8Array(message, encoding.toUint8Array(removals));
+    stays.provider.ws!.send(encoding.toUint8Array(message));
+    // One more change of its own goes through after the repeat.
+    stays.provider.awareness.setLocalStateField("user", { name: "Proiettore (sala)" });
+    await waitFor(
+      () =>
+        (
+          JSON.stringify(watcher.provider.awareness.getStates().get(stays.doc.clientID)) ?? ""
+        ).includes("sala"),
+      "the staying window's rename",
+    );
+    expect(stays.closes).toEqual([]);
+    expect([...watcher.provider.awareness.getStates().keys()].sort()).toEqual(
+      [stays.doc.clientID, watcher.doc.clientID].sort(),
+    );
+  });
+
   it("lets no client speak for another client's presence", async () => {
     const person = await newPerson(server, { role: "participant" });
     const token = person.token;

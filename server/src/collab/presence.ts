@@ -69,6 +69,10 @@ export class Presence {
       const owner = this.owners.get(entry.clientId);
       if (owner !== undefined && owner !== peer) return false;
       if (this.remote.has(entry.clientId)) return false;
+      // Echoes: a stock client re-sends every change it hears, removals of people who left
+      // and states it heard before their removal. Neither says anything of this connection.
+      if (owner === undefined && entry.state === "null") return false;
+      if (this.isStale(entry)) return false;
       return this.clientIds.mayAnnounce(entry.clientId, announcer.authorId);
     });
     if (own.length === 0) return { applied: 0 };
@@ -86,6 +90,12 @@ export class Presence {
         : encodeAwarenessEntries(kept);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
     return { applied: own.length };
+  }
+
+  /** Older than what the document already has for the client id (y-protocols would drop it). */
+  private isStale(entry: AwarenessEntry): boolean {
+    const known = this.awareness.meta.get(entry.clientId);
+    return known !== undefined && entry.clock < known.clock;
   }
 
   /** Presence states another process announced (already filtered there). */
