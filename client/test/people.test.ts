@@ -115,15 +115,23 @@ describe("item rules as the room asks them", () => {
   const page: Writer = { role: "participant", userId: null, anonId: null, name: "" };
 
   test("an author edits and deletes their own answers, signed or anonymous, and no one else's", () => {
-    expect(answerControls("u-a", alice, true)).toEqual({ own: true, edit: true, remove: true });
-    expect(answerControls("a-a", alice, true)).toEqual({ own: true, edit: true, remove: true });
-    expect(answerControls("u-b", alice, true)).toEqual({ own: false, edit: false, remove: false });
+    const mine = { own: true, edit: true, remove: true, vote: false };
+    expect(answerControls("u-a", alice, true)).toEqual(mine);
+    expect(answerControls("a-a", alice, true)).toEqual(mine);
+    expect(answerControls("u-b", alice, true)).toEqual({
+      own: false,
+      edit: false,
+      remove: false,
+      vote: true,
+    });
     // A facilitator moderates, but does not rewrite or delete people's answers.
     expect(answerControls("u-a", facilitator, true).edit).toBe(false);
     expect(answerControls("u-a", facilitator, true).remove).toBe(false);
     // Nothing is offered in a closed seminar, nor to an invite used directly.
     expect(answerControls("u-a", alice, false).edit).toBe(false);
     expect(answerControls("", page, true).edit).toBe(false);
+    expect(answerControls("u-b", page, true).vote).toBe(false);
+    expect(answerControls("u-b", alice, false).vote).toBe(false);
   });
 
   test("a material is edited by its author and by facilitators", () => {

@@ -191,7 +191,10 @@ describe("draft exports (issue 9)", () => {
       authorId: s2.person!.userId,
       actorKind: "ngo",
     });
-    voteAs(s2, signed);
+    // Another participant of seminar 2 votes (nobody votes on their own answer).
+    const voter = await server.join(`seminar:${S2}`, { role: "participant", seminarId: S2 });
+    await waitFor(() => voter.doc.getArray("answers").length === 1, "the answer at the voter's");
+    voteAs(voter, signed);
     const anonymous = answerAs(s3, ANONYMOUS, { questionId: `${S3}-q1`, anonymous: true });
 
     const s2Text = facilitator2.doc.getXmlFragment("recommendations");

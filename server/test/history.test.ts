@@ -43,11 +43,17 @@ describe("history and restore", () => {
       ids.push(answerAs(ada, `Risposta ${i}`, { questionId: QUESTION }));
       await waitFor(() => listAllAnswers(witness.doc).length === i + 1, `answer ${i}`);
     }
-    voteAs(ada, ids[0]!);
+    // Ada's last write is a vote, on Bea's answer (nobody votes on their own).
+    const bea = await server.join(
+      SEMINAR,
+      { role: "participant", seminarId: SEMINAR_ID },
+      { name: "Bea" },
+    );
+    const beas = answerAs(bea, "La risposta di Bea", { questionId: QUESTION });
+    await waitFor(() => listAllAnswers(ada.doc).length === count + 1, "bea's answer at ada's");
+    voteAs(ada, beas);
     await waitFor(
-      () =>
-        (witness.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")?.size ?? 0) ===
-        1,
+      () => listAllAnswers(witness.doc).find((a) => a.id === beas)?.voters.length === 1,
       "the vote",
     );
     return { ada, ids };
@@ -131,7 +137,7 @@ describe("history and restore", () => {
     expect(state.roots.answers.map((a) => a.text)).toEqual(["Risposta 0"]);
 
     const watcher = await server.connect(SEMINAR, ADMIN_TOKEN);
-    await waitFor(() => listAllAnswers(watcher.doc).length === 3, "three answers");
+    await waitFor(() => listAllAnswers(watcher.doc).length === 4, "ada's three, bea's one");
     const participant = await newPerson(server, { role: "participant", seminarId: SEMINAR_ID });
     const forbidden = await api(server, "POST", `/api/documents/${SEMINAR}/restore`, {
       token: participant.token,
@@ -159,7 +165,7 @@ describe("history and restore", () => {
         token: ADMIN_TOKEN,
       },
     );
-    expect(((await past.json()) as typeof state).roots.answers).toHaveLength(3);
+    expect(((await past.json()) as typeof state).roots.answers).toHaveLength(4);
 
     server.destroyClients();
     await server.restart();

@@ -156,12 +156,14 @@ describe("item rules (DESIGN.md §4.1)", () => {
     it("counts one vote per person: own anonymous key only, set or withdrawn", async () => {
       const { alice, id } = await alicesAnswer();
       const bea = await person("Bea");
+      const dan = await person("Dan");
       await waitFor(() => answerAt(bea.doc, id) !== undefined, "the answer at bea");
-      voteAs(alice, id);
+      await waitFor(() => answerAt(dan.doc, id) !== undefined, "the answer at dan");
+      voteAs(dan, id);
       voteAs(bea, id);
       const votesAt = (doc: Y.Doc) =>
         [...((answerAt(doc, id)?.get("votes") as Y.Map<boolean> | undefined)?.keys() ?? [])].sort();
-      const both = [alice.person!.anonId, bea.person!.anonId].sort();
+      const both = [dan.person!.anonId, bea.person!.anonId].sort();
       await waitFor(() => votesAt(witness.doc).length === 2, "two votes");
       expect(votesAt(witness.doc)).toEqual(both);
 
@@ -174,7 +176,7 @@ describe("item rules (DESIGN.md §4.1)", () => {
       // Withdrawing someone else's vote.
       const eve = await person("Eve");
       await waitFor(() => votesAt(eve.doc).length === 2, "the votes at eve");
-      toggleVote(eve.doc, id, alice.person!.anonId, { clientId: eve.anonClientId });
+      toggleVote(eve.doc, id, dan.person!.anonId, { clientId: eve.anonClientId });
       await expectRefused(eve, /only the writer's own key can be removed/);
 
       // A vote under the named client id would tie the anonymous key to the named presence.
@@ -183,9 +185,31 @@ describe("item rules (DESIGN.md §4.1)", () => {
       toggleVote(carl.doc, id, carl.person!.anonId);
       await expectRefused(carl, /anonymous items cannot come from/);
 
+      // No vote on one's own answer: its author's key is refused there.
+      voteAs(alice, id);
+      await expectRefused(alice, /the author of an item cannot write in its votes/);
+
       voteAs(bea, id); // withdrawn: her own key
       await waitFor(() => votesAt(witness.doc).length === 1, "bea's withdrawal");
-      expect(votesAt(await stored())).toEqual([alice.person!.anonId]);
+      expect(votesAt(await stored())).toEqual([dan.person!.anonId]);
+      expect(alice.closes).toHaveLength(1);
+    });
+
+    it("refuses a vote on one's own anonymous answer, also in the update that writes it", async () => {
+      const bea = await person("Bea");
+      const id = answerAs(bea, "Anonima", { questionId: QUESTION, anonymous: true });
+      await waitFor(() => answerAt(witness.doc, id) !== undefined, "the anonymous answer");
+      voteAs(bea, id);
+      await expectRefused(bea, /the author of an item cannot write in its votes/);
+
+      // An answer that arrives with its author's vote already in it.
+      const carl = await person("Carl");
+      carl.doc.transact(() => {
+        const answerId = answerAs(carl, "Con il mio voto", { questionId: QUESTION });
+        voteAs(carl, answerId);
+      });
+      await expectRefused(carl, /the author of an item cannot write in its votes/);
+      expect(listAllAnswers(await stored()).map((a) => a.text)).toEqual(["Anonima"]);
     });
 
     it("lets a facilitator moderate but not rewrite, and keeps an invite used directly off identities", async () => {

@@ -98,8 +98,9 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
     const answerId = answerAs(alice, "Coordinamento tra ONG");
     alice.doc.getXmlFragment("recommendations").push([new Y.XmlElement("paragraph")]);
     await waitFor(() => witness.doc.getArray("answers").length === 1, "answer");
-    voteAs(alice, answerId);
-    const anonId = alice.person!.anonId;
+    const bea = await participant();
+    voteAs(bea, answerId);
+    const anonId = bea.person!.anonId;
     await waitFor(
       () =>
         witness.doc.getArray<Y.Map<Y.Map<boolean>>>("answers").get(0).get("votes")?.get(anonId) ===
@@ -107,6 +108,7 @@ describe("server-side write permissions (DESIGN.md §4)", () => {
       "vote",
     );
     expect(alice.closes).toEqual([]);
+    expect(bea.closes).toEqual([]);
   });
 
   it("refuses participants' writes once the facilitator closes the seminar", async () => {

@@ -72,7 +72,10 @@ describe("seminar report export", () => {
       () => facilitator.doc.getArray("answers").length === 2,
       "answers at the facilitator",
     );
-    voteAs(participant, answerId);
+    // Another participant votes (nobody votes on their own answer).
+    const voter = await server.join(SEMINAR, { role: "participant", seminarId: SEMINAR_ID });
+    await waitFor(() => voter.doc.getArray("answers").length === 2, "the answers at the voter's");
+    voteAs(voter, answerId);
     const cluster = addCluster(facilitator.doc, "Reti territoriali", "theme");
     assignToCluster(facilitator.doc, answerId, cluster);
 

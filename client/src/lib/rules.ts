@@ -3,6 +3,7 @@ import {
   itemRuleOf,
   mayDelete,
   mayEditField,
+  mayKeyOn,
   type Audience,
   type MutationOptions,
   type OwnedItemsRule,
@@ -36,12 +37,18 @@ export interface ItemControls {
  * from the rules is for automation and restores, not for rewriting people's words from the room,
  * so the room offers these on one's own answers only.
  */
-export function answerControls(authorId: string, writer: Writer, writable: boolean): ItemControls {
+export function answerControls(
+  authorId: string,
+  writer: Writer,
+  writable: boolean,
+): ItemControls & { vote: boolean } {
   const own = isOwnedBy(authorId, writer);
   return {
     own,
     edit: writable && own && mayEditField(ANSWERS, "text", authorId, writer),
     remove: writable && own && mayDelete(ANSWERS, authorId, writer),
+    // One's own answer is not voted on (the server refuses it too).
+    vote: writable && !own && mayKeyOn(ANSWERS, "votes", authorId, writer),
   };
 }
 

@@ -425,9 +425,9 @@ function AnswerItem({
             type="button"
             className={`btn btn-vote${voted ? " active" : ""}`}
             aria-pressed={voted}
-            disabled={!writable || writer.anonId === null}
+            disabled={!controls.vote}
             onClick={() => {
-              if (writer.anonId === null) return;
+              if (!controls.vote || writer.anonId === null) return;
               // The vote is keyed by the anonymous id and written under the anonymous client id.
               toggleVote(doc, answer.id, writer.anonId, { clientId: session.anonClientId });
             }}

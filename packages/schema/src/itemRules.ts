@@ -39,6 +39,8 @@ export interface OwnedItemsRule {
   moderators?: { roles: readonly Role[]; fields: readonly string[] | "all"; mayDelete: boolean };
   /** Nested Y.Maps keyed by the writer's `anonId`, with the values a writer may set. */
   writerKeyed: Readonly<Record<string, readonly unknown[]>>;
+  /** Nested maps of `writerKeyed` the item's owner may not write in (no vote on one's own). */
+  notByOwner?: readonly string[];
   /** Longest a text field may be, in characters. */
   maxLengths?: Readonly<Record<string, number>>;
   /** Fields that hold a web link: empty, or an http(s) URL. */
@@ -60,6 +62,7 @@ const ANSWER_RULE: OwnedItemsRule = {
   nameField: "author",
   ownerEditable: ["text"],
   writerKeyed: { votes: [true] },
+  notByOwner: ["votes"],
   maxLengths: { text: 2000, author: 80 },
 };
 
@@ -209,6 +212,21 @@ export function mayWriteKeyed(
 ): boolean {
   if (isRuleExempt(writer)) return true;
   return writer.anonId !== null && key === writer.anonId && values.includes(value);
+}
+
+/**
+ * Whether this writer may set its own key in the nested map `nested` of an item owned by
+ * `owner`: not where the rule keeps the owner out (one's own answer is not voted on).
+ */
+export function mayKeyOn(
+  rule: OwnedItemsRule,
+  nested: string,
+  owner: unknown,
+  writer: Writer,
+): boolean {
+  if (isRuleExempt(writer)) return true;
+  if (!Object.hasOwn(rule.writerKeyed, nested) || writer.anonId === null) return false;
+  return !(rule.notByOwner?.includes(nested) === true && isOwnedBy(owner, writer));
 }
 
 /** Why a field's value is not one the rule allows (too long, not a web link), or null. */

@@ -6,6 +6,7 @@ import {
   itemRuleOf,
   mayDelete,
   mayEditField,
+  mayKeyOn,
   mayWriteKeyed,
   valueProblem,
   type DocumentKind,
@@ -28,6 +29,14 @@ export interface RuleVerdict {
   problem: string | null;
   anonymousClients: Set<number>;
   signedClients: Set<number>;
+}
+
+/** A key written in a nested map (a vote): judged once the item's owner is known. */
+interface KeyedWrite {
+  rule: OwnedItemsRule;
+  root: string;
+  holder: Y.Item;
+  nested: string;
 }
 
 /** A new element of an owned-items root, with the values its fields arrive with. */
@@ -67,6 +76,7 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
   const elements = new Map<Y.Item, NewElement>();
   /** Items of new elements, kept to mark their client ids once the element's owner is known. */
   const elementParts = new Map<Y.Item, Y.Item[]>();
+  const keyed: KeyedWrite[] = [];
   const refuse = (problem: string): RuleVerdict => ({ ...verdict, problem });
 
   for (const { item, location } of view.inserts) {
@@ -77,7 +87,13 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
     }
     const problem =
       rule.kind === "owned-items"
-        ? checkOwnedInsert(rule, { item, location }, writer, elements, elementParts, verdict)
+        ? checkOwnedInsert(
+            rule,
+            { item, location },
+            writer,
+            { elements, elementParts, keyed },
+            verdict,
+          )
         : checkSectionInsert(rule, { item, location }, writer, view, verdict);
     if (problem !== null) return refuse(`${location.root}: ${problem}`);
   }
@@ -93,6 +109,18 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
     const anonymous = single.get(entry.rule.ownerField) === writer.anonId;
     const marks = anonymous ? verdict.anonymousClients : verdict.signedClients;
     for (const part of [element, ...(elementParts.get(element) ?? [])]) marks.add(part.id.client);
+  }
+
+  // Structs arrive grouped by client id, so a vote may come before the answer it is in.
+  for (const { rule, root, holder, nested } of keyed) {
+    const arriving = elements.get(holder);
+    const owner =
+      arriving === undefined
+        ? mapOf(holder)?.get(rule.ownerField)
+        : arriving.fields.get(rule.ownerField)?.[0];
+    if (!mayKeyOn(rule, nested, owner, writer)) {
+      return refuse(`${root}: the author of an item cannot write in its ${nested}`);
+    }
   }
 
   const deleted = new Set(view.deletes.map(({ item }) => item));
@@ -117,10 +145,14 @@ function checkOwnedInsert(
   rule: OwnedItemsRule,
   { item, location }: LocatedItem,
   writer: Writer,
-  elements: Map<Y.Item, NewElement>,
-  elementParts: Map<Y.Item, Y.Item[]>,
+  arriving: {
+    elements: Map<Y.Item, NewElement>;
+    elementParts: Map<Y.Item, Y.Item[]>;
+    keyed: KeyedWrite[];
+  },
   verdict: RuleVerdict,
 ): string | null {
+  const { elements, elementParts } = arriving;
   const { path, key } = location;
   if (path.length === 0) {
     if (key !== null || !(valueOf(item) instanceof Y.Map)) return "every item is a map";
@@ -159,14 +191,15 @@ function checkOwnedInsert(
     return null;
   }
   if (path.length === 2) {
-    const nested = path[1]!;
-    const values = nested.key === null ? undefined : rule.writerKeyed[nested.key];
-    if (values === undefined || key === null) return "no such nested field";
+    const nested = path[1]!.key;
+    const values = nested === null ? undefined : rule.writerKeyed[nested];
+    if (nested === null || values === undefined || key === null) return "no such nested field";
     if (!mayWriteKeyed(values, key, valueOf(item), writer)) {
       return key === writer.anonId
-        ? `not a value of ${nested.key}`
-        : `only the writer's own key can be set in ${nested.key}`;
+        ? `not a value of ${nested}`
+        : `only the writer's own key can be set in ${nested}`;
     }
+    arriving.keyed.push({ rule, root: location.root, holder: holder.item, nested });
     verdict.anonymousClients.add(item.id.client);
     return null;
   }
