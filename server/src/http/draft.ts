@@ -15,11 +15,6 @@ import type { DocumentRegistry } from "../collab/registry.ts";
 import { findCitedAnswer } from "../draft/answers.ts";
 import type { DraftDesk } from "../draft/desk.ts";
 import type { Plenary } from "../draft/plenary.ts";
-import {
-  buildConferenceReport,
-  conferenceDocx,
-  conferenceMarkdown,
-} from "../draft/conferenceReport.ts";
 import type { People } from "../people.ts";
 import type { DocumentStore } from "../storage/storage.ts";
 import { bodyTexts, type DraftVersions } from "../draft/versions.ts";
@@ -54,6 +49,9 @@ const decisionSchema = z.object({
   /** false: the drafting team took the suggestion up by hand; record it, change nothing. */
   apply: z.boolean().default(true),
 });
+
+/** The conference report's builder and renderers, loaded on the first report (DOCX is large). */
+const conferenceReport = () => import("../draft/conferenceReport.ts");
 
 /** Roles of the drafting desk: they write the draft through the server. */
 const DRAFTERS: ReadonlySet<Role> = new Set(["admin", "drafter"]);
@@ -200,6 +198,7 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
   /** The conference's report (participants, sections by agreement, suggestions by outcome). */
   routes.get("/programmes/:pid/conference.md", async (req, res) => {
     const { programme } = await context(req);
+    const { buildConferenceReport, conferenceMarkdown } = await conferenceReport();
     const report = await buildConferenceReport(deps, programme);
     res
       .type("text/markdown; charset=utf-8")
@@ -208,6 +207,7 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
   });
   routes.get("/programmes/:pid/conference.docx", async (req, res) => {
     const { programme } = await context(req);
+    const { buildConferenceReport, conferenceDocx } = await conferenceReport();
     const report = await buildConferenceReport(deps, programme);
     res
       .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")

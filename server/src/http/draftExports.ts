@@ -4,10 +4,6 @@ import { effectiveRole, sectionKey } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
-import { draftDocx } from "../draft/export/docx.ts";
-import { draftHtml } from "../draft/export/html.ts";
-import { draftMarkdown } from "../draft/export/markdown.ts";
-import { draftPdf } from "../draft/export/pdf.ts";
 import { buildDraftExport, type DraftExport } from "../draft/exportModel.ts";
 import type { DraftVersions } from "../draft/versions.ts";
 import { forbidden, notFound } from "../errors.ts";
@@ -29,14 +25,18 @@ export const EXPORT_TYPES = {
   pdf: "application/pdf",
 } as const;
 
+/**
+ * The renderers, each loaded on its first export: DOCX and PDF bring large libraries (and the
+ * fonts) that a server restarting under a reconnect storm should not wait for.
+ */
 const RENDERERS: Record<
   keyof typeof EXPORT_TYPES,
-  (model: DraftExport) => string | Promise<Buffer>
+  () => Promise<(model: DraftExport) => string | Promise<Buffer>>
 > = {
-  md: draftMarkdown,
-  html: draftHtml,
-  docx: draftDocx,
-  pdf: draftPdf,
+  md: async () => (await import("../draft/export/markdown.ts")).draftMarkdown,
+  html: async () => (await import("../draft/export/html.ts")).draftHtml,
+  docx: async () => (await import("../draft/export/docx.ts")).draftDocx,
+  pdf: async () => (await import("../draft/export/pdf.ts")).draftPdf,
 };
 
 const exportQuery = z.object({ version: z.string().min(1).max(64).optional() });
@@ -66,6 +66,7 @@ export function draftExportRoutes(deps: DraftExportRouteDeps): Router {
         const versionInfo =
           version === undefined ? null : await deps.versions.get(programme, version);
         const model = await buildDraftExport(deps, programme, versionInfo);
+        const render = await RENDERERS[extension]();
         const slug =
           versionInfo === null ? "" : sectionKey(versionInfo.label) || sectionKey(versionInfo.id);
         const filename = `documento-di-indirizzo${slug ? `-${slug}` : ""}.${extension}`;
@@ -74,7 +75,7 @@ export function draftExportRoutes(deps: DraftExportRouteDeps): Router {
           .set("content-disposition", `attachment; filename="${filename}"`)
           // The page is a file to keep, not an app: it may not run or fetch anything.
           .set("content-security-policy", EXPORT_PAGE_POLICY)
-          .send(await RENDERERS[extension](model));
+          .send(await render(model));
       },
     );
   }

@@ -4,7 +4,6 @@ import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { forbidden, notFound } from "../errors.ts";
-import { suggestGroups } from "../facilitation/suggestGroups.ts";
 import { requirePrincipal } from "./documents.ts";
 
 export interface FacilitationRouteDeps {
@@ -41,6 +40,8 @@ export function facilitationRoutes(deps: FacilitationRouteDeps): Router {
           text: [answer.text, ...answer.merged.map((merged) => merged.text)].join(" "),
         })),
       );
+      // Loaded on first use: the clustering libraries are not needed to start the server.
+      const { suggestGroups } = await import("../facilitation/suggestGroups.ts");
       res.json({
         questionId: req.params.qid,
         answers: answers.length,

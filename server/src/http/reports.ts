@@ -10,9 +10,6 @@ import type { Catalogue } from "../catalogue.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { Invites } from "../invites.ts";
-import { reportDocx } from "../report/docx.ts";
-import { reportHtml } from "../report/html.ts";
-import { reportPdf } from "../report/pdf.ts";
 import { requireClaims } from "./auth.ts";
 import { EXPORT_PAGE_POLICY } from "../render/html.ts";
 
@@ -75,7 +72,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     res
       .type(DOCX_TYPE)
       .set("content-disposition", attachment(report, "docx"))
-      .send(await reportDocx(report));
+      .send(await (await import("../report/docx.ts")).reportDocx(report));
   });
 
   routes.get("/programmes/:pid/seminars/:sid/report.html", async (req, res) => {
@@ -84,7 +81,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
       .type("text/html; charset=utf-8")
       .set("content-disposition", attachment(report, "html"))
       .set("content-security-policy", EXPORT_PAGE_POLICY)
-      .send(reportHtml(report));
+      .send((await import("../report/html.ts")).reportHtml(report));
   });
 
   routes.get("/programmes/:pid/seminars/:sid/report.pdf", async (req, res) => {
@@ -92,7 +89,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     res
       .type("application/pdf")
       .set("content-disposition", attachment(report, "pdf"))
-      .send(await reportPdf(report));
+      .send(await (await import("../report/pdf.ts")).reportPdf(report));
   });
 
   return routes;
