@@ -1,13 +1,17 @@
 import {
   effectiveRole,
   type ActorKind,
+  type CitedAnswer,
+  type DraftVersion,
   type Programme,
   type Role,
   type SectionAgreement,
   type SeminarStatus,
 } from "@percorso/schema";
 
-/** The REST API of DESIGN.md §5, typed for the app. */
+/** The REST API of DESIGN.md §5, typed for the app (its shared shapes come from the schema). */
+export type { CitedAnswer, DraftVersion };
+
 export interface SeminarSummary {
   id: string;
   number: number;
@@ -183,36 +187,9 @@ export interface RollupResult {
   mode: string;
 }
 
-/** A named version of the draft. */
-export interface DraftVersion {
-  id: string;
-  label: string;
-  at: number;
-  by: string;
-  seq: number;
-}
-
 export interface DraftVersionBody extends DraftVersion {
   /** The body as Yjs XML markup, and as plain text per top-level block. */
   body: { markup: string; text: string[] };
-}
-
-/** A cited answer, with what a reader needs to follow it back to the room. */
-export interface CitedAnswer {
-  answer: {
-    id: string;
-    text: string;
-    /** Empty when anonymous. */
-    author: string;
-    anonymous: boolean;
-    actorKind: string | null;
-    createdAt: number;
-    votes: number;
-    moderation: "hidden" | "merged" | null;
-  };
-  question: { id: string; text: string } | null;
-  seminar: { id: string; number: number; title: string; date: string };
-  link: string;
 }
 
 export type DraftExportFormat = "docx" | "pdf" | "html" | "md";

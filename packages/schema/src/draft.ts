@@ -235,6 +235,30 @@ export interface DraftVersion {
   seq: number;
 }
 
+/**
+ * A cited answer with everything a reader of the draft needs to follow the citation back to
+ * the room (`GET /api/programmes/:pid/answers/:answerId`): the question, the seminar, the
+ * votes, the author or "anonimo".
+ */
+export interface CitedAnswer {
+  answer: {
+    id: string;
+    text: string;
+    /** The display name; empty when the answer is anonymous. */
+    author: string;
+    anonymous: boolean;
+    actorKind: string | null;
+    createdAt: number;
+    votes: number;
+    /** Set when the facilitator hid the answer or merged it into another. */
+    moderation: "hidden" | "merged" | null;
+  };
+  question: { id: string; text: string } | null;
+  seminar: { id: string; number: number; title: string; date: string };
+  /** Where the answer is in the web app. */
+  link: string;
+}
+
 export function addVersion(
   doc: Y.Doc,
   version: Omit<DraftVersion, "id">,

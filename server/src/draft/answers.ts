@@ -3,33 +3,11 @@ import {
   listQuestions,
   readModeration,
   seminarDocumentName,
+  type CitedAnswer,
   type Programme,
 } from "@percorso/schema";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { notFound } from "../errors.ts";
-
-/**
- * A cited answer with everything a reader of the draft needs to follow the citation back to
- * the room (issue 9): the question, the seminar, the votes, the author or "anonimo".
- */
-export interface CitedAnswer {
-  answer: {
-    id: string;
-    text: string;
-    /** The display name; empty when the answer is anonymous. */
-    author: string;
-    anonymous: boolean;
-    actorKind: string | null;
-    createdAt: number;
-    votes: number;
-    /** Set when the facilitator hid the answer or merged it into another. */
-    moderation: "hidden" | "merged" | null;
-  };
-  question: { id: string; text: string } | null;
-  seminar: { id: string; number: number; title: string; date: string };
-  /** Where the answer is in the web app. */
-  link: string;
-}
 
 /** Finds an answer in one seminar, or in every seminar of the programme when none is given. */
 export async function findCitedAnswer(

@@ -9,11 +9,11 @@ import {
   italianPeriod,
   listAllAnswers,
   listQuestions,
+  listSuggestions,
   listVisibleAnswers,
   participation,
   readModeration,
   readRollupSources,
-  readString,
   runsIn,
   runsText,
   sectionKey,
@@ -25,6 +25,8 @@ import {
   type ReactionTally,
   type RichBlock,
   type SeminarInfo,
+  type Suggestion,
+  type SuggestionStatus,
 } from "@percorso/schema";
 import type { DocumentRegistry } from "../collab/registry.ts";
 
@@ -61,8 +63,6 @@ export const SUGGESTION_STATUS_LABEL: Record<SuggestionStatus, string> = {
   withdrawn: "ritirata",
   open: "in attesa di decisione",
 };
-
-export type SuggestionStatus = "open" | "accepted" | "rejected" | "withdrawn";
 
 export interface ExportAnswer {
   id: string;
@@ -209,13 +209,6 @@ export function readDraftPart(doc: Y.Doc): DraftPart {
   };
 }
 
-const SUGGESTION_STATUSES: readonly SuggestionStatus[] = [
-  "open",
-  "accepted",
-  "rejected",
-  "withdrawn",
-];
-
 /** The plenary's suggestions, by section in the body's order, then as they came. */
 function readSuggestions(doc: Y.Doc, titles: ReadonlyMap<string, string>): ExportSuggestion[] {
   const order = [...titles.keys()];
@@ -223,51 +216,39 @@ function readSuggestions(doc: Y.Doc, titles: ReadonlyMap<string, string>): Expor
     const index = order.indexOf(section);
     return index < 0 ? order.length : index;
   };
-  const found: { suggestion: ExportSuggestion; rank: number; createdAt: number }[] = [];
-  for (const item of draftRoots(doc).suggestions) {
-    if (!(item instanceof Y.Map)) continue;
-    const id = readString(item.get("id"));
-    const section = readString(item.get("section")) ?? "";
-    const rawStatus = item.get("status");
-    if (!id) continue;
-    const status = SUGGESTION_STATUSES.find((s) => s === rawStatus) ?? "open";
-    const support = item.get("support");
-    const votes = support instanceof Y.Map ? [...support.values()] : [];
-    const decidedBy = readString(item.get("decidedBy")) ?? "";
-    const decidedAt = item.get("decidedAt");
-    const createdAt = item.get("createdAt");
-    const suggestion: ExportSuggestion = {
-      id,
-      section: titles.get(section) ?? section,
-      author: readString(item.get("author")) || EXPORT_LABEL.anonymous,
-      originalText: readString(item.get("originalText")) ?? "",
-      proposedText: readString(item.get("proposedText")) ?? "",
-      status,
-      statusLabel: SUGGESTION_STATUS_LABEL[status],
-      reason: readString(item.get("reason")) ?? "",
-      decision:
-        status === "accepted" || status === "rejected"
-          ? [
-              SUGGESTION_STATUS_LABEL[status],
-              decidedBy ? `da ${decidedBy}` : "",
-              typeof decidedAt === "number" ? `il ${italianDate(decidedAt)}` : "",
-            ]
-              .filter(Boolean)
-              .join(" ")
-          : "",
-      support: votes.filter((vote) => vote === "support").length,
-      objections: votes.filter((vote) => vote === "object").length,
-    };
-    found.push({
-      suggestion,
-      rank: rank(section),
-      createdAt: typeof createdAt === "number" ? createdAt : 0,
-    });
-  }
   // Array.prototype.sort is stable: suggestions made at the same moment keep their order.
-  return found
-    .sort((a, b) => a.rank - b.rank || a.createdAt - b.createdAt)
-    .map((entry) => entry.suggestion);
+  return listSuggestions(doc)
+    .sort((a, b) => rank(a.section) - rank(b.section) || a.createdAt - b.createdAt)
+    .map((suggestion) => exportSuggestion(suggestion, titles));
+}
+
+function exportSuggestion(
+  suggestion: Suggestion,
+  titles: ReadonlyMap<string, string>,
+): ExportSuggestion {
+  const { status, decidedBy, decidedAt } = suggestion;
+  return {
+    id: suggestion.id,
+    section: titles.get(suggestion.section) ?? suggestion.section,
+    author: suggestion.author || EXPORT_LABEL.anonymous,
+    originalText: suggestion.originalText,
+    proposedText: suggestion.proposedText,
+    status,
+    statusLabel: SUGGESTION_STATUS_LABEL[status],
+    reason: suggestion.reason,
+    decision:
+      status === "accepted" || status === "rejected"
+        ? [
+            SUGGESTION_STATUS_LABEL[status],
+            decidedBy ? `da ${decidedBy}` : "",
+            decidedAt !== null ? `il ${italianDate(decidedAt)}` : "",
+          ]
+            .filter(Boolean)
+            .join(" ")
+        : "",
+    support: suggestion.support,
+    objections: suggestion.objections,
+  };
 }
 
 // ---------------------------------------------------------------------------------------

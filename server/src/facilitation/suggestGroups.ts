@@ -1,6 +1,7 @@
 import { kmeans } from "ml-kmeans";
 import { newStemmer } from "snowball-stemmers";
 import stopwords from "stopwords-iso/stopwords-iso.json" with { type: "json" };
+import { PROPOSAL_FILLERS } from "@percorso/schema";
 
 /**
  * Suggested groups of a question's answers (issue 13), from their words alone, on the server
@@ -22,63 +23,8 @@ export interface SuggestedGroup {
   terms: string[];
 }
 
-/** Words of proposals that say nothing of their theme (modals, fillers, time). */
-const FILLERS = [
-  "dovrebbe",
-  "dovrebbero",
-  "dovremmo",
-  "deve",
-  "devono",
-  "bisogna",
-  "bisognerebbe",
-  "occorre",
-  "occorrono",
-  "serve",
-  "servono",
-  "servirebbe",
-  "servirebbero",
-  "potrebbe",
-  "potrebbero",
-  "possiamo",
-  "può",
-  "vorrei",
-  "vorremmo",
-  "fare",
-  "fatto",
-  "entro",
-  "maggiore",
-  "maggiori",
-  "più",
-  "meno",
-  "molto",
-  "molti",
-  "molte",
-  "tanto",
-  "tutti",
-  "tutte",
-  "ogni",
-  "anche",
-  "cosa",
-  "cose",
-  "modo",
-  "esempio",
-  "proposta",
-  "proporre",
-  "propongo",
-  "creare",
-  "avere",
-  "essere",
-  "sempre",
-  "ancora",
-  "invece",
-  "quindi",
-  "nuovo",
-  "nuovi",
-  "nuova",
-  "nuove",
-];
-
-const STOP = new Set([...stopwords.it, ...FILLERS].map((word) => word.toLowerCase()));
+// The proposal fillers are the word cloud's too: one list, in the schema.
+const STOP = new Set([...stopwords.it, ...PROPOSAL_FILLERS].map((word) => word.toLowerCase()));
 const stemmer = newStemmer("italian");
 
 interface Tokens {
