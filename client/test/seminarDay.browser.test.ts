@@ -607,7 +607,10 @@ describe("the seminar day", () => {
     // Citation labels cut at a word: none ends inside a word before its ellipsis.
     for (const label of markdown.matchAll(/«([^»]*)…/g)) expect(label[1]).toMatch(/\p{L}$/u);
 
-    const docx = unzip(await report("docx"));
+    const docxBytes = await report("docx");
+    // Kept to open in a word processor (test-results/ is git-ignored).
+    writeFileSync(join(SCREENSHOTS, "..", "seminario-2.docx"), docxBytes);
+    const docx = unzip(docxBytes);
     const references = [
       ...docx
         .get("word/document.xml")!

@@ -474,7 +474,11 @@ describe("draft exports (issue 9)", () => {
     expect(response.headers.get("content-disposition")).toBe(
       'attachment; filename="documento-di-indirizzo.docx"',
     );
-    const entries = unzip(Buffer.from(await response.arrayBuffer()));
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // Kept to open in a word processor (test-results/ is git-ignored).
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, "documento-di-indirizzo.docx"), bytes);
+    const entries = unzip(bytes);
     const document = entries.get("word/document.xml")!.toString("utf8").replaceAll("&apos;", "'");
     const paragraphs = document.match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? [];
     const styled = (style: string) =>
