@@ -349,7 +349,10 @@ describe("seminar report export", () => {
     expect(text).not.toContain("Testo da nascondere");
     expect(text).not.toContain("(aperta)");
     const styles = entries.get("word/styles.xml")!.toString("utf8");
-    expect(styles).toMatch(/<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276"\/>/);
+    // Proportional line spacing, said explicitly (LibreOffice read it as fixed when left out).
+    expect(styles).toMatch(
+      /<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276" w:lineRule="auto"\/>/,
+    );
   });
 
   it("renders each ordered list numbered from 1, nested lists one level deeper", async () => {

@@ -5,6 +5,7 @@ import {
   FootnoteReferenceRun,
   HeadingLevel,
   LevelFormat,
+  LineRuleType,
   Paragraph,
   ShadingType,
   Table,
@@ -45,18 +46,22 @@ export const ORDERED_NUMBERING: INumberingOptions = {
 /**
  * Space between paragraphs (Word's own default has none in a document made from scratch, so
  * paragraphs ran into each other), a little more above headings than below, and footnotes
- * kept compact.
+ * kept compact. Line spacing says it is proportional (`auto`): left out, LibreOffice read 276
+ * as a fixed 13.8 pt and a title on two lines was drawn over itself.
  */
 export const DOCUMENT_STYLES: IStylesOptions = {
   default: {
     document: {
       run: { font: "Titillium Web", size: 22 },
-      paragraph: { spacing: { after: 120, line: 276 } },
+      paragraph: { spacing: { after: 120, line: 276, lineRule: LineRuleType.AUTO } },
     },
     heading1: { paragraph: { spacing: { before: 360, after: 160 } } },
     heading2: { paragraph: { spacing: { before: 280, after: 120 } } },
     heading3: { paragraph: { spacing: { before: 200, after: 100 } } },
-    footnoteText: { paragraph: { spacing: { after: 40, line: 240 } }, run: { size: 18 } },
+    footnoteText: {
+      paragraph: { spacing: { after: 40, line: 240, lineRule: LineRuleType.AUTO } },
+      run: { size: 18 },
+    },
   },
 };
 
