@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
@@ -10,6 +12,7 @@ import {
 import { ADMIN_TOKEN, api, newPerson, useTestServer, waitFor, type TestClient } from "./harness.ts";
 import { unzip } from "./zip.ts";
 
+const RESULTS = join(import.meta.dirname, "..", "test-results");
 const PROGRAMME = "toscana-2021";
 const DRAFT = `draft:${PROGRAMME}`;
 const DESK = `/api/programmes/${PROGRAMME}/draft`;
@@ -220,7 +223,11 @@ describe("the plenary on the server (issue 10)", () => {
     const docx = await api(server, "GET", `/api/programmes/${PROGRAMME}/conference.docx`, {
       token: reader.token,
     });
-    const files = unzip(Buffer.from(await docx.arrayBuffer()));
+    const bytes = Buffer.from(await docx.arrayBuffer());
+    // Kept to open in a word processor (test-results/ is git-ignored).
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, "conferenza.docx"), bytes);
+    const files = unzip(bytes);
     const document = files.get("word/document.xml")!.toString("utf8");
     expect(document).toContain("terreno comune");
     expect(document).toContain("Le proposte, per esito");

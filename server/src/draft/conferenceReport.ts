@@ -1,4 +1,4 @@
-import { Document, Packer, Paragraph, TextRun } from "docx";
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
 import {
   ACTOR_KIND_LABEL,
   SUGGESTION_STATUSES,
@@ -15,7 +15,7 @@ import {
 } from "@percorso/schema";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import type { People } from "../people.ts";
-import { dataTable, heading } from "../render/docx.ts";
+import { DOCUMENT_STYLES, dataTable, heading } from "../render/docx.ts";
 import type { DocumentStore } from "../storage/storage.ts";
 import type { Plenary } from "./plenary.ts";
 
@@ -127,15 +127,16 @@ export function conferenceMarkdown(report: ConferenceReport): string {
 export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> {
   const children: (Paragraph | ReturnType<typeof dataTable>)[] = [
     new Paragraph({
-      heading: heading(1),
+      heading: HeadingLevel.TITLE,
       children: [new TextRun(report.programme.conference.title)],
     }),
     new Paragraph({
       children: [
-        new TextRun(`${report.programme.title} · ${italianDate(report.programme.conference.date)}`),
+        new TextRun({ text: report.programme.title, italics: true }),
+        new TextRun(` · ${italianDate(report.programme.conference.date)}`),
       ],
     }),
-    new Paragraph({ heading: heading(2), children: [new TextRun("Partecipanti")] }),
+    new Paragraph({ heading: heading(1), children: [new TextRun("Partecipanti")] }),
     new Paragraph({
       children: [
         new TextRun(
@@ -148,7 +149,7 @@ export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> 
       report.participants.byKind.map(([kind, n]) => [kindLabel(kind), String(n)]),
       [70, 30],
     ),
-    new Paragraph({ heading: heading(2), children: [new TextRun("Le sezioni, per accordo")] }),
+    new Paragraph({ heading: heading(1), children: [new TextRun("Le sezioni, per accordo")] }),
     dataTable(
       ["Sezione", "D'accordo", "In disaccordo", "Astenuti", "Esito"],
       report.sections.map((s) => [
@@ -158,18 +159,23 @@ export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> 
         String(s.totals.abstain),
         s.verdict === null ? "" : VERDICT_LABEL[s.verdict],
       ]),
-      [40, 14, 16, 12, 18],
+      // Wide enough that "D'accordo" and "Astenuti" are not cut inside the word.
+      [32, 17, 19, 15, 17],
     ),
-    new Paragraph({ heading: heading(2), children: [new TextRun("Le proposte, per esito")] }),
+    new Paragraph({ heading: heading(1), children: [new TextRun("Le proposte, per esito")] }),
   ];
   for (const group of report.suggestions) {
     children.push(
       new Paragraph({
-        heading: heading(3),
+        heading: heading(2),
         children: [new TextRun(`${STATUS_LABEL[group.status]} (${group.items.length})`)],
       }),
     );
-    if (group.items.length > 0) {
+    if (group.items.length === 0) {
+      children.push(
+        new Paragraph({ children: [new TextRun({ text: "Nessuna.", italics: true })] }),
+      );
+    } else {
       children.push(
         dataTable(
           ["Testo", "Proposta", "Chi", "A favore", "Contrari", "Motivazione"],
@@ -189,6 +195,7 @@ export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> 
   const document = new Document({
     title: report.programme.conference.title,
     creator: "Percorso",
+    styles: DOCUMENT_STYLES,
     sections: [{ children }],
   });
   return Packer.toBuffer(document);
