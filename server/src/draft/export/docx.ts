@@ -102,7 +102,7 @@ function appendices(model: DraftExport): FileChild[] {
             answer.author,
             answer.notes.join(", "),
           ]),
-          [52, 8, 16, 16, 8],
+          [48, 9, 16, 16, 11],
         ),
       );
     }
@@ -207,6 +207,7 @@ export async function draftDocx(model: DraftExport): Promise<Buffer> {
     creator: "Percorso",
     description: `${EXPORT_LABEL.documentKind} — ${model.cover.version}`,
     footnotes,
+    // No `styles` here: with them, docx's page estimator leaves the contents' numbers blank.
     numbering: ORDERED_NUMBERING,
     pageNumbers: estimatePageNumbers,
     sections: [
