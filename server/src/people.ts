@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ActorKind, Role, Writer } from "@percorso/schema";
+import { ACTOR_KINDS, type ActorKind, type Role, type Writer } from "@percorso/schema";
 import type { Author, CatalogueStore } from "./storage/storage.ts";
 import { ADMIN_TOKEN_ID, type TokenClaims, type Tokens } from "./tokens.ts";
 
@@ -59,6 +59,20 @@ export class People {
   /** The person behind an anonymous id (the server's secret: never sent to anyone). */
   byAnonId(anonId: string): Person | undefined {
     return this.anonIds.get(anonId);
+  }
+
+  /**
+   * Who is of which kind of actor, by anonymous id, read fresh: for totals by kind (reactions
+   * per section), which are all that leave the server.
+   */
+  async actorKinds(): Promise<(anonId: string) => ActorKind | undefined> {
+    await this.refresh();
+    return (anonId) => {
+      const kind = this.byAnonId(anonId)?.actorKind;
+      return kind !== undefined && (ACTOR_KINDS as readonly string[]).includes(kind)
+        ? (kind as ActorKind)
+        : undefined;
+    };
   }
 
   /** Reads every person again (others may have joined on another process). */

@@ -281,8 +281,17 @@ describe("draft exports (issue 9)", () => {
     );
 
     const readers: TestClient[] = [];
-    for (const reaction of ["agree", "agree", "disagree"] as const) {
-      const reader = await server.join(`draft:${PROGRAMME}`, { role: "participant" });
+    const reactions = [
+      ["agree", "ngo"],
+      ["agree", "university"],
+      ["disagree", "ngo"],
+    ] as const;
+    for (const [reaction, actorKind] of reactions) {
+      const reader = await server.join(
+        `draft:${PROGRAMME}`,
+        { role: "participant" },
+        { name: "Lettore", actorKind },
+      );
       setReaction(reader.doc, CH2, reader.person!.anonId, reaction, {
         clientId: reader.anonClientId,
       });
@@ -415,6 +424,11 @@ describe("draft exports (issue 9)", () => {
     expect(log).toContain("- **Proposta da:** Marco Bini · 2 a favore, 1 contrari");
     expect(log).toContain("- **Motivazione:** Precisa chi accoglie");
     expect(markdown).toContain("| Economia circolare | 2 | 1 | 0 |");
+    // …and the same by kind of actor (only totals: nobody's reaction is named).
+    const byKind = markdown.slice(markdown.indexOf("### Per tipo di attore"));
+    expect(byKind).toContain("| Economia circolare | ONG e società civile | 1 | 1 | 0 |");
+    expect(byKind).toContain("| Economia circolare | università e ricerca | 1 | 0 | 0 |");
+    expect(byKind).not.toContain("Lettore");
     expect(markdown).toContain("| Crisi umanitarie | 0 | 0 | 0 |");
   });
 
@@ -463,6 +477,9 @@ describe("draft exports (issue 9)", () => {
     expect(html).toContain("<td>20 maggio 2021</td>");
     expect(html).toContain('<p class="nessuna">Nessuna proposta.</p>');
     expect(html).toContain("<td>Economia circolare</td><td>2</td><td>1</td><td>0</td>");
+    expect(html).toContain(
+      "<td>Economia circolare</td><td>ONG e società civile</td><td>1</td><td>1</td><td>0</td>",
+    );
   });
 
   it("exports a DOCX with Word heading styles, a table of contents, footnotes quoting the answers, the annex and participation as tables", async () => {
@@ -524,6 +541,8 @@ describe("draft exports (issue 9)", () => {
     const participation = after.slice(after.indexOf("Allegato B"));
     expect(participation).toContain(">20 maggio 2021</w:t>");
     expect(participation).toContain(">Risposte per tipo di attore</w:t>");
+    const reactionsByKind = after.slice(after.indexOf(">Per tipo di attore</w:t>"));
+    expect(reactionsByKind).toContain(">università e ricerca</w:t>");
     expect(document).toContain(">Nessuna proposta.</w:t>");
     // The stock client's javascript: link is plain text, its markup-looking text escaped.
     expect(document).toContain(
@@ -609,6 +628,7 @@ describe("draft exports (issue 9)", () => {
     expect(text).toContain("ONG e società civile");
     expect(text).toContain("20 maggio 2021");
     expect(text).toContain("Economia circolare — non accolta");
+    expect(text).toMatch(/Per tipo di attore .*Economia circolare università e ricerca 1 0 0/);
     expect(text).toContain("Fuori tema");
 
     // The first two pages as images, to look at (test-results/ is git-ignored).

@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import {
+  ACTOR_KINDS,
   ACTOR_KIND_LABEL,
   blocksOf,
   draftRoots,
@@ -16,9 +17,11 @@ import {
   readRollupSources,
   runsIn,
   runsText,
+  sectionAgreement,
   sectionKey,
   seminarDocumentName,
   tallyReactions,
+  type ActorKind,
   type DraftVersion,
   type Participation,
   type Programme,
@@ -148,9 +151,14 @@ export interface DraftExport {
     total: { answers: number; byActorKind: Record<string, number> };
   };
   suggestions: ExportSuggestion[];
-  reactions: ({ title: string } & ReactionTally)[];
+  reactions: ExportReactions[];
   generatedAt: number;
 }
+
+/** A section's reactions: the totals, and the same totals by kind of actor (issue 10). */
+export type ExportReactions = { title: string } & ReactionTally & {
+    byKind: ({ label: string } & ReactionTally)[];
+  };
 
 // ---------------------------------------------------------------------------------------
 // The draft's side, read from the draft document (as it is or was at a version)
@@ -160,7 +168,7 @@ export interface DraftPart {
   preface: RichBlock[];
   chapters: { key: string; title: string; blocks: RichBlock[]; source: SourceLine | null }[];
   suggestions: ExportSuggestion[];
-  reactions: ({ title: string } & ReactionTally)[];
+  reactions: ExportReactions[];
 }
 
 interface SourceLine {
@@ -171,8 +179,14 @@ interface SourceLine {
 
 const isChapterHeading = (block: RichBlock) => block.type === "heading" && block.level <= 2;
 
-/** Reads what the export needs of the draft document; pure, so it runs on a version too. */
-export function readDraftPart(doc: Y.Doc): DraftPart {
+/**
+ * Reads what the export needs of the draft document; pure, so it runs on a version too.
+ * `kindOf` tells the kind of actor behind an anonymous id (the reactions' totals by kind).
+ */
+export function readDraftPart(
+  doc: Y.Doc,
+  kindOf: (anonId: string) => ActorKind | undefined = () => undefined,
+): DraftPart {
   const blocks = blocksOf(draftRoots(doc).body).filter((block) => !isEmptyBlock(block));
   let title: string | null = null;
   const preface: RichBlock[] = [];
@@ -197,6 +211,7 @@ export function readDraftPart(doc: Y.Doc): DraftPart {
     } else (chapters.at(-1)?.blocks ?? preface).push(block);
   }
   const titles = new Map(chapters.map((chapter) => [chapter.key, chapter.title]));
+  const agreement = new Map(sectionAgreement(doc, kindOf).map((s) => [s.section, s]));
   return {
     title,
     preface,
@@ -205,6 +220,11 @@ export function readDraftPart(doc: Y.Doc): DraftPart {
     reactions: chapters.map((chapter) => ({
       title: chapter.title,
       ...tallyReactions(doc, chapter.key),
+      // In the catalogue's order of kinds, only the kinds that reacted.
+      byKind: ACTOR_KINDS.flatMap((kind) => {
+        const tally = agreement.get(chapter.key)?.byKind[kind];
+        return tally === undefined ? [] : [{ label: ACTOR_KIND_LABEL[kind] ?? kind, ...tally }];
+      }),
     })),
   };
 }
@@ -455,6 +475,7 @@ export function assembleExport(
 export interface ExportModelDeps {
   registry: DocumentRegistry;
   versions: { at<T>(programme: Programme, ref: string, read: (doc: Y.Doc) => T): Promise<T> };
+  people: { actorKinds(): Promise<(anonId: string) => ActorKind | undefined> };
 }
 
 /**
@@ -467,7 +488,10 @@ export async function buildDraftExport(
   version: DraftVersion | null,
   at = Date.now(),
 ): Promise<DraftExport> {
-  const draft = await deps.versions.at(programme, version?.id ?? "now", readDraftPart);
+  const kindOf = await deps.people.actorKinds();
+  const draft = await deps.versions.at(programme, version?.id ?? "now", (doc) =>
+    readDraftPart(doc, kindOf),
+  );
   const seminars: SeminarFacts[] = [];
   for (const info of [...programme.seminars].sort((a, b) => a.number - b.number)) {
     seminars.push(

@@ -1,12 +1,10 @@
 import * as Y from "yjs";
 import {
-  ACTOR_KINDS,
   decideSuggestion,
   draftDocumentName,
   listSections,
   listSuggestions,
   sectionAgreement,
-  type ActorKind,
   type Programme,
   type SectionAgreement,
   type Suggestion,
@@ -140,13 +138,7 @@ export class Plenary {
 
   /** Every section's agree/disagree/abstain, totalled and by kind of actor, with its verdict. */
   async agreement(programme: Programme): Promise<(SectionAgreement & { title: string })[]> {
-    await this.deps.people.refresh();
-    const kindOf = (anonId: string): ActorKind | undefined => {
-      const kind = this.deps.people.byAnonId(anonId)?.actorKind;
-      return kind !== undefined && (ACTOR_KINDS as readonly string[]).includes(kind)
-        ? kind
-        : undefined;
-    };
+    const kindOf = await this.deps.people.actorKinds();
     return this.deps.registry.read(draftDocumentName(programme.id), (doc) => {
       const titles = new Map(listSections(doc).map((section) => [section.key, section.title]));
       return sectionAgreement(doc, kindOf)

@@ -6,6 +6,7 @@ import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { buildDraftExport, type DraftExport } from "../draft/exportModel.ts";
 import type { DraftVersions } from "../draft/versions.ts";
+import type { People } from "../people.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { EXPORT_PAGE_POLICY } from "../render/html.ts";
 import { requirePrincipal } from "./documents.ts";
@@ -16,6 +17,7 @@ export interface DraftExportRouteDeps {
   auth: Authenticator;
   registry: DocumentRegistry;
   versions: DraftVersions;
+  people: People;
 }
 
 export const EXPORT_TYPES = {

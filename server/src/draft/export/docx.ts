@@ -22,7 +22,7 @@ import {
   type ListCounter,
 } from "../../render/docx.ts";
 import { EXPORT_LABEL, type DraftExport } from "../exportModel.ts";
-import { suggestionRows } from "./shared.ts";
+import { BY_KIND_HEADER, BY_KIND_TITLE, reactionsByKindRows, suggestionRows } from "./shared.ts";
 
 /**
  * The orientation draft as a Word document: a cover, a table of contents field (filled in
@@ -172,6 +172,13 @@ function appendices(model: DraftExport): FileChild[] {
       [58, 14, 14, 14],
     ),
   );
+  const byKind = reactionsByKindRows(model);
+  if (byKind.length > 0) {
+    children.push(
+      new Paragraph({ heading: heading(3), children: [new TextRun(BY_KIND_TITLE)] }),
+      dataTable(BY_KIND_HEADER, byKind, [34, 24, 14, 14, 14]),
+    );
+  }
   return children;
 }
 

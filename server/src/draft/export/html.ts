@@ -7,7 +7,13 @@ import {
   type HtmlTextOptions,
 } from "../../render/html.ts";
 import { EXPORT_LABEL, type DraftExport, type ExportNote } from "../exportModel.ts";
-import { appendixTitles, suggestionRows } from "./shared.ts";
+import {
+  BY_KIND_HEADER,
+  BY_KIND_TITLE,
+  appendixTitles,
+  reactionsByKindRows,
+  suggestionRows,
+} from "./shared.ts";
 
 /**
  * The orientation draft as one standalone HTML page: cover, linked contents, chapters with
@@ -169,8 +175,17 @@ export function draftHtml(model: DraftExport): string {
       ["Sezione", EXPORT_LABEL.agree, EXPORT_LABEL.disagree, EXPORT_LABEL.abstain],
       model.reactions.map((r) => [text(r.title), `${r.agree}`, `${r.disagree}`, `${r.abstain}`]),
     ),
-    "</section>",
-    "</main>",
   );
+  const byKind = reactionsByKindRows(model);
+  if (byKind.length > 0) {
+    parts.push(
+      `<h3>${BY_KIND_TITLE}</h3>`,
+      dataTableHtml(
+        [...BY_KIND_HEADER],
+        byKind.map(([section, kind, ...counts]) => [text(section), text(kind), ...counts]),
+      ),
+    );
+  }
+  parts.push("</section>", "</main>");
   return htmlPage({ title: cover.title, css: CSS, body: parts.join("\n") });
 }

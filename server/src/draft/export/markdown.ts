@@ -7,7 +7,13 @@ import {
   type MarkdownOptions,
 } from "@percorso/schema";
 import { EXPORT_LABEL, type DraftExport, type ExportNote } from "../exportModel.ts";
-import { appendixTitles, suggestionRows } from "./shared.ts";
+import {
+  BY_KIND_HEADER,
+  BY_KIND_TITLE,
+  appendixTitles,
+  reactionsByKindRows,
+  suggestionRows,
+} from "./shared.ts";
 
 /** The orientation draft as Markdown: GitHub-flavoured (footnotes, pipe tables). */
 
@@ -122,5 +128,17 @@ export function draftMarkdown(model: DraftExport): string {
       ...model.reactions.map((r) => [cell(r.title), `${r.agree}`, `${r.disagree}`, `${r.abstain}`]),
     ]),
   );
+  const byKind = reactionsByKindRows(model);
+  if (byKind.length > 0) {
+    lines.push(
+      "",
+      `### ${BY_KIND_TITLE}`,
+      "",
+      ...tableMarkdown([
+        [...BY_KIND_HEADER],
+        ...byKind.map(([section, kind, ...counts]) => [cell(section), cell(kind), ...counts]),
+      ]),
+    );
+  }
   return joinMarkdown(lines);
 }

@@ -1,7 +1,7 @@
 import { flatText, italianDate, type RichBlock } from "@percorso/schema";
 import { COLOR, PdfWriter, type PdfBlockOptions } from "../../render/pdf.ts";
 import { EXPORT_LABEL, type DraftExport, type ExportNote } from "../exportModel.ts";
-import { suggestionRows } from "./shared.ts";
+import { BY_KIND_HEADER, BY_KIND_TITLE, reactionsByKindRows, suggestionRows } from "./shared.ts";
 
 /**
  * The orientation draft as a PDF: a cover, the contents with page numbers, each chapter on a
@@ -151,6 +151,11 @@ function appendices(pdf: PdfWriter, model: DraftExport): void {
     model.reactions.map((r) => [r.title, `${r.agree}`, `${r.disagree}`, `${r.abstain}`]),
     [0.58, 0.14, 0.14, 0.14],
   );
+  const byKind = reactionsByKindRows(model);
+  if (byKind.length > 0) {
+    pdf.heading(BY_KIND_TITLE, 3, { contents: false });
+    pdf.table([...BY_KIND_HEADER], byKind, [0.34, 0.24, 0.14, 0.14, 0.14]);
+  }
 }
 
 export async function draftPdf(model: DraftExport): Promise<Buffer> {

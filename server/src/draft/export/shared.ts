@@ -1,4 +1,4 @@
-import { EXPORT_LABEL, type ExportSuggestion } from "../exportModel.ts";
+import { EXPORT_LABEL, type DraftExport, type ExportSuggestion } from "../exportModel.ts";
 
 /** What every rendering of the draft says the same way. */
 
@@ -9,6 +9,34 @@ export const appendixTitles = [
   EXPORT_LABEL.suggestions,
   EXPORT_LABEL.reactions,
 ] as const;
+
+/** The heading and header of the reactions' totals by kind of actor, under Annex D. */
+export const BY_KIND_TITLE = "Per tipo di attore";
+export const BY_KIND_HEADER = [
+  "Sezione",
+  "Tipo di attore",
+  EXPORT_LABEL.agree,
+  EXPORT_LABEL.disagree,
+  EXPORT_LABEL.abstain,
+] as const;
+
+/** One row per section and kind of actor that reacted; none when no kind is known. */
+export function reactionsByKindRows(
+  model: DraftExport,
+): [string, string, string, string, string][] {
+  return model.reactions.flatMap((section) =>
+    section.byKind.map(
+      (kind) =>
+        [section.title, kind.label, `${kind.agree}`, `${kind.disagree}`, `${kind.abstain}`] as [
+          string,
+          string,
+          string,
+          string,
+          string,
+        ],
+    ),
+  );
+}
 
 /** A suggestion's details as label/value pairs, in the order a reader wants them. */
 export function suggestionRows(suggestion: ExportSuggestion): [string, string][] {
