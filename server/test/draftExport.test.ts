@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
+  FOOTNOTE_NODE,
   TOSCANA_2021,
   addAnswer,
   sectionKey,
@@ -648,6 +649,63 @@ describe("draft exports (issue 9)", () => {
       /^documento-di-indirizzo-0*[12]\.png$/.test(name),
     );
     expect(images).toHaveLength(2);
+  });
+
+  it("makes a drafter's footnote a real footnote in every format, numbered after the citations before it", async () => {
+    const { drafter, draft } = await setUp();
+    const NOTE = "Dati 2021 dell'ufficio <regionale> & *stime*";
+    // After the chapters' three citations: the note is the fourth.
+    const body = draft.doc.getXmlFragment("body");
+    const paragraph = body.get(afterHeading(draft.doc, CH3)) as Y.XmlElement;
+    const footnote = new Y.XmlElement(FOOTNOTE_NODE);
+    footnote.setAttribute("text", NOTE);
+    paragraph.insert(paragraph.length, [footnote]);
+    const witness = await server.connect(`draft:${PROGRAMME}`, ADMIN_TOKEN);
+    await waitFor(
+      () => witness.doc.getXmlFragment("body").toString().includes("<footnote"),
+      "the footnote on the server",
+    );
+    expect(draft.denied).toEqual([]);
+
+    const markdown = await (await download(`${BASE}/draft.md`, drafter.token)).text();
+    expect(markdown).toMatch(/\[\^4\]\n/);
+    expect(markdown).toContain("[^4]: Dati 2021 dell'ufficio \\<regionale\\> & \\*stime\\*");
+
+    const html = await (await download(`${BASE}/draft.html`, drafter.token)).text();
+    expect(html).toContain('<a href="#nota-4" id="rif-4" aria-label="nota 4">4</a>');
+    expect(html).toContain(
+      '<li id="nota-4" value="4">Dati 2021 dell&#39;ufficio &lt;regionale&gt; &amp; *stime* <a href="#rif-4"',
+    );
+
+    const docx = unzip(
+      Buffer.from(await (await download(`${BASE}/draft.docx`, drafter.token)).arrayBuffer()),
+    );
+    expect(
+      docx
+        .get("word/document.xml")!
+        .toString("utf8")
+        .match(/<w:footnoteReference /g),
+    ).toHaveLength(4);
+    expect(docx.get("word/footnotes.xml")!.toString("utf8")).toContain(
+      "Dati 2021 dell&apos;ufficio &lt;regionale&gt; &amp; *stime*",
+    );
+
+    const file = join(RESULTS, "documento-di-indirizzo-nota.pdf");
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(
+      file,
+      Buffer.from(await (await download(`${BASE}/draft.pdf`, drafter.token)).arrayBuffer()),
+    );
+    const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    expect(text).toContain("4 Dati 2021 dell'ufficio <regionale> & *stime*");
+
+    // Over the limit, or with an attribute the editor does not have: refused, nothing stored.
+    const long = new Y.XmlElement(FOOTNOTE_NODE);
+    long.setAttribute("text", "x".repeat(2001));
+    paragraph.insert(paragraph.length, [long]);
+    await waitFor(() => draft.closes.length > 0, "the long note refused");
+    expect(draft.closes[0]).toEqual({ code: 4403, reason: "forbidden" });
+    expect(draft.denied[0]).toContain("footnote.text is too long");
   });
 
   it("exports a version as its text was, named after the version; 404 for an unknown version", async () => {

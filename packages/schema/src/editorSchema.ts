@@ -1,4 +1,4 @@
-import { ANSWER_REF_NODE } from "./xml.ts";
+import { ANSWER_REF_NODE, FOOTNOTE_NODE, MAX_FOOTNOTE_LENGTH } from "./xml.ts";
 
 /**
  * What a rich-text root (`recommendations`, the draft's `body`) may hold: the node and mark
@@ -23,6 +23,7 @@ export const EDITOR_NODES: Readonly<Record<string, readonly string[]>> = {
   tableHeader: ["colspan", "rowspan", "colwidth"],
   tableCell: ["colspan", "rowspan", "colwidth"],
   [ANSWER_REF_NODE]: ["answerId", "seminarId", "label"],
+  [FOOTNOTE_NODE]: ["text"],
 };
 
 /** Mark name → the attributes it may carry. */
@@ -68,7 +69,9 @@ export function attributeProblem(node: string, attribute: string, value: unknown
       ? value === null || (Array.isArray(value) && value.every((n) => typeof n === "number"))
       : isScalar(value);
   if (!ok) return `${node}.${attribute} is not a plain value`;
-  if (typeof value === "string" && value.length > 2048) return `${node}.${attribute} is too long`;
+  const longest = node === FOOTNOTE_NODE ? MAX_FOOTNOTE_LENGTH : 2048;
+  if (typeof value === "string" && value.length > longest)
+    return `${node}.${attribute} is too long`;
   return null;
 }
 

@@ -35,7 +35,7 @@ export function runsToMarkdown(runs: readonly RichRun[], options: MarkdownOption
   return runs
     .map((run) => {
       let text = escapeMarkdown(run.text).replace(/\n/g, "  \n");
-      if (run.citation !== undefined) {
+      if (run.citation !== undefined || run.footnote !== undefined) {
         const label = options.cite?.(run);
         return label === undefined ? text : `${text}[^${label}]`;
       }

@@ -185,6 +185,12 @@ export function reportNotes(report: SeminarReport): { n: number; text: string }[
   );
   const notes: { n: number; text: string }[] = [];
   for (const run of runsIn(report.recommendations)) {
+    if (run.footnote !== undefined) {
+      // The room's editor offers none, but the text may hold one (a roll-up's source is shared).
+      run.note = notes.length + 1;
+      notes.push({ n: run.note, text: run.footnote });
+      continue;
+    }
     if (!run.citation) continue;
     const n = notes.length + 1;
     run.note = n;

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { ANSWER_REF_NODE } from "./xml.ts";
+import { ANSWER_REF_NODE, FOOTNOTE_NODE } from "./xml.ts";
 
 /**
  * A Tiptap text (the seminar's recommendations, the draft's body) read as plain data, the
@@ -18,7 +18,9 @@ export interface RichRun {
   citation?: string;
   /** The seminar of the cited answer, when the citation names it (the draft's do). */
   seminarId?: string;
-  /** The footnote number an export gives this citation (one per occurrence). */
+  /** A footnote's own text, for a `footnote` node (the run's `text` is empty: only its mark). */
+  footnote?: string;
+  /** The footnote number an export gives this citation or footnote (one per occurrence). */
   note?: number;
 }
 
@@ -125,6 +127,9 @@ function runsOf(element: Y.XmlElement): RichRun[] {
         ...(typeof id === "string" ? { citation: id } : {}),
         ...(typeof id === "string" && typeof seminarId === "string" ? { seminarId } : {}),
       });
+    } else if (child instanceof Y.XmlElement && child.nodeName === FOOTNOTE_NODE) {
+      const note = child.getAttribute("text");
+      if (typeof note === "string" && note.trim() !== "") runs.push({ text: "", footnote: note });
     } else if (child instanceof Y.XmlElement && child.nodeName === "hardBreak") {
       runs.push({ text: "\n" });
     }

@@ -41,6 +41,15 @@ export function textOf(node: Y.XmlElement | Y.XmlText): string {
  */
 export const ANSWER_REF_NODE = "answerRef";
 
+/**
+ * A footnote of the orientation draft (issue 9): an inline element named `footnote` whose
+ * `text` attribute is the note. Exports make it a real footnote, numbered with the citations.
+ */
+export const FOOTNOTE_NODE = "footnote";
+
+/** Longest a footnote may be, in characters. */
+export const MAX_FOOTNOTE_LENGTH = 2000;
+
 const CITATION_LENGTH = 80;
 
 /**

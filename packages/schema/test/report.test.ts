@@ -23,6 +23,7 @@ import {
   setStatus,
   toggleVote,
   type ActorKind,
+  FOOTNOTE_NODE,
 } from "../src/index.ts";
 
 const seminar = TOSCANA_2021.seminars[1]!;
@@ -361,6 +362,22 @@ describe("reportMarkdown", () => {
     expect(markdown).toContain("\n[^3]: Filiere \\*corte\\* e \\#riuso — Ada\n");
     expect(markdown).not.toContain("[^a");
     expect(reportNotes(report).map((note) => note.n)).toEqual([1, 2, 3]);
+  });
+
+  it("numbers a footnote element with the citations, its own words as the note", () => {
+    const doc = seminarAfterSession();
+    const paragraph = doc.getXmlFragment("recommendations").get(1) as Y.XmlElement;
+    const note = new Y.XmlElement(FOOTNOTE_NODE);
+    note.setAttribute("text", "Fonte: *Regione*");
+    const empty = new Y.XmlElement(FOOTNOTE_NODE);
+    empty.setAttribute("text", "  ");
+    paragraph.push([note, empty, answerRef("a1", "Di nuovo (Ada)")]);
+    const report = buildSeminarReport(doc, meta, 0);
+    const markdown = reportMarkdown(report);
+    // An empty note is no note.
+    expect(markdown).toContain("«Filiere corte e riuso (Ada)»[^1][^2]«Di nuovo (Ada)»[^3]");
+    expect(markdown).toContain("\n[^2]: Fonte: \\*Regione\\*\n");
+    expect(reportNotes(report).map((n) => n.n)).toEqual([1, 2, 3]);
   });
 
   it("renders a promoted cluster as a bold label followed by footnoted citations", () => {

@@ -85,7 +85,7 @@ export interface ExportAnswer {
 
 export interface ExportNote {
   n: number;
-  /** The footnote's text: the answer, its author, seminar and question. */
+  /** The footnote's text: the answer, its author, seminar and question; or a drafter's note. */
   text: string;
   answer: ExportAnswer | null;
 }
@@ -373,10 +373,18 @@ export function assembleExport(
     }
     return null;
   };
-  /** Numbers the citations of some blocks (their runs get `note`), returning their notes. */
+  /** Numbers the citations and footnotes of some blocks (their runs get `note`), returning their notes. */
   const number = (blocks: RichBlock[]): ExportNote[] => {
     const mine: ExportNote[] = [];
     for (const run of runsIn(blocks)) {
+      if (run.footnote !== undefined) {
+        // A drafter's own footnote: numbered with the citations, in reading order.
+        const note = { n: notes.length + 1, text: run.footnote, answer: null };
+        run.note = note.n;
+        notes.push(note);
+        mine.push(note);
+        continue;
+      }
       if (run.citation === undefined) continue;
       const found = find(run.citation, run.seminarId);
       const n = notes.length + 1;

@@ -103,7 +103,7 @@ export interface DocxTextOptions {
 
 export function inlines(runs: readonly RichRun[], options: DocxTextOptions): ParagraphChild[] {
   return runs.flatMap((run): ParagraphChild[] => {
-    if (run.citation !== undefined) {
+    if (run.citation !== undefined || run.footnote !== undefined) {
       const note = options.cite(run);
       return note === undefined
         ? textRuns(run)

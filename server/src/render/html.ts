@@ -34,6 +34,7 @@ export function runsHtml(runs: readonly RichRun[], options: HtmlTextOptions): st
       let html = textHtml(run.text);
       if (run.citation !== undefined)
         return `<q class="citazione">${html.replace(/^«|»$/g, "")}</q>${options.cite(run) ?? ""}`;
+      if (run.footnote !== undefined) return options.cite(run) ?? "";
       if (run.bold) html = `<strong>${html}</strong>`;
       if (run.italic) html = `<em>${html}</em>`;
       if (run.underline) html = `<u>${html}</u>`;

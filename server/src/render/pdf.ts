@@ -69,7 +69,7 @@ export function styleOf(run: RichRun): FontStyle {
 export function pdfRuns(runs: readonly RichRun[], mark: PdfBlockOptions["mark"]): PdfRun[] {
   return runs.map((run) => {
     const link = safeHref(run.link);
-    const note = run.citation === undefined ? undefined : mark(run);
+    const note = run.citation === undefined && run.footnote === undefined ? undefined : mark(run);
     return {
       text: run.text,
       style: run.citation === undefined ? styleOf(run) : "italic",
