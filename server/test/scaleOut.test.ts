@@ -222,6 +222,29 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     expect(status).toBe(200);
   });
 
+  it("tells every process when a facilitator closes a seminar: the programme says so there too", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const facilitator = track(connectClient(a, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => facilitator.provider.synced, "the facilitator on A");
+    const statusAt = async (server: Process) => {
+      const response = await api(server, "GET", "/api/programmes/toscana-2021", {
+        token: ADMIN_TOKEN,
+      });
+      const programme = (await response.json()) as { seminars: { id: string; status: string }[] };
+      return programme.seminars.find((seminar) => `seminar:${seminar.id}` === SEMINAR)?.status;
+    };
+    expect(await statusAt(b)).toBe("scheduled");
+    facilitator.doc.getMap("session").set("status", "closed");
+    // B never loaded the seminar: it hears of the change over Redis.
+    const deadline = Date.now() + 10_000;
+    while ((await statusAt(b)) !== "closed" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await statusAt(b)).toBe("closed");
+    expect(await statusAt(a)).toBe("closed");
+  });
+
   it("refuses writes cleanly while PostgreSQL is down, and takes them again when it is back", async () => {
     const { processes } = await cluster(1);
     const [a] = processes as [Process];
@@ -238,6 +261,10 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     await expectClosed(writer, { code: 1011, reason: "storage-failure" });
     expect((await fetch(`${a.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${a.url}/healthz`)).status).toBe(200); // alive, not ready
+    // Joining a document that is not loaded needs storage: the same 1011, said the same way.
+    const joiner = track(connectClient(a, "seminar:s3-crisi-umanitarie", ADMIN_TOKEN));
+    await expectClosed(joiner, { code: 1011, reason: "storage-failure" });
+    joiner.provider.disconnect();
 
     postgres.start();
     // The stock client keeps reconnecting; once storage is back its edit goes in.

@@ -20,7 +20,7 @@ export const CLOSE = {
   restarting: { code: 1012, reason: "server-restarting" },
   /** Storage failed: the document is reloaded from what is stored; reconnect and resync. */
   storageFailure: { code: 1011, reason: "storage-failure" },
-  /** Not in DESIGN.md's list: a message that is not valid y-protocols (standard code 1007). */
+  /** A message that is not valid y-protocols (DESIGN.md §5; the standard "invalid payload"). */
   malformed: { code: 1007, reason: "malformed-message" },
 } as const;
 

@@ -61,8 +61,11 @@ export class CollabCore {
         for (const message of early.splice(0)) connection.receive(message);
       })
       .catch((error: unknown) => {
+        // Loading the document failed (storage away, most likely): the contract's 1011.
         this.deps.log.error({ err: error }, "accepting a connection failed");
-        socket.close(1011, "internal-error");
+        const { code, reason } = CLOSE.storageFailure;
+        this.deps.metrics.refusals.inc({ reason });
+        socket.close(code, reason);
       });
     return {
       receive: (message) => {
