@@ -20,9 +20,9 @@ import {
   useTestServer,
   voteAs,
   waitFor,
+  writeStraightToLog,
   type TestClient,
 } from "./harness.ts";
-import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import { unzip } from "./zip.ts";
 
 const PROGRAMME = "toscana-2021";
@@ -116,33 +116,6 @@ type NodeSpec =
 const text = (parts: Part[]): NodeSpec => ({ kind: "paragraph", parts });
 
 /** The index just after a chapter's heading in the draft's body. */
-/** Appends a change to a document's log in storage, as the server would have stored it. */
-async function writeStraightToLog(
-  dataDir: string,
-  name: string,
-  change: (doc: Y.Doc) => void,
-): Promise<void> {
-  const store = openSqliteStorage(join(dataDir, "percorso.sqlite"));
-  const stored = await store.load(name);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const update of stored.updates) Y.applyUpdate(doc, update);
-  const before = Y.encodeStateVector(doc);
-  change(doc);
-  await store.appendUpdates(name, [
-    {
-      update: Y.encodeStateAsUpdate(doc, before),
-      userId: "system",
-      role: "system",
-      name: "Percorso",
-      at: Date.now(),
-      anonymous: false,
-      binds: [{ clientId: doc.clientID, userId: "system", anonymous: false }],
-    },
-  ]);
-  doc.destroy();
-  await store.close();
-}
 
 function afterHeading(doc: Y.Doc, key: string): number {
   const index = doc

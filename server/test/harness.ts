@@ -11,6 +11,7 @@ import { readAuthMessage } from "y-protocols/auth";
 import { addAnswer, toggleVote } from "@percorso/schema";
 import { startServer, type PercorsoServer } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { openSqliteStorage } from "../src/storage/sqlite.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -436,4 +437,32 @@ export async function spawnServerProcess(
     child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
   });
   return { child, url };
+}
+
+/** Appends a change to a document's log in storage, as the server would have stored it. */
+export async function writeStraightToLog(
+  dataDir: string,
+  name: string,
+  change: (doc: Y.Doc) => void,
+): Promise<void> {
+  const store = openSqliteStorage(join(dataDir, "percorso.sqlite"));
+  const stored = await store.load(name);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const before = Y.encodeStateVector(doc);
+  change(doc);
+  await store.appendUpdates(name, [
+    {
+      update: Y.encodeStateAsUpdate(doc, before),
+      userId: "system",
+      role: "system",
+      name: "Percorso",
+      at: Date.now(),
+      anonymous: false,
+      binds: [{ clientId: doc.clientID, userId: "system", anonymous: false }],
+    },
+  ]);
+  doc.destroy();
+  await store.close();
 }

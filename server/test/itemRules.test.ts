@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import {
   addComment,
   addMaterial,
+  addSuggestion,
   editAnswer,
   editMaterial,
   hideAnswer,
@@ -315,6 +316,53 @@ describe("item rules (DESIGN.md §4.1)", () => {
       const doc = await stored();
       expect(listAllAnswers(doc).map((a) => a.text)).toEqual(["Breve"]);
       expect(listMaterials(doc).map((m) => m.url)).toEqual(["https://example.org/studio"]);
+    });
+
+    it("refuses a material's title or summary, a comment or a suggestion over its length", async () => {
+      const eva = await person("Eva");
+      addMaterial(eva.doc, {
+        kind: "theory",
+        title: "t".repeat(201),
+        url: "",
+        addedBy: "Eva",
+        addedById: eva.person!.userId,
+      });
+      await expectRefused(eva, /title is longer than 200 characters/);
+      const fabio = await person("Fabio");
+      addMaterial(fabio.doc, {
+        kind: "theory",
+        title: "Breve",
+        summary: "s".repeat(2001),
+        url: "",
+        addedBy: "Fabio",
+        addedById: fabio.person!.userId,
+      });
+      await expectRefused(fabio, /summary is longer than 2000 characters/);
+
+      const section = sectionKey("Economia circolare");
+      const reader = (name: string) => server.join(DRAFT, { role: "participant" }, { name });
+      const gina = await reader("Gina");
+      addComment(gina.doc, {
+        section,
+        text: "c".repeat(4001),
+        author: "Gina",
+        authorId: gina.person!.userId,
+      });
+      await expectRefused(gina, /text is longer than 4000 characters/);
+      const ugo = await reader("Ugo");
+      addSuggestion(ugo.doc, {
+        section,
+        originalText: "riuso",
+        proposedText: "p".repeat(4001),
+        author: "Ugo",
+        authorId: ugo.person!.userId,
+      });
+      await expectRefused(ugo, /proposedText is longer than 4000 characters/);
+
+      expect(listMaterials(await stored())).toEqual([]);
+      const draft = await stored(DRAFT);
+      expect(draft.getArray("comments").length).toBe(0);
+      expect(draft.getArray("suggestions").length).toBe(0);
     });
   });
 

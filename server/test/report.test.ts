@@ -28,6 +28,7 @@ import {
   useTestServer,
   voteAs,
   waitFor,
+  writeStraightToLog,
   type TestClient,
 } from "./harness.ts";
 import { unzip } from "./zip.ts";
@@ -138,6 +139,44 @@ describe("seminar report export", () => {
     expect(markdown).toContain(`«Una rete regionale (Lucia Ferri)»[^1]`);
     expect(markdown).toContain(`[^1]: ${ANSWER} — Lucia Ferri`);
     expect(markdown).not.toContain(`[^${answerId}]`);
+  });
+
+  it("keeps a javascript: link and markup-looking text written straight into the log harmless in every format", async () => {
+    // The socket refuses such a link (4403); one already in storage (an old log, a restore)
+    // must still come out as plain text.
+    await writeStraightToLog(server.dataDir, SEMINAR, (doc) => {
+      const paragraph = new Y.XmlElement("paragraph");
+      const text = new Y.XmlText();
+      paragraph.insert(0, [text]);
+      doc.getXmlFragment("recommendations").push([paragraph]);
+      text.insert(0, "Apri <script>alert(1)</script> **qui**", {
+        link: { href: "javascript:alert(1)" },
+      });
+    });
+    await server.restart();
+    const get = async (format: string) => {
+      const response = await api(server, "GET", `${REPORT}.${format}`, { token: ADMIN_TOKEN });
+      expect(response.status, format).toBe(200);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const markdown = (await get("md")).toString("utf8");
+    expect(markdown).toContain("Apri \\<script\\>alert(1)\\</script\\> \\*\\*qui\\*\\*");
+    const html = (await get("html")).toString("utf8");
+    expect(html).toContain("Apri &lt;script&gt;alert(1)&lt;/script&gt; **qui**");
+    expect(html).not.toContain("<script>alert");
+    const docx = unzip(await get("docx"));
+    expect(docx.get("word/document.xml")!.toString("utf8")).toContain(
+      "Apri &lt;script&gt;alert(1)&lt;/script&gt; **qui**",
+    );
+    const pdf = await get("pdf");
+    for (const [format, bytes] of [
+      ["md", Buffer.from(markdown)],
+      ["html", Buffer.from(html)],
+      ...[...docx.entries()].map(([name, file]) => [`docx ${name}`, file] as const),
+      ["pdf", pdf],
+    ] as const) {
+      expect(/javascript/i.test(bytes.toString("latin1")), format).toBe(false);
+    }
   });
 
   it("exports from storage when the document is not loaded, and leaves it unloaded", async () => {
