@@ -174,7 +174,7 @@ describe("facilitator console and projector", () => {
     await participant.page.getByRole("tab", { name: /Domande chiave/ }).click();
   });
 
-  test("the report downloads as Markdown and DOCX", async () => {
+  test("the report downloads as Markdown, DOCX, HTML and PDF", async () => {
     const md = facilitator.page.waitForEvent("download");
     await facilitator.page.getByRole("button", { name: "Scarica in Markdown" }).click();
     const mdFile = await (await md).path();
@@ -186,6 +186,15 @@ describe("facilitator console and projector", () => {
     await facilitator.page.getByRole("button", { name: "Scarica in Word (DOCX)" }).click();
     const docxBytes = readFileSync(await (await docx).path());
     expect(docxBytes.subarray(0, 2).toString()).toBe("PK");
+    const html = facilitator.page.waitForEvent("download");
+    await facilitator.page.getByRole("button", { name: "Scarica la pagina web (HTML)" }).click();
+    const page = readFileSync(await (await html).path(), "utf8");
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain("Filiere corte del riuso con le cooperative sociali");
+    const pdf = facilitator.page.waitForEvent("download");
+    await facilitator.page.getByRole("button", { name: "Scarica in PDF" }).click();
+    const pdfBytes = readFileSync(await (await pdf).path());
+    expect(pdfBytes.subarray(0, 5).toString()).toBe("%PDF-");
   });
 
   test("participation counts who is present by kind of actor", async () => {

@@ -2,6 +2,9 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { downloadFile } from "../lib/download.ts";
 
+/** The report's formats, in the order offered: to edit, to file, to publish, to print. */
+const FORMATS = ["md", "docx", "html", "pdf"] as const;
+
 /** The seminar's report — questions, visible answers with votes and tags, the text — as files. */
 export function ExportPanel({
   token,
@@ -15,7 +18,7 @@ export function ExportPanel({
   const { t } = useTranslation();
   const [status, setStatus] = useState<string>("");
 
-  const download = async (format: "md" | "docx") => {
+  const download = async (format: (typeof FORMATS)[number]) => {
     setStatus(t("export.preparing"));
     try {
       const path = `/api/programmes/${encodeURIComponent(programmeId)}/seminars/${encodeURIComponent(seminarId)}/report.${format}`;
@@ -31,12 +34,11 @@ export function ExportPanel({
       <h2 id="export-title">{t("export.heading")}</h2>
       <p className="muted">{t("export.intro")}</p>
       <div className="form-row">
-        <button type="button" className="btn" onClick={() => void download("md")}>
-          {t("export.markdown")}
-        </button>
-        <button type="button" className="btn" onClick={() => void download("docx")}>
-          {t("export.docx")}
-        </button>
+        {FORMATS.map((format) => (
+          <button key={format} type="button" className="btn" onClick={() => void download(format)}>
+            {t(`export.${format}`)}
+          </button>
+        ))}
         <span role="status" className="hint">
           {status}
         </span>
