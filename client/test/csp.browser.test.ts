@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import {
   ADMIN_TOKEN,
+  PROGRAMME,
   joinByInvite,
   launchChromium,
   newContext,
@@ -98,6 +99,40 @@ describe("the Content-Security-Policy", () => {
     await page.waitForFunction(() => true);
     await expect.poll(() => violations.length).toBeGreaterThan(0);
     expect(await page.evaluate(() => "__inline" in window)).toBe(false);
+    await context.close();
+  });
+
+  test("is not violated by the drafting desk, the conference, Esito, the plenary screen or the admin's form", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const violations = await watchViolations(page);
+
+    // A drafter lands on the desk (the editor with its tables and citations), then the
+    // conference as the plenary reads it, then the public log of suggestions.
+    await joinByInvite(page, await server.invite("drafter"), "Diana");
+    await page.waitForURL(`**/programmi/${PROGRAMME}/bozza`);
+    await page.locator('.connection[data-state="online"]').waitFor();
+    await page.locator(".draft-text .editor-text").waitFor();
+    await page.goto(`${server.url}/programmi/${PROGRAMME}/conferenza`);
+    await page.locator('.connection[data-state="online"]').waitFor();
+    await page.goto(`${server.url}/programmi/${PROGRAMME}/esito`);
+    await page.getByRole("heading", { name: "Esito delle proposte" }).waitFor();
+
+    // The plenary screen, on a programme-wide observer link (its QR code is a data: image).
+    const screen = await context.newPage();
+    const screenViolations = await watchViolations(screen);
+    await screen.goto(`${await server.invite("observer")}&vista=plenaria`);
+    await screen.waitForURL(`**/programmi/${PROGRAMME}/plenaria**`);
+    await screen.getByText("In attesa della sezione da presentare.").waitFor();
+
+    // The admin's new-programme form.
+    await joinByInvite(page, `${server.url}/join?token=${ADMIN_TOKEN}`, "Amministrazione");
+    await page.waitForURL(`${server.url}/`);
+    await page.getByRole("link", { name: "Nuovo programma" }).click();
+    await page.getByRole("heading", { name: "Nuovo programma" }).waitFor();
+
+    expect(violations).toEqual([]);
+    expect(screenViolations).toEqual([]);
     await context.close();
   });
 });
