@@ -222,6 +222,41 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     expect(status).toBe(200);
   });
 
+  it("restores a moment of the history on PostgreSQL, for the other process's clients too", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const link = await inviteRecord(a, { role: "participant" });
+    const ada = track(await personClient(a, link.token));
+    const bea = track(connectClient(b, SEMINAR, ADMIN_TOKEN));
+    await waitFor(() => bea.provider.synced, "B's client");
+    answerAs(ada, "Prima", { questionId: QUESTION });
+    // B hears of an update only once it is stored: from then on, that moment has it.
+    await waitFor(() => texts(bea.doc).join() === "Prima", "the first answer at B");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const moment = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answerAs(ada, "Seconda", { questionId: QUESTION });
+    await waitFor(() => texts(bea.doc).length === 2, "both answers at B");
+
+    const restored = await api(b, "POST", `/api/documents/${SEMINAR}/restore`, {
+      token: ADMIN_TOKEN,
+      body: { at: moment },
+    });
+    expect(restored.status).toBe(200);
+    await waitFor(() => texts(ada.doc).join() === "Prima", "the restore at A's client");
+    expect(texts(bea.doc)).toEqual(["Prima"]);
+    // Both moments stay in the history: the one just before the restore still has both.
+    const history = (await (
+      await api(a, "GET", `/api/documents/${SEMINAR}/history`, { token: ADMIN_TOKEN })
+    ).json()) as { at: number; userId: string }[];
+    expect(history.at(-1)).toMatchObject({ userId: "admin" });
+    const before = await api(a, "GET", `/api/documents/${SEMINAR}/state?at=${history.at(-2)!.at}`, {
+      token: ADMIN_TOKEN,
+    });
+    const state = (await before.json()) as { roots: { answers: { text: string }[] } };
+    expect(state.roots.answers.map((answer) => answer.text).sort()).toEqual(["Prima", "Seconda"]);
+  });
+
   it("tells every process when a facilitator closes a seminar: the programme says so there too", async () => {
     const { processes } = await cluster(2);
     const [a, b] = processes as [Process, Process];
