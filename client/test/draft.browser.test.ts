@@ -129,6 +129,13 @@ describe("the drafting desk", () => {
     expect(await contents.getByRole("button").allTextContents()).toContain("Economia circolare");
     await draftText(page).waitFor();
     expect(await draftText(page).getAttribute("contenteditable")).toBe("true");
+    // The programme's overview offers the desk to a drafter, and its link leads there.
+    const home = await context.newPage();
+    await home.goto(`${server.url}/`);
+    await home.getByRole("heading", { name: "Bozza del documento di indirizzo" }).waitFor();
+    await home.getByRole("link", { name: "Apri la bozza" }).click();
+    await home.waitForURL(`**${DESK}`);
+    await home.close();
   });
 
   test("rolls two seminars into their chapters, text and citation kept", async () => {
