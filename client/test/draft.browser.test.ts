@@ -24,8 +24,9 @@ import {
  * invite and lands on the draft, rolls two seminars into their chapters, sees seminar 2 flagged
  * live when a participant edits it in the room, reads the redline, merges it without losing the
  * draft's own edit, saves, compares and restores versions, follows a citation back to its answer
- * in the room, and downloads the DOCX; a participant reads the draft and opens a citation by
- * keyboard.
+ * in the room, and downloads the DOCX; writes a footnote another drafter sees and edits, which
+ * the Markdown export makes a real footnote; a participant reads the draft and opens a citation
+ * by keyboard.
  */
 const S2 = "s2-economia-circolare";
 const S3 = "s3-crisi-umanitarie";
@@ -38,6 +39,9 @@ const S3_TEXT = "Corridoi umanitari con i comuni di accoglienza";
 const DRAFT_EDIT = "In Toscana: ";
 const SOURCE_EDIT = " e i comuni";
 const VERSION = "Bozza per la conferenza";
+const NOTED = "I comuni accolgono 120 persone.";
+const NOTE = "Dati del Ministero dell'Interno";
+const NOTE_EDITED = "Dati del Ministero dell'Interno, rapporto 2025";
 
 let server: RunningServer;
 let browser: Browser;
@@ -79,6 +83,8 @@ const panel = (page: Page) => page.getByRole("region", { name: "Seminari e capit
 const item = (page: Page, chapter: string) =>
   page.locator(`.rollup-item[data-chapter="${chapter}"]`);
 const draftText = (page: Page) => page.locator(".draft-text .editor-text");
+/** Whether the keyboard is in the draft's text (a dialog hands it back a frame later). */
+const inText = () => document.activeElement?.classList.contains("ProseMirror") ?? false;
 
 beforeAll(async () => {
   server = await startServer();
@@ -430,6 +436,106 @@ describe("the drafting desk", () => {
     const bytes = readFileSync(await file.path());
     expect(bytes.subarray(0, 2).toString()).toBe("PK"); // a zip, as a DOCX is
     await expect.poll(() => exports.getByRole("status").textContent()).toContain("Scaricato");
+  });
+
+  test("writes a footnote with the toolbar's dialog, shared, edited, exported as a footnote", async () => {
+    const { page } = drafter;
+    // A sentence in a chapter, and a note after it.
+    const paragraph = draftText(page).locator("p", { hasText: S3_TEXT });
+    await paragraph.click({ position: { x: 4, y: 6 } });
+    await page.keyboard.press("End");
+    await page.keyboard.type(` ${NOTED}`);
+    await expect.poll(() => paragraph.textContent()).toContain(`${S3_TEXT} ${NOTED}`);
+    await page.getByRole("button", { name: "Inserisci una nota a piè di pagina" }).click();
+    const insert = page.getByRole("dialog", { name: "Nuova nota a piè di pagina" });
+    const field = insert.getByLabel("Testo della nota");
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await insert.getByRole("button", { name: "Inserisci" }).isDisabled()).toBe(true);
+    expect(await insert.textContent()).toContain("0 di 2000 caratteri");
+    await field.fill(NOTE);
+    expect(await insert.textContent()).toContain(`${NOTE.length} di 2000 caratteri`);
+    await insert.getByRole("button", { name: "Inserisci" }).click();
+    await insert.waitFor({ state: "detached" });
+
+    // The numbered marker right after the sentence, its words read out with it.
+    const marker = paragraph.locator("sup.footnote");
+    await marker.waitFor();
+    expect(await marker.locator(".footnote-number").textContent()).toBe("1");
+    expect(await marker.getAttribute("data-text")).toBe(NOTE);
+    expect(await marker.locator(".visually-hidden").textContent()).toBe(`Nota 1: ${NOTE}`);
+    expect(
+      await marker.evaluate(
+        (el, noted) => el.previousSibling?.textContent?.endsWith(noted) ?? false,
+        NOTED,
+      ),
+    ).toBe(true);
+    // The keyboard is back in the text, the caret after the note: typing goes on after it.
+    await expect.poll(() => page.evaluate(inText)).toBe(true);
+    await page.keyboard.type(" Segue.");
+    await expect.poll(() => paragraph.textContent()).toMatch(/1Nota 1: .* Segue\.$/);
+
+    // Another drafter sees it live.
+    const context = await newContext(browser);
+    const other = await context.newPage();
+    await joinByInvite(other, await server.invite("drafter"), "Diego Redattore");
+    await other.waitForURL(`**${DESK}`);
+    await other.locator('.connection[data-state="online"]').waitFor();
+    const otherMarker = draftText(other).locator("p", { hasText: S3_TEXT }).locator("sup.footnote");
+    await otherMarker.waitFor();
+    expect(await otherMarker.locator(".footnote-number").textContent()).toBe("1");
+    expect(await otherMarker.getAttribute("data-text")).toBe(NOTE);
+
+    // A click on the note opens it; Escape closes it, leaving it selected, and Enter reopens it.
+    await otherMarker.click();
+    const edit = other.getByRole("dialog", { name: "Nota 1" });
+    await expect.poll(() => edit.getByLabel("Testo della nota").inputValue()).toBe(NOTE);
+    expect(await edit.getByRole("button", { name: "Elimina la nota" }).count()).toBe(1);
+    await other.keyboard.press("Escape");
+    await edit.waitFor({ state: "detached" });
+    await expect
+      .poll(() => otherMarker.getAttribute("class"))
+      .toContain("ProseMirror-selectednode");
+    await expect.poll(() => other.evaluate(inText)).toBe(true);
+    await other.keyboard.press("Enter");
+    await edit.waitFor();
+    expect(await otherMarker.count()).toBe(1); // Enter opened it, not replaced it with a new line
+    await edit.getByLabel("Testo della nota").fill(NOTE_EDITED);
+    await screenshot(other, "draft-footnote-dialog", false);
+    expect(await seriousViolations(other)).toEqual([]);
+    await edit.getByRole("button", { name: "Salva la nota" }).click();
+    await edit.waitFor({ state: "detached" });
+    await expect.poll(() => otherMarker.getAttribute("data-text")).toBe(NOTE_EDITED);
+    // The first drafter's text follows; its note shows its words while selected.
+    await expect.poll(() => marker.getAttribute("data-text")).toBe(NOTE_EDITED);
+    await context.close();
+    await marker.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await marker.click();
+    const mine = page.getByRole("dialog", { name: "Nota 1" });
+    await mine.waitFor();
+    await page.keyboard.press("Escape");
+    await mine.waitFor({ state: "detached" });
+    await screenshot(page, "draft-footnote", false);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The server holds the edit; the Markdown export makes it a real footnote.
+    const witness = await openDocument(server, `draft:${PROGRAMME}`);
+    clients.push(witness);
+    await untilDocument(
+      witness.doc,
+      () => witness.doc.getXmlFragment("body").toString().includes(NOTE_EDITED),
+      "the edited footnote in the draft on the server",
+    );
+    await page.getByRole("tab", { name: "Esporta" }).click();
+    const exports = page.getByRole("region", { name: "Esporta il documento" });
+    const download = page.waitForEvent("download");
+    await exports.getByRole("button", { name: "Markdown" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.md$/);
+    const markdown = readFileSync(await file.path(), "utf8");
+    const line = new RegExp(`^\\[\\^(\\d+)\\]: ${NOTE_EDITED}$`, "m").exec(markdown);
+    expect(line, `a "[^N]: ${NOTE_EDITED}" line in:\n${markdown}`).not.toBeNull();
+    expect(markdown).toContain(`${NOTED}[^${line![1]}]`);
+    expect(markdown.match(/Ministero dell'Interno/g)).toHaveLength(1); // the edit, not both
   });
 
   test("the desk is accessible and fits a desktop and a phone", async () => {

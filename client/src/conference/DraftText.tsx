@@ -1,14 +1,16 @@
-import { createContext, useContext, type JSX, type ReactNode } from "react";
+import { createContext, useContext, useId, useState, type JSX, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import * as Y from "yjs";
-import { ANSWER_REF_NODE, isSafeHref } from "@percorso/schema";
+import { ANSWER_REF_NODE, FOOTNOTE_NODE, isSafeHref } from "@percorso/schema";
 import type { Citation } from "../editor/AnswerRef.ts";
+import { footnoteText, numberFootnotes } from "./footnotes.ts";
 
 /**
  * The draft drawn read-only straight from its Yjs body, for the conference: no editor to load
  * on a phone, and every text run (one Y.XmlText) is an element of its own (`data-run`), so a
  * selection in the page maps back to characters of the shared text, and commented passages are
- * marked where their relative positions resolve now.
+ * marked where their relative positions resolve now. Footnotes are numbered in reading order
+ * within what is drawn (a chapter: its heading and blocks), each a button that shows its words.
  */
 
 /** A marked stretch of one run: the passage of some comments or suggestions. */
@@ -182,7 +184,60 @@ function CitationButton({ element }: { element: Y.XmlElement }) {
   );
 }
 
-/** The inline content of a block: its runs, citations and line breaks. */
+const Numbers = createContext<ReadonlyMap<Y.XmlElement, number> | null>(null);
+
+/** Numbers the footnotes of `elements` (a chapter's heading and blocks) for what is inside. */
+export function FootnoteNumbers({
+  elements,
+  children,
+}: {
+  elements: readonly Y.XmlElement[];
+  children: ReactNode;
+}) {
+  return <Numbers.Provider value={numberFootnotes(elements)}>{children}</Numbers.Provider>;
+}
+
+/**
+ * A footnote: its number in superscript, a button named "Nota 2: …" that shows and hides the
+ * note's words just after it. Outside any text run, so selections still map to characters.
+ */
+function FootnoteRef({ element }: { element: Y.XmlElement }) {
+  const { t } = useTranslation();
+  const number = useContext(Numbers)?.get(element);
+  const [open, setOpen] = useState(false);
+  const noteId = useId();
+  const text = footnoteText(element);
+  if (text === "") return null;
+  const label = t("footnote.label", { number: number ?? "", text });
+  return (
+    <>
+      <sup className="footnote-mark">
+        <button
+          type="button"
+          className="footnote-ref"
+          aria-label={label}
+          aria-expanded={open}
+          aria-controls={noteId}
+          title={text}
+          onClick={() => setOpen(!open)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape" && open) {
+              event.stopPropagation();
+              setOpen(false);
+            }
+          }}
+        >
+          {number ?? "*"}
+        </button>
+      </sup>
+      <span id={noteId} className="footnote-note" role="note" hidden={!open}>
+        <span className="footnote-note-number">{number ?? "*"}</span> {text}
+      </span>
+    </>
+  );
+}
+
+/** The inline content of a block: its runs, citations, footnotes and line breaks. */
 export function Inline({ element }: { element: Y.XmlElement }) {
   return (
     <>
@@ -191,6 +246,7 @@ export function Inline({ element }: { element: Y.XmlElement }) {
         if (!(child instanceof Y.XmlElement)) return null;
         if (child.nodeName === ANSWER_REF_NODE)
           return <CitationButton key={index} element={child} />;
+        if (child.nodeName === FOOTNOTE_NODE) return <FootnoteRef key={index} element={child} />;
         if (child.nodeName === "hardBreak") return <br key={index} />;
         return <Block key={index} element={child} />;
       })}
@@ -251,13 +307,15 @@ export function Block({ element }: { element: Y.XmlElement }) {
   }
 }
 
-/** Blocks of the body, in order. */
+/** Blocks of the body, in order; their footnotes numbered from 1 unless numbered above. */
 export function Blocks({ blocks }: { blocks: readonly Y.XmlElement[] }) {
-  return (
+  const numbered = useContext(Numbers) !== null;
+  const drawn = (
     <>
       {blocks.map((block, index) => (
         <Block key={index} element={block} />
       ))}
     </>
   );
+  return numbered ? drawn : <FootnoteNumbers elements={blocks}>{drawn}</FootnoteNumbers>;
 }

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { textOf, type DraftComment, type Suggestion } from "@percorso/schema";
 import type { SectionAgreementView } from "../lib/api.ts";
 import { Comments, type CommentsContext } from "./Comments.tsx";
-import { Blocks, Inline } from "./DraftText.tsx";
+import { Blocks, FootnoteNumbers, Inline } from "./DraftText.tsx";
 import type { Passage } from "./passages.ts";
 import { Reactions } from "./Reactions.tsx";
 import { sectionRuns, type DraftSection } from "./sections.ts";
@@ -64,16 +64,19 @@ export function SectionView({
       aria-labelledby={headingId}
     >
       {spotlit && <p className="badge badge-spotlight conf-now">{t("plenary.presentingNow")}</p>}
-      <h2 id={headingId} className="conf-section-title" tabIndex={-1}>
-        <Inline element={section.heading} />
-      </h2>
-      <div className="conf-text">
-        {empty ? (
-          <p className="empty">{t("plenary.sectionEmpty")}</p>
-        ) : (
-          <Blocks blocks={section.blocks} />
-        )}
-      </div>
+      {/* The chapter's footnotes are numbered from 1, its heading's first. */}
+      <FootnoteNumbers elements={[section.heading, ...section.blocks]}>
+        <h2 id={headingId} className="conf-section-title" tabIndex={-1}>
+          <Inline element={section.heading} />
+        </h2>
+        <div className="conf-text">
+          {empty ? (
+            <p className="empty">{t("plenary.sectionEmpty")}</p>
+          ) : (
+            <Blocks blocks={section.blocks} />
+          )}
+        </div>
+      </FootnoteNumbers>
       {!section.duplicate && (
         <>
           {/* Nothing to agree with yet: the reactions come with the text. */}

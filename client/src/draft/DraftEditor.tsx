@@ -6,16 +6,19 @@ import type { DraftRoot } from "@percorso/schema";
 import type { CollabSession, PresenceUser } from "../lib/collab.ts";
 import { useCollabStatus } from "../lib/useY.ts";
 import { AnswerRef, type Citation } from "../editor/AnswerRef.ts";
+import { Footnote } from "../editor/Footnote.ts";
 import { AuthorsOption } from "../editor/useAuthorship.tsx";
 import { Toolbar, formatButtons, type ToolButton } from "../editor/Toolbar.tsx";
 import { useCollabEditor } from "../editor/useCollabEditor.ts";
+import { FootnoteDialog, type FootnoteTarget } from "./FootnoteDialog.tsx";
 
 export const BODY = "body" satisfies DraftRoot;
 
 /**
  * The orientation draft's text, co-edited by the drafting team: Tiptap bound to the draft's
  * `body`, with everyone's caret, headings 1–4, lists, tables, links, and the citations the
- * roll-up brought from the seminars — each opens the answer it cites. Readers see it read-only.
+ * roll-up brought from the seminars — each opens the answer it cites — and footnotes, numbered
+ * in reading order, written in a dialog ("Nota", or a click on one). Readers see it read-only.
  */
 export function DraftEditor({
   session,
@@ -41,10 +44,15 @@ export function DraftEditor({
   const introId = useId();
   const open = useRef(onOpenCitation);
   open.current = onOpenCitation;
+  const [footnote, setFootnote] = useState<FootnoteTarget | null>(null);
   const [extensions] = useState(() => [
     AnswerRef.configure({
       onOpen: (citation) => open.current(citation),
       describe: (label) => t("citation.open", { label }),
+    }),
+    Footnote.configure({
+      onOpen: (note) => setFootnote({ mode: "edit", ...note }),
+      describe: (number, text) => t("footnote.label", { number, text }),
     }),
     TableKit.configure({ table: { resizable: false } }),
   ]);
@@ -82,7 +90,24 @@ export function DraftEditor({
         documentName={documentName}
         field={BODY}
       />
-      {editor && canEdit && <Toolbar editor={editor} buttons={buttons} />}
+      {editor && canEdit && (
+        <Toolbar editor={editor} buttons={buttons}>
+          <button
+            type="button"
+            className="tool tool-footnote tool-word"
+            aria-label={t("footnote.insertLabel")}
+            aria-haspopup="dialog"
+            title={t("footnote.insertLabel")}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => setFootnote({ mode: "insert" })}
+          >
+            {t("footnote.button")}
+          </button>
+        </Toolbar>
+      )}
+      {editor && canEdit && footnote && (
+        <FootnoteDialog editor={editor} target={footnote} onClose={() => setFootnote(null)} />
+      )}
       {loading && (
         <p role="status" className="hint">
           {t("editor.loading")}

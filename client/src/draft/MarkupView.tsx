@@ -19,11 +19,16 @@ const TAGS: Record<string, keyof JSX.IntrinsicElements> = {
   code: "code",
 };
 
-function render(nodes: readonly MarkupNode[], keyPrefix: string): ReactNode[] {
+/** `notes` counts the footnotes drawn so far: each is numbered in reading order. */
+function render(
+  nodes: readonly MarkupNode[],
+  keyPrefix: string,
+  notes: { count: number },
+): ReactNode[] {
   return nodes.map((node, index) => {
     const key = `${keyPrefix}${index}`;
     if (node.kind === "text") return node.text;
-    const children = render(node.children, `${key}.`);
+    const children = render(node.children, `${key}.`, notes);
     switch (node.name) {
       case "heading": {
         const level = Math.min(6, Math.max(1, Number(node.attrs.level) || 2));
@@ -36,6 +41,16 @@ function render(nodes: readonly MarkupNode[], keyPrefix: string): ReactNode[] {
             «{node.attrs.label ?? ""}»
           </cite>
         );
+      case "footnote": {
+        const text = (node.attrs.text ?? "").trim();
+        if (text === "") return null;
+        notes.count += 1;
+        return (
+          <sup key={key} className="footnote" data-text={text} title={text}>
+            <span className="footnote-number">{notes.count}</span>
+          </sup>
+        );
+      }
       case "hardbreak":
         return <br key={key} />;
       case "horizontalrule":
@@ -74,7 +89,7 @@ export function MarkupView({ markup, text }: { markup: string; text: readonly st
   return (
     <div className="version-text editor-text">
       {readable
-        ? render(nodes, "")
+        ? render(nodes, "", { count: 0 })
         : text.filter((line) => line.trim() !== "").map((line, i) => <p key={i}>{line}</p>)}
     </div>
   );

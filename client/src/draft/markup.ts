@@ -32,7 +32,14 @@ const NAMES = [
   "code",
 ];
 
-const TAG = new RegExp(`<(/?)(${NAMES.join("|")})((?:\\s+[A-Za-z_][\\w:.-]*="[^"]*")*)\\s*>`, "gi");
+/**
+ * A tag of those names, or a whole footnote: its one attribute, the note's words, may hold
+ * quotes and angle brackets Yjs left as they are, so it runs to the `"></footnote>` that ends it.
+ */
+const TAG = new RegExp(
+  `<footnote text="([\\s\\S]*?)"></footnote>|<(/?)(${NAMES.join("|")})((?:\\s+[A-Za-z_][\\w:.-]*="[^"]*")*)\\s*>`,
+  "gi",
+);
 const ATTR = /([A-Za-z_][\w:.-]*)="([^"]*)"/g;
 
 /** Reads the markup into a tree; a closing tag without its opening one is kept as text. */
@@ -55,8 +62,17 @@ export function parseMarkup(markup: string): MarkupNode[] {
   for (const match of markup.matchAll(TAG)) {
     text(markup.slice(index, match.index));
     index = match.index + match[0].length;
-    const closing = match[1] === "/";
-    const name = match[2]!.toLowerCase();
+    if (match[1] !== undefined) {
+      top().children.push({
+        kind: "element",
+        name: "footnote",
+        attrs: { text: match[1] },
+        children: [],
+      });
+      continue;
+    }
+    const closing = match[2] === "/";
+    const name = match[3]!.toLowerCase();
     if (closing) {
       const at = stack.findLastIndex((node, i) => i > 0 && node.name === name);
       if (at < 0) text(match[0]);
@@ -64,7 +80,7 @@ export function parseMarkup(markup: string): MarkupNode[] {
       continue;
     }
     const attrs: Record<string, string> = {};
-    for (const [, key, value] of match[3]!.matchAll(ATTR)) attrs[key!] = value!;
+    for (const [, key, value] of match[4]!.matchAll(ATTR)) attrs[key!] = value!;
     const element: MarkupNode & { kind: "element" } = {
       kind: "element",
       name,
