@@ -1,14 +1,23 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type * as Y from "yjs";
 import { addComment, mayEditField, setCommentResolved, type DraftComment } from "@percorso/schema";
 import type { CollabSession } from "../lib/collab.ts";
 import type { Identity } from "../lib/identity.ts";
 import { mutationAs } from "../lib/rules.ts";
 import type { Writer } from "@percorso/schema";
 import { formatDateTime } from "../i18n.ts";
-import { encodePassage, pickPassage, type Passage, type ResolvedPassage } from "./passages.ts";
+import { encodePassage, pickPassage, type ResolvedPassage } from "./passages.ts";
 import { COMMENT_RULE, signatureOf } from "./usePlenary.ts";
+import {
+  FormActions,
+  PASSAGE_PROBLEMS,
+  PassageField,
+  SignedHint,
+  TextField,
+  useField,
+  type NewItemFormProps,
+} from "./ItemForm.tsx";
+import { SectionItems, type SectionTab } from "./SectionItems.tsx";
 
 /** What a section's comments need from the page. */
 export interface CommentsContext {
@@ -30,74 +39,28 @@ const MAX_TEXT = 2000;
  * passage of it, open ones first and resolved ones folded away; the author or "anonimo"; a reply
  * to any thread, and resolving by its author or the drafting team.
  */
-export function Comments({
-  section,
-  title,
-  comments,
-  runs,
-  context,
-  composer,
-  onCloseComposer,
-  onOpenComposer,
-}: {
-  section: string;
-  title: string;
-  comments: readonly DraftComment[];
-  runs: readonly Y.XmlText[];
-  context: CommentsContext;
-  /** The new comment being written here, with the passage selected when it was started. */
-  composer: { passage: Passage | null; words: string } | null;
-  onCloseComposer: () => void;
-  onOpenComposer: () => void;
-}) {
+export function Comments({ comments, ...tab }: SectionTab & { comments: readonly DraftComment[] }) {
   const { t } = useTranslation();
+  const { title, context } = tab;
   const threads = comments.filter((comment) => comment.parentId === null);
   const repliesOf = (id: string) => comments.filter((comment) => comment.parentId === id);
   const open = threads.filter((thread) => !thread.resolved);
   const resolved = threads.filter((thread) => thread.resolved);
 
   return (
-    <div className="conf-comments">
-      {context.canWrite &&
-        (composer ? (
-          <CommentForm
-            section={section}
-            runs={runs}
-            context={context}
-            initial={composer}
-            onDone={onCloseComposer}
-          />
-        ) : (
-          <p>
-            <button type="button" className="btn btn-small" onClick={onOpenComposer}>
-              {t("plenary.comments.new")}
-            </button>
-          </p>
-        ))}
-      {open.length === 0 ? (
-        <p className="empty">{t("plenary.comments.none", { title })}</p>
-      ) : (
-        <ol className="conf-items">
-          {open.map((thread) => (
-            <li key={thread.id}>
-              <Thread comment={thread} replies={repliesOf(thread.id)} context={context} />
-            </li>
-          ))}
-        </ol>
+    <SectionItems
+      tab={tab}
+      className="conf-comments"
+      Form={CommentForm}
+      opener={{ label: t("plenary.comments.new") }}
+      open={open}
+      closed={resolved}
+      none={t("plenary.comments.none", { title })}
+      closedSummary={t("plenary.comments.resolved", { count: resolved.length })}
+      renderItem={(thread) => (
+        <Thread comment={thread} replies={repliesOf(thread.id)} context={context} />
       )}
-      {resolved.length > 0 && (
-        <details className="conf-resolved">
-          <summary>{t("plenary.comments.resolved", { count: resolved.length })}</summary>
-          <ol className="conf-items">
-            {resolved.map((thread) => (
-              <li key={thread.id}>
-                <Thread comment={thread} replies={repliesOf(thread.id)} context={context} />
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
-    </div>
+    />
   );
 }
 
@@ -105,6 +68,12 @@ export function Comments({
 export function useAuthorLabel(): (author: string) => string {
   const { t } = useTranslation();
   return (author) => (author.trim() === "" ? t("presence.anonymous") : author);
+}
+
+/** When an item was written, as the reader's language writes it. */
+export function ItemTime({ at }: { at: number }) {
+  const { i18n } = useTranslation();
+  return <time dateTime={new Date(at).toISOString()}>{formatDateTime(at, i18n.language)}</time>;
 }
 
 /** The passage an item is on, as it reads now — or that it is gone. */
@@ -145,7 +114,7 @@ function Thread({
   replies: readonly DraftComment[];
   context: CommentsContext;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const authorLabel = useAuthorLabel();
   const [replying, setReplying] = useState(false);
   const { session, identity, writer, canWrite } = context;
@@ -168,10 +137,7 @@ function Thread({
       aria-label={t("plenary.comments.by", { author: authorLabel(comment.author) })}
     >
       <p className="conf-meta">
-        <strong>{authorLabel(comment.author)}</strong> ·{" "}
-        <time dateTime={new Date(comment.createdAt).toISOString()}>
-          {formatDateTime(comment.createdAt, i18n.language)}
-        </time>
+        <strong>{authorLabel(comment.author)}</strong> · <ItemTime at={comment.createdAt} />
         {comment.resolved && (
           <span className="badge badge-done">{t("plenary.comments.resolvedBadge")}</span>
         )}
@@ -194,10 +160,7 @@ function Thread({
           {replies.map((reply) => (
             <li key={reply.id} className="conf-reply" data-comment-id={reply.id}>
               <p className="conf-meta">
-                <strong>{authorLabel(reply.author)}</strong> ·{" "}
-                <time dateTime={new Date(reply.createdAt).toISOString()}>
-                  {formatDateTime(reply.createdAt, i18n.language)}
-                </time>
+                <strong>{authorLabel(reply.author)}</strong> · <ItemTime at={reply.createdAt} />
               </p>
               <p className="conf-text-body">{reply.text}</p>
             </li>
@@ -242,25 +205,20 @@ function ReplyForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const id = useId();
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const text = useField<HTMLTextAreaElement>("");
+  const { ref: textRef } = text;
+  useEffect(() => textRef.current?.focus(), [textRef]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const signature = signatureOf(identity, session);
     if (!signature) return;
-    if (text.trim() === "") {
-      setError(t("plenary.comments.empty"));
-      return ref.current?.focus();
-    }
+    if (text.value.trim() === "") return text.fail(t("plenary.comments.empty"));
     addComment(
       session.doc,
       {
         section: comment.section,
-        text,
+        text: text.value,
         author: signature.author,
         authorId: signature.authorId,
         parentId: comment.id,
@@ -272,91 +230,44 @@ function ReplyForm({
 
   return (
     <form className="conf-form" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={id}>{t("plenary.comments.replyLabel")}</label>
-        <textarea
-          id={id}
-          ref={ref}
-          rows={2}
-          maxLength={MAX_TEXT}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            setError(null);
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-        />
-        {error && (
-          <p id={`${id}-error`} className="field-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      <div className="form-row">
-        <button type="submit" className="btn btn-primary btn-small">
-          {t("plenary.comments.sendReply")}
-        </button>
-        <button type="button" className="btn btn-small" onClick={onDone}>
-          {t("plenary.cancel")}
-        </button>
-      </div>
+      <TextField
+        label={t("plenary.comments.replyLabel")}
+        field={text}
+        rows={2}
+        maxLength={MAX_TEXT}
+      />
+      <FormActions send={t("plenary.comments.sendReply")} onCancel={onDone} small />
     </form>
   );
 }
 
-/** Where a passage field's problem is said, by the outcome of reading it. */
-export const PASSAGE_PROBLEMS = {
-  missing: "plenary.passage.missing",
-  ambiguous: "plenary.passage.ambiguous",
-} as const;
-
-function CommentForm({
-  section,
-  runs,
-  context,
-  initial,
-  onDone,
-}: {
-  section: string;
-  runs: readonly Y.XmlText[];
-  context: CommentsContext;
-  initial: { passage: Passage | null; words: string };
-  onDone: () => void;
-}) {
+function CommentForm({ section, runs, context, initial, onDone }: NewItemFormProps) {
   const { t } = useTranslation();
-  const [text, setText] = useState("");
-  const [words, setWords] = useState(initial.words);
-  const [textError, setTextError] = useState<string | null>(null);
-  const [passageError, setPassageError] = useState<string | null>(null);
-  const ids = { text: useId(), passage: useId(), passageHelp: useId() };
-  const textRef = useRef<HTMLTextAreaElement>(null);
-  const passageRef = useRef<HTMLInputElement>(null);
+  const text = useField<HTMLTextAreaElement>("");
+  const passage = useField<HTMLInputElement>(initial.words);
+  const { ref: textRef } = text;
+  const { setValue: setWords } = passage;
   useEffect(() => {
     textRef.current?.focus();
     textRef.current?.scrollIntoView({ block: "center" });
-  }, []);
+  }, [textRef]);
   // A passage selected while the form is open takes the field's place (the text typed stays).
-  useEffect(() => setWords(initial.words), [initial]);
+  useEffect(() => setWords(initial.words), [initial, setWords]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const signature = signatureOf(context.identity, context.session);
     if (!signature) return;
-    if (text.trim() === "") {
-      setTextError(t("plenary.comments.empty"));
-      return textRef.current?.focus();
-    }
-    const picked = pickPassage(words, initial.passage, runs);
+    if (text.value.trim() === "") return text.fail(t("plenary.comments.empty"));
+    const picked = pickPassage(passage.value, initial.passage, runs);
     if (picked.status === "missing" || picked.status === "ambiguous") {
-      setPassageError(t(PASSAGE_PROBLEMS[picked.status]));
-      return passageRef.current?.focus();
+      return passage.fail(t(PASSAGE_PROBLEMS[picked.status]));
     }
     addComment(
       context.session.doc,
       {
         section,
-        text,
+        text: text.value,
         author: signature.author,
         authorId: signature.authorId,
         ...(picked.status === "ok" ? encodePassage(picked) : {}),
@@ -368,66 +279,18 @@ function CommentForm({
 
   return (
     <form className="conf-form card" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={ids.passage}>
-          {t("plenary.passage.label")} ({t("join.optional")})
-        </label>
-        <input
-          id={ids.passage}
-          ref={passageRef}
-          value={words}
-          onChange={(e) => {
-            setWords(e.target.value);
-            setPassageError(null);
-          }}
-          aria-describedby={
-            passageError ? `${ids.passageHelp} ${ids.passage}-error` : ids.passageHelp
-          }
-          aria-invalid={passageError ? true : undefined}
-        />
-        <p id={ids.passageHelp} className="help">
-          {t("plenary.passage.help")}
-        </p>
-        {passageError && (
-          <p id={`${ids.passage}-error`} className="field-error" role="alert">
-            {passageError}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.text}>{t("plenary.comments.textLabel")}</label>
-        <textarea
-          id={ids.text}
-          ref={textRef}
-          rows={3}
-          maxLength={MAX_TEXT}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            setTextError(null);
-          }}
-          aria-invalid={textError ? true : undefined}
-          aria-describedby={textError ? `${ids.text}-error` : undefined}
-        />
-        {textError && (
-          <p id={`${ids.text}-error`} className="field-error" role="alert">
-            {textError}
-          </p>
-        )}
-      </div>
-      <p className="hint">
-        {context.identity.anonymous
-          ? t("plenary.signedAnonymous")
-          : t("plenary.signedAs", { name: context.identity.name })}
-      </p>
-      <div className="form-row">
-        <button type="submit" className="btn btn-primary">
-          {t("plenary.comments.send")}
-        </button>
-        <button type="button" className="btn" onClick={onDone}>
-          {t("plenary.cancel")}
-        </button>
-      </div>
+      <PassageField
+        label={`${t("plenary.passage.label")} (${t("join.optional")})`}
+        field={passage}
+      />
+      <TextField
+        label={t("plenary.comments.textLabel")}
+        field={text}
+        rows={3}
+        maxLength={MAX_TEXT}
+      />
+      <SignedHint identity={context.identity} />
+      <FormActions send={t("plenary.comments.send")} onCancel={onDone} />
     </form>
   );
 }

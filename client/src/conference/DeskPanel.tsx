@@ -14,13 +14,14 @@ import type { CollabSession } from "../lib/collab.ts";
 import { downloadFile } from "../lib/download.ts";
 import { mutationAs } from "../lib/rules.ts";
 import { formatDateTime } from "../i18n.ts";
+import { RedlineLegend } from "../draft/Redline.tsx";
 import { useAuthorLabel } from "./Comments.tsx";
 import { ConferenceInvites } from "./ConferenceInvites.tsx";
 import { selectPassageInEditor } from "./deskPassage.ts";
 import { useAgreement } from "./useAgreement.ts";
 import { usePlenary, type PlenaryState } from "./usePlenary.ts";
 import { VerdictBadge, useTally } from "./Reactions.tsx";
-import { RedlineLegend, SuggestionCard, bySupport } from "./Suggestions.tsx";
+import { SuggestionCard, bySupport } from "./Suggestions.tsx";
 import type { ResolvedPassage } from "./passages.ts";
 import "./conference.css";
 
@@ -91,7 +92,7 @@ export function ConferenceDeskPanel({
         spotlight={state.spotlight}
       />
       <h3 className="small-heading">{t("plenary.desk.toResolve")}</h3>
-      <RedlineLegend />
+      <RedlineLegend className="conf-legend" />
       <ol className="conf-desk-sections">
         {sections.map((section) => (
           <li key={section.key}>
@@ -178,6 +179,39 @@ function DeskSection({
   const openCount = openSuggestions.length + openThreads.length;
   const closedCount = closedSuggestions.length + closedThreads.length;
   const repliesOf = (id: string) => state.comments.filter((c) => c.parentId === id);
+  // Open suggestions are decided here; decided ones are shown as they were decided.
+  const suggestionItem = (suggestion: Suggestion) => (
+    <li key={suggestion.id}>
+      <SuggestionCard
+        suggestion={suggestion}
+        passage={state.passages.get(suggestion.id)}
+        headingLevel={4}
+        actions={
+          suggestion.status === "open" ? (
+            <Decision
+              suggestion={suggestion}
+              passage={state.passages.get(suggestion.id)}
+              token={token}
+              programmeId={programmeId}
+              editor={editor}
+            />
+          ) : undefined
+        }
+      />
+    </li>
+  );
+  const commentItem = (comment: DraftComment) => (
+    <li key={comment.id}>
+      <DeskComment
+        comment={comment}
+        replies={repliesOf(comment.id)}
+        passage={state.passages.get(comment.id)}
+        session={session}
+        writer={writer}
+        editor={editor}
+      />
+    </li>
+  );
 
   return (
     <details
@@ -208,68 +242,15 @@ function DeskSection({
       </button>
       {openCount === 0 && <p className="empty">{t("plenary.desk.nothingOpen")}</p>}
       {openSuggestions.length > 0 && (
-        <ol className="conf-items">
-          {openSuggestions.map((suggestion) => (
-            <li key={suggestion.id}>
-              <SuggestionCard
-                suggestion={suggestion}
-                passage={state.passages.get(suggestion.id)}
-                headingLevel={4}
-                actions={
-                  <Decision
-                    suggestion={suggestion}
-                    passage={state.passages.get(suggestion.id)}
-                    token={token}
-                    programmeId={programmeId}
-                    editor={editor}
-                  />
-                }
-              />
-            </li>
-          ))}
-        </ol>
+        <ol className="conf-items">{openSuggestions.map(suggestionItem)}</ol>
       )}
-      {openThreads.length > 0 && (
-        <ol className="conf-items">
-          {openThreads.map((comment) => (
-            <li key={comment.id}>
-              <DeskComment
-                comment={comment}
-                replies={repliesOf(comment.id)}
-                passage={state.passages.get(comment.id)}
-                session={session}
-                writer={writer}
-                editor={editor}
-              />
-            </li>
-          ))}
-        </ol>
-      )}
+      {openThreads.length > 0 && <ol className="conf-items">{openThreads.map(commentItem)}</ol>}
       {closedCount > 0 && (
         <details className="conf-resolved">
           <summary>{t("plenary.desk.resolved", { count: closedCount })}</summary>
           <ol className="conf-items">
-            {closedSuggestions.map((suggestion) => (
-              <li key={suggestion.id}>
-                <SuggestionCard
-                  suggestion={suggestion}
-                  passage={state.passages.get(suggestion.id)}
-                  headingLevel={4}
-                />
-              </li>
-            ))}
-            {closedThreads.map((comment) => (
-              <li key={comment.id}>
-                <DeskComment
-                  comment={comment}
-                  replies={repliesOf(comment.id)}
-                  passage={state.passages.get(comment.id)}
-                  session={session}
-                  writer={writer}
-                  editor={editor}
-                />
-              </li>
-            ))}
+            {closedSuggestions.map(suggestionItem)}
+            {closedThreads.map(commentItem)}
           </ol>
         </details>
       )}

@@ -1,6 +1,5 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useMemo, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type * as Y from "yjs";
 import {
   addSuggestion,
   mayEditField,
@@ -12,14 +11,19 @@ import {
 import type { Change } from "../lib/api.ts";
 import { mutationAs } from "../lib/rules.ts";
 import { formatDateTime } from "../i18n.ts";
-import { PASSAGE_PROBLEMS, useAuthorLabel, type CommentsContext } from "./Comments.tsx";
+import { RedlineChanges, RedlineLegend } from "../draft/Redline.tsx";
+import { ItemTime, useAuthorLabel } from "./Comments.tsx";
 import {
-  encodePassage,
-  pickPassage,
-  plainText,
-  type Passage,
-  type ResolvedPassage,
-} from "./passages.ts";
+  FormActions,
+  PASSAGE_PROBLEMS,
+  PassageField,
+  SignedHint,
+  TextField,
+  useField,
+  type NewItemFormProps,
+} from "./ItemForm.tsx";
+import { SectionItems, type SectionTab } from "./SectionItems.tsx";
+import { encodePassage, pickPassage, plainText, type ResolvedPassage } from "./passages.ts";
 import { SUGGESTION_RULE, signatureOf } from "./usePlenary.ts";
 import { wordDiff } from "./wordDiff.ts";
 
@@ -36,43 +40,11 @@ export function bySupport(a: Suggestion, b: Suggestion): number {
   return (b.decidedAt ?? b.createdAt) - (a.decidedAt ?? a.createdAt);
 }
 
-/** A compact redline: removed struck through, added underlined, and said to screen readers. */
+/** A compact redline, in a paragraph of the conference's look. */
 export function InlineRedline({ changes }: { changes: readonly Change[] }) {
-  const { t } = useTranslation();
   return (
     <p className="conf-redline">
-      {changes.map((change, index) =>
-        change.removed ? (
-          <del key={index}>
-            <span className="visually-hidden">[{t("redline.removedStart")} </span>
-            {change.value}
-            <span className="visually-hidden">]</span>
-          </del>
-        ) : change.added ? (
-          <ins key={index}>
-            <span className="visually-hidden">[{t("redline.addedStart")} </span>
-            {change.value}
-            <span className="visually-hidden">]</span>
-          </ins>
-        ) : (
-          <span key={index}>{change.value}</span>
-        ),
-      )}
-    </p>
-  );
-}
-
-/** The legend of the redlines: the colours said in words. */
-export function RedlineLegend() {
-  const { t } = useTranslation();
-  return (
-    <p className="redline-legend conf-legend">
-      <span>
-        <del>{t("redline.removedSample")}</del> {t("redline.removedMeaning")}
-      </span>
-      <span>
-        <ins>{t("redline.addedSample")}</ins> {t("redline.addedMeaning")}
-      </span>
+      <RedlineChanges changes={changes} />
     </p>
   );
 }
@@ -137,9 +109,7 @@ export function SuggestionCard({
         </span>
       </Heading>
       <p className="conf-meta">
-        <time dateTime={new Date(suggestion.createdAt).toISOString()}>
-          {formatDateTime(suggestion.createdAt, i18n.language)}
-        </time>
+        <ItemTime at={suggestion.createdAt} />
       </p>
       <InlineRedline changes={changes} />
       {suggestion.status === "open" && suggestion.anchor && passage?.status === "deleted" && (
@@ -218,25 +188,11 @@ export function SuggestionCard({
  * folded away with what became of them; and the form for a new one.
  */
 export function Suggestions({
-  section,
-  title,
   suggestions,
-  runs,
-  context,
-  composer,
-  onCloseComposer,
-  onOpenComposer,
-}: {
-  section: string;
-  title: string;
-  suggestions: readonly Suggestion[];
-  runs: readonly Y.XmlText[];
-  context: CommentsContext;
-  composer: { passage: Passage | null; words: string } | null;
-  onCloseComposer: () => void;
-  onOpenComposer: () => void;
-}) {
+  ...tab
+}: SectionTab & { suggestions: readonly Suggestion[] }) {
   const { t } = useTranslation();
+  const { title, context } = tab;
   const { session, identity, writer, canWrite } = context;
   const sorted = [...suggestions].sort(bySupport);
   const open = sorted.filter((s) => s.status === "open");
@@ -289,84 +245,40 @@ export function Suggestions({
   };
 
   return (
-    <div className="conf-suggestions">
-      {canWrite &&
-        (composer ? (
-          <SuggestionForm
-            section={section}
-            runs={runs}
-            context={context}
-            initial={composer}
-            onDone={onCloseComposer}
-          />
-        ) : (
-          <>
-            <p className="hint">{t("plenary.suggestions.howTo")}</p>
-            <p>
-              <button type="button" className="btn btn-small" onClick={onOpenComposer}>
-                {t("plenary.suggestions.new")}
-              </button>
-            </p>
-          </>
-        ))}
-      {sorted.length > 0 && <RedlineLegend />}
-      {open.length === 0 ? (
-        <p className="empty">{t("plenary.suggestions.none", { title })}</p>
-      ) : (
-        <ol className="conf-items">
-          {open.map((suggestion) => (
-            <li key={suggestion.id}>{card(suggestion)}</li>
-          ))}
-        </ol>
-      )}
-      {closed.length > 0 && (
-        <details className="conf-resolved">
-          <summary>{t("plenary.suggestions.closed", { count: closed.length })}</summary>
-          <ol className="conf-items">
-            {closed.map((suggestion) => (
-              <li key={suggestion.id}>{card(suggestion)}</li>
-            ))}
-          </ol>
-        </details>
-      )}
-    </div>
+    <SectionItems
+      tab={tab}
+      className="conf-suggestions"
+      Form={SuggestionForm}
+      opener={{ label: t("plenary.suggestions.new"), hint: t("plenary.suggestions.howTo") }}
+      legend={sorted.length > 0 && <RedlineLegend className="conf-legend" />}
+      open={open}
+      closed={closed}
+      none={t("plenary.suggestions.none", { title })}
+      closedSummary={t("plenary.suggestions.closed", { count: closed.length })}
+      renderItem={card}
+    />
   );
 }
 
-function SuggestionForm({
-  section,
-  runs,
-  context,
-  initial,
-  onDone,
-}: {
-  section: string;
-  runs: readonly Y.XmlText[];
-  context: CommentsContext;
-  initial: { passage: Passage | null; words: string };
-  onDone: () => void;
-}) {
+function SuggestionForm({ section, runs, context, initial, onDone }: NewItemFormProps) {
   const { t } = useTranslation();
-  const [words, setWords] = useState(initial.words);
-  const [proposed, setProposed] = useState(initial.words);
-  const touched = useRef(false);
-  const [passageError, setPassageError] = useState<string | null>(null);
-  const [proposedError, setProposedError] = useState<string | null>(null);
-  const ids = { passage: useId(), help: useId(), proposed: useId(), preview: useId() };
-  const passageRef = useRef<HTMLInputElement>(null);
-  const proposedRef = useRef<HTMLTextAreaElement>(null);
+  const passage = useField<HTMLInputElement>(initial.words);
+  const proposed = useField<HTMLTextAreaElement>(initial.words);
+  const previewId = useId();
+  const { ref: passageRef, setValue: setWords } = passage;
+  const { ref: proposedRef, setValue: setProposed, edited: touched } = proposed;
   useEffect(() => {
     const target = initial.words ? proposedRef.current : passageRef.current;
     target?.focus();
     target?.scrollIntoView({ block: "center" });
-  }, [initial.words]);
+  }, [initial.words, passageRef, proposedRef]);
   useEffect(() => {
     setWords(initial.words);
     // The replacement starts as the passage, to be edited — unless the reader already wrote one.
     if (!touched.current) setProposed(initial.words);
-  }, [initial]);
+  }, [initial, setWords, setProposed, touched]);
 
-  const picked = pickPassage(words, initial.passage, runs);
+  const picked = pickPassage(passage.value, initial.passage, runs);
   const current =
     picked.status === "ok" ? plainText(picked.text).slice(picked.from, picked.to) : null;
 
@@ -375,14 +287,12 @@ function SuggestionForm({
     const signature = signatureOf(context.identity, context.session);
     if (!signature) return;
     if (picked.status !== "ok") {
-      setPassageError(
+      return passage.fail(
         t(picked.status === "none" ? "plenary.passage.required" : PASSAGE_PROBLEMS[picked.status]),
       );
-      return passageRef.current?.focus();
     }
-    if (proposed.trim() === current?.trim()) {
-      setProposedError(t("plenary.suggestions.unchanged"));
-      return proposedRef.current?.focus();
+    if (proposed.value.trim() === current?.trim()) {
+      return proposed.fail(t("plenary.suggestions.unchanged"));
     }
     addSuggestion(
       context.session.doc,
@@ -390,7 +300,7 @@ function SuggestionForm({
         section,
         ...encodePassage(picked),
         originalText: current ?? "",
-        proposedText: proposed,
+        proposedText: proposed.value,
         author: signature.author,
         authorId: signature.authorId,
       },
@@ -401,74 +311,27 @@ function SuggestionForm({
 
   return (
     <form className="conf-form card" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={ids.passage}>{t("plenary.passage.toReplace")}</label>
-        <input
-          id={ids.passage}
-          ref={passageRef}
-          value={words}
-          onChange={(e) => {
-            setWords(e.target.value);
-            setPassageError(null);
-          }}
-          aria-describedby={passageError ? `${ids.help} ${ids.passage}-error` : ids.help}
-          aria-invalid={passageError ? true : undefined}
-        />
-        <p id={ids.help} className="help">
-          {t("plenary.passage.help")}
-        </p>
-        {passageError && (
-          <p id={`${ids.passage}-error`} className="field-error" role="alert">
-            {passageError}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.proposed}>{t("plenary.suggestions.proposedLabel")}</label>
-        <textarea
-          id={ids.proposed}
-          ref={proposedRef}
-          rows={3}
-          maxLength={MAX_TEXT}
-          value={proposed}
-          onChange={(e) => {
-            setProposed(e.target.value);
-            touched.current = true;
-            setProposedError(null);
-          }}
-          aria-describedby={proposedError ? `${ids.preview} ${ids.proposed}-error` : ids.preview}
-          aria-invalid={proposedError ? true : undefined}
-        />
-        {proposedError && (
-          <p id={`${ids.proposed}-error`} className="field-error" role="alert">
-            {proposedError}
-          </p>
-        )}
-      </div>
-      <div className="conf-preview" id={ids.preview}>
+      <PassageField label={t("plenary.passage.toReplace")} field={passage} />
+      <TextField
+        label={t("plenary.suggestions.proposedLabel")}
+        field={proposed}
+        rows={3}
+        maxLength={MAX_TEXT}
+        describedBy={previewId}
+      />
+      <div className="conf-preview" id={previewId}>
         <p className="small-heading">{t("plenary.suggestions.preview")}</p>
         {current !== null ? (
           <>
-            <RedlineLegend />
-            <InlineRedline changes={wordDiff(current, proposed)} />
+            <RedlineLegend className="conf-legend" />
+            <InlineRedline changes={wordDiff(current, proposed.value)} />
           </>
         ) : (
           <p className="hint">{t("plenary.suggestions.previewEmpty")}</p>
         )}
       </div>
-      <p className="hint">
-        {context.identity.anonymous
-          ? t("plenary.signedAnonymous")
-          : t("plenary.signedAs", { name: context.identity.name })}
-      </p>
-      <div className="form-row">
-        <button type="submit" className="btn btn-primary">
-          {t("plenary.suggestions.send")}
-        </button>
-        <button type="button" className="btn" onClick={onDone}>
-          {t("plenary.cancel")}
-        </button>
-      </div>
+      <SignedHint identity={context.identity} />
+      <FormActions send={t("plenary.suggestions.send")} onCancel={onDone} />
     </form>
   );
 }

@@ -13,39 +13,56 @@ export function Redline({ changes }: { changes: readonly Change[] }) {
   const added = changes.filter((change) => change.added).length;
   return (
     <div className="redline">
-      <p className="redline-legend">
-        <span>
-          <del>{t("redline.removedSample")}</del> {t("redline.removedMeaning")}
-        </span>
-        <span>
-          <ins>{t("redline.addedSample")}</ins> {t("redline.addedMeaning")}
-        </span>
-      </p>
+      <RedlineLegend />
       <p className="muted redline-summary">
         {removed + added === 0
           ? t("redline.none")
           : `${t("redline.removedCount", { count: removed })} · ${t("redline.addedCount", { count: added })}`}
       </p>
       <div className="redline-text" data-testid="redline">
-        {changes.map((change, index) =>
-          change.removed ? (
-            <del key={index}>
-              <span className="visually-hidden">[{t("redline.removedStart")} </span>
-              {change.value}
-              <span className="visually-hidden">]</span>
-            </del>
-          ) : change.added ? (
-            <ins key={index}>
-              <span className="visually-hidden">[{t("redline.addedStart")} </span>
-              {change.value}
-              <span className="visually-hidden">]</span>
-            </ins>
-          ) : (
-            <span key={index}>{change.value}</span>
-          ),
-        )}
+        <RedlineChanges changes={changes} />
       </div>
     </div>
+  );
+}
+
+/** The legend of a redline: the colours said in words. `className` adds a page's own look. */
+export function RedlineLegend({ className }: { className?: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className={className ? `redline-legend ${className}` : "redline-legend"}>
+      <span>
+        <del>{t("redline.removedSample")}</del> {t("redline.removedMeaning")}
+      </span>
+      <span>
+        <ins>{t("redline.addedSample")}</ins> {t("redline.addedMeaning")}
+      </span>
+    </p>
+  );
+}
+
+/**
+ * The changes of a redline, in the element the caller puts them in: removed struck through,
+ * added underlined, and where each begins and ends said to screen readers.
+ */
+export function RedlineChanges({ changes }: { changes: readonly Change[] }) {
+  const { t } = useTranslation();
+  return changes.map((change, index) =>
+    change.removed ? (
+      <del key={index}>
+        <span className="visually-hidden">[{t("redline.removedStart")} </span>
+        {change.value}
+        <span className="visually-hidden">]</span>
+      </del>
+    ) : change.added ? (
+      <ins key={index}>
+        <span className="visually-hidden">[{t("redline.addedStart")} </span>
+        {change.value}
+        <span className="visually-hidden">]</span>
+      </ins>
+    ) : (
+      <span key={index}>{change.value}</span>
+    ),
   );
 }
 

@@ -1,33 +1,16 @@
 import { useCallback, useMemo, useState } from "react";
-import { Link, Navigate, useParams } from "react-router";
+import { Link, Navigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import * as Tabs from "@radix-ui/react-tabs";
 import type { Editor } from "@tiptap/react";
-import {
-  draftRoots,
-  effectiveRole,
-  listVersions,
-  writableRoots,
-  type Role,
-} from "@percorso/schema";
-import { ApiError, type ProgrammeDescription } from "../lib/api.ts";
-import type { CollabSession } from "../lib/collab.ts";
-import { loadContext } from "../lib/context.ts";
-import {
-  loadDraftIdentity,
-  loadIdentity,
-  presenceName,
-  writerOf,
-  type Identity,
-} from "../lib/identity.ts";
-import { useAsync } from "../lib/useAsync.ts";
-import { useCollabSession } from "../lib/useCollabSession.ts";
+import { draftRoots, listVersions, writableRoots, type Role } from "@percorso/schema";
+import { loadIdentity, presenceName } from "../lib/identity.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
+import type { GateMessages } from "../components/SessionGate.tsx";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { Presence } from "../components/Presence.tsx";
 import { RefusalBanner } from "../components/RefusalBanner.tsx";
 import { HistoryPanel } from "../console/HistoryPanel.tsx";
-import { LoadError, Notice } from "./NotFound.tsx";
 import type { Citation } from "../editor/AnswerRef.ts";
 import { CitationDialog } from "../draft/CitationDialog.tsx";
 import { Contents } from "../draft/Contents.tsx";
@@ -37,9 +20,12 @@ import { RollupPanel } from "../draft/RollupPanel.tsx";
 import { VersionsPanel } from "../draft/VersionsPanel.tsx";
 import { useSources } from "../draft/useSources.ts";
 import { ConferenceDeskPanel } from "../conference/DeskPanel.tsx";
+import { DraftGate, type DraftView } from "../conference/DraftGate.tsx";
 
 /** The drafting team's roles: they write the draft and use the desk's REST. */
 const DRAFTING: readonly Role[] = ["drafter", "admin"];
+
+const DESK_MESSAGES: GateMessages = { needInvite: "desk.needInvite", notFound: "desk.notFound" };
 
 /** `/bozza`: the draft of the programme this device joined. */
 export function DraftRedirect() {
@@ -57,73 +43,12 @@ export function DraftRedirect() {
  * follows its citations and downloads it.
  */
 export function Draft() {
-  const { t } = useTranslation();
-  const { programmeId = "" } = useParams();
-  const identity = useMemo(() => loadDraftIdentity(programmeId), [programmeId]);
-  const token = identity?.token ?? "";
-  const { state, reload } = useAsync(() => loadContext(token, programmeId), [token, programmeId]);
-
-  if (!identity || !token) {
-    return <Notice title={t("desk.needInvite")} body={t("join.missingBody")} />;
-  }
-  if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
-  if (state.status === "error") {
-    if (state.error instanceof ApiError && state.error.status === 401) {
-      return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
-    }
-    if (state.error instanceof ApiError && state.error.status === 404) {
-      return <Notice title={t("desk.notFound")} body={t("notFound.body")} />;
-    }
-    return <LoadError retry={reload} />;
-  }
-  const { me, programme } = state.value;
-  const role = effectiveRole(
-    {
-      role: me.role,
-      programmeId: me.programmeId,
-      ...(me.seminarId ? { seminarId: me.seminarId } : {}),
-    },
-    { kind: "draft", id: programme.id, programmeId: programme.id },
-  );
-  if (!role) return <Notice title={t("desk.notFound")} body={t("notFound.body")} />;
-  return (
-    <DraftHost
-      key={`${programme.id}:${token}`}
-      identity={identity}
-      role={role}
-      programme={programme}
-    />
-  );
-}
-
-function DraftHost({
-  identity,
-  role,
-  programme,
-}: {
-  identity: Identity;
-  role: Role;
-  programme: ProgrammeDescription;
-}) {
-  const { t } = useTranslation();
-  const session = useCollabSession(programme.draftDocument, identity, role);
-  if (!session) return <p role="status">{t("app.loading")}</p>;
-  return <Desk session={session} identity={identity} role={role} programme={programme} />;
+  return <DraftGate messages={DESK_MESSAGES}>{(view) => <Desk {...view} />}</DraftGate>;
 }
 
 type SideTab = "seminari" | "conferenza" | "versioni" | "cronologia" | "esporta";
 
-function Desk({
-  session,
-  identity,
-  role,
-  programme,
-}: {
-  session: CollabSession;
-  identity: Identity;
-  role: Role;
-  programme: ProgrammeDescription;
-}) {
+function Desk({ session, identity, role, writer, programme }: DraftView) {
   const { t } = useTranslation();
   const doc = session.doc;
   const roots = useMemo(() => draftRoots(doc), [doc]);
@@ -138,7 +63,6 @@ function Desk({
   const [citation, setCitation] = useState<Citation | null>(null);
   const [tab, setTab] = useState<SideTab>(drafting ? "seminari" : "esporta");
   const name = presenceName(identity);
-  const writer = useMemo(() => writerOf(identity, role), [identity, role]);
   const user = useMemo(
     () => ({ name, color: identity.color, actorKind: identity.actorKind, role }),
     [name, identity.color, identity.actorKind, role],

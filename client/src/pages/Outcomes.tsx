@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { SUGGESTION_STATUSES, type SuggestionStatus } from "@percorso/schema";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { DraftGate, type DraftView } from "../conference/DraftGate.tsx";
-import { RedlineLegend, SuggestionCard } from "../conference/Suggestions.tsx";
+import { SuggestionCard } from "../conference/Suggestions.tsx";
+import { RedlineLegend } from "../draft/Redline.tsx";
 import { usePlenary } from "../conference/usePlenary.ts";
 import "../conference/conference.css";
 
@@ -87,7 +88,7 @@ function OutcomesBody({ session, programme }: DraftView) {
         <p className="empty">{t("plenary.outcomes.none")}</p>
       ) : (
         <>
-          <RedlineLegend />
+          <RedlineLegend className="conf-legend" />
           {order.map((key) => {
             const items = shown
               .filter((s) => s.section === key)

@@ -8,22 +8,9 @@ import {
   seminarRoots,
   writableRoots,
   type Phase,
-  type Role,
-  type Writer,
 } from "@percorso/schema";
-import { ApiError, seminarRoleOf, type ProgrammeDescription } from "../lib/api.ts";
-import type { CollabSession } from "../lib/collab.ts";
-import { loadContext } from "../lib/context.ts";
-import { useCollabSession } from "../lib/useCollabSession.ts";
-import {
-  loadIdentity,
-  loadLegacyIdentity,
-  pageIdentity,
-  presenceName,
-  writerOf,
-  type Identity,
-} from "../lib/identity.ts";
-import { useAsync } from "../lib/useAsync.ts";
+import { seminarRoleOf, type ProgrammeDescription } from "../lib/api.ts";
+import { loadIdentity, loadLegacyIdentity, pageIdentity, presenceName } from "../lib/identity.ts";
 import { useCollabStatus, useYRead } from "../lib/useY.ts";
 import { formatDate } from "../i18n.ts";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
@@ -32,7 +19,7 @@ import { Presence } from "../components/Presence.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { InvitePanel } from "../components/InvitePanel.tsx";
 import { Countdown } from "../components/Countdown.tsx";
-import { LoadError, Notice } from "./NotFound.tsx";
+import { SessionGate, type GateMessages, type GatedView } from "../components/SessionGate.tsx";
 import { Materials } from "../room/Materials.tsx";
 import { Questions } from "../room/Questions.tsx";
 import { Conference } from "../room/Conference.tsx";
@@ -51,20 +38,15 @@ const TAB_LABEL: Record<Tab, string> = {
   raccomandazioni: "room.tabRecommendations",
   conferenza: "room.tabConference",
 };
-export interface SeminarView {
-  session: CollabSession;
-  identity: Identity;
-  /** Who the server sees behind this page, for the item rules (what to offer). */
-  writer: Writer;
-  role: Role;
-  programme: ProgrammeDescription;
+export interface SeminarView extends GatedView {
   seminar: ProgrammeDescription["seminars"][number];
 }
 
+const SEMINAR_MESSAGES: GateMessages = { needInvite: "room.needInvite", notFound: "room.notFound" };
+
 /**
- * Everything a seminar page needs before it can draw: the device's identity, the token's
- * role for this seminar (REST, cached for offline reloads), and a live collaboration session.
- * Loading, a missing or refused invite and an unknown seminar each get their own page.
+ * Everything a seminar page needs before it can draw: the device's identity (or a projector's
+ * link, `?token=`), the token's role for this seminar, and a live collaboration session.
  */
 export function SeminarGate({ children }: { children: (view: SeminarView) => ReactNode }) {
   const { t } = useTranslation();
@@ -76,52 +58,26 @@ export function SeminarGate({ children }: { children: (view: SeminarView) => Rea
       pageToken ? pageIdentity(pageToken, t("screen.projectorName")) : loadIdentity(seminarId),
     [pageToken, t, seminarId],
   );
-  const token = identity?.token ?? "";
-  const { state, reload } = useAsync(() => loadContext(token), [token]);
-
-  if (!identity || !token) {
-    // A device the app knew before personal tokens goes through the join form once more.
-    const legacy = loadLegacyIdentity();
-    if (legacy)
-      return <Navigate to={`/join?${new URLSearchParams({ token: legacy.token }).toString()}`} />;
-    return <Notice title={t("room.needInvite")} body={t("join.missingBody")} />;
-  }
-  if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
-  if (state.status === "error") {
-    if (state.error instanceof ApiError && state.error.status === 401) {
-      return <Notice title={t("join.invalidTitle")} body={t("join.invalidBody")} />;
-    }
-    return <LoadError retry={reload} />;
-  }
-  const { me, programme } = state.value;
-  const seminar = programme.seminars.find((s) => s.id === seminarId);
-  const role = seminar ? seminarRoleOf(me, programme.id, seminarId) : null;
-  if (!seminar || !role) return <Notice title={t("room.notFound")} body={t("notFound.body")} />;
   return (
-    <SessionHost
-      key={`${seminarId}:${token}`}
+    <SessionGate<Pick<SeminarView, "seminar">>
       identity={identity}
-      role={role}
-      programme={programme}
-      seminar={seminar}
+      messages={SEMINAR_MESSAGES}
+      withoutIdentity={() => {
+        // A device the app knew before personal tokens goes through the join form once more.
+        const legacy = loadLegacyIdentity();
+        if (!legacy) return null;
+        return <Navigate to={`/join?${new URLSearchParams({ token: legacy.token }).toString()}`} />;
+      }}
+      target={({ me, programme }) => {
+        const seminar = programme.seminars.find((s) => s.id === seminarId);
+        const role = seminar ? seminarRoleOf(me, programme.id, seminarId) : null;
+        if (!seminar || !role) return null;
+        return { role, documentName: seminarDocumentName(seminar.id), page: { seminar } };
+      }}
     >
       {children}
-    </SessionHost>
+    </SessionGate>
   );
-}
-
-function SessionHost({
-  identity,
-  role,
-  programme,
-  seminar,
-  children,
-}: Omit<SeminarView, "session" | "writer"> & { children: (view: SeminarView) => ReactNode }) {
-  const { t } = useTranslation();
-  const session = useCollabSession(seminarDocumentName(seminar.id), identity, role);
-  const writer = useMemo(() => writerOf(identity, role), [identity, role]);
-  if (!session) return <p role="status">{t("app.loading")}</p>;
-  return <>{children({ session, identity, writer, role, programme, seminar })}</>;
 }
 
 /** `/seminari/:id`: one tab per phase of the method, presence and connection state. */
