@@ -1,5 +1,6 @@
 import { Node, mergeAttributes, type Editor } from "@tiptap/core";
-import { NodeSelection, TextSelection } from "@tiptap/pm/state";
+import { NodeSelection } from "@tiptap/pm/state";
+import { selectAtomBeside } from "./atomKeys.ts";
 import { ANSWER_REF_NODE } from "@percorso/schema";
 
 declare module "@tiptap/core" {
@@ -149,19 +150,9 @@ export const AnswerRef = Node.create<AnswerRefOptions>({
   addKeyboardShortcuts() {
     const { onOpen } = this.options;
     const name = this.name;
-    /** The arrows stop on a citation next to the caret and select it, as on any atom. */
-    const select = (editor: Editor, dir: 1 | -1) => {
-      const { selection } = editor.state;
-      if (onOpen === null || !(selection instanceof TextSelection) || !selection.empty) {
-        return false;
-      }
-      const { $head } = selection;
-      const node = dir > 0 ? $head.nodeAfter : $head.nodeBefore;
-      if (node?.type.name !== name) return false;
-      return editor.commands.setNodeSelection(dir > 0 ? $head.pos : $head.pos - node.nodeSize);
-    };
+    const select = (editor: Editor, dir: 1 | -1) =>
+      onOpen !== null && selectAtomBeside(editor, name, dir);
     return {
-      // Chrome moves the caret over an uneditable inline node by itself, never selecting it.
       ArrowRight: ({ editor }) => select(editor, 1),
       ArrowLeft: ({ editor }) => select(editor, -1),
       // Enter on a selected citation opens it, instead of replacing it with a new line.

@@ -1,6 +1,7 @@
 import { Node, mergeAttributes, type Editor } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { NodeSelection, Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
+import { NodeSelection, Plugin, PluginKey } from "@tiptap/pm/state";
+import { selectAtomBeside } from "./atomKeys.ts";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { FOOTNOTE_NODE, MAX_FOOTNOTE_LENGTH } from "@percorso/schema";
 
@@ -212,17 +213,8 @@ export const Footnote = Node.create<FootnoteOptions>({
   addKeyboardShortcuts() {
     const { onOpen } = this.options;
     const name = this.name;
-    /** The arrows stop on a note next to the caret and select it, as on a citation. */
-    const select = (editor: Editor, dir: 1 | -1) => {
-      const { selection } = editor.state;
-      if (onOpen === null || !(selection instanceof TextSelection) || !selection.empty) {
-        return false;
-      }
-      const { $head } = selection;
-      const node = dir > 0 ? $head.nodeAfter : $head.nodeBefore;
-      if (node?.type.name !== name) return false;
-      return editor.commands.setNodeSelection(dir > 0 ? $head.pos : $head.pos - node.nodeSize);
-    };
+    const select = (editor: Editor, dir: 1 | -1) =>
+      onOpen !== null && selectAtomBeside(editor, name, dir);
     return {
       ArrowRight: ({ editor }) => select(editor, 1),
       ArrowLeft: ({ editor }) => select(editor, -1),
