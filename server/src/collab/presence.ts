@@ -12,6 +12,12 @@ export interface Announcer {
   anonymous: boolean;
 }
 
+/** How many client ids one connection may speak for. */
+const MAX_PRESENCES_PER_CONNECTION = 4;
+
+/** The origin of presence states that arrived from another process. */
+const REMOTE = Symbol("remote presence");
+
 /**
  * A document's presence (y-protocols awareness). A connection may speak only for its own
  * client ids: stock y-websocket clients echo the states of others they receive, so entries
@@ -19,15 +25,11 @@ export interface Announcer {
  * for client ids bound to someone else or carrying anonymous items. An anonymous person's
  * presence reaches others without a name (DESIGN.md §4.1).
  */
-/** How many client ids one connection may speak for. */
-const MAX_PRESENCES_PER_CONNECTION = 4;
-
-/** The origin of presence states that arrived from another process. */
-const REMOTE = Symbol("remote presence");
-
 export class Presence {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly owners = new Map<number, DocumentPeer>();
+  /** The same, by peer: the client ids each connection speaks for (`owners` inverted). */
+  private readonly ownedBy = new Map<DocumentPeer, Set<number>>();
   /** Client ids whose presence another process announced: no local connection speaks for them. */
   private readonly remote = new Set<number>();
   private readonly peers: Peers;
@@ -78,7 +80,7 @@ export class Presence {
     if (own.length === 0) return { applied: 0 };
     // A tab announces one presence (two at most, briefly, across a reload): many ids from one
     // connection would be one person's presence split to slip past the size limit.
-    const owned = new Set([...this.owners].filter(([, owner]) => owner === peer).map(([id]) => id));
+    const owned = new Set(this.ownedBy.get(peer));
     for (const entry of own) owned.add(entry.clientId);
     if (owned.size > MAX_PRESENCES_PER_CONNECTION) {
       return { tooLarge: `${owned.size} presences from one connection` };
@@ -90,6 +92,25 @@ export class Presence {
         : encodeAwarenessEntries(kept);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, peer);
     return { applied: own.length };
+  }
+
+  private own(id: number, peer: DocumentPeer): void {
+    const previous = this.owners.get(id);
+    if (previous === peer) return;
+    if (previous !== undefined) this.disown(id);
+    this.owners.set(id, peer);
+    const ids = this.ownedBy.get(peer) ?? new Set<number>();
+    ids.add(id);
+    this.ownedBy.set(peer, ids);
+  }
+
+  private disown(id: number): void {
+    const peer = this.owners.get(id);
+    if (peer === undefined) return;
+    this.owners.delete(id);
+    const ids = this.ownedBy.get(peer);
+    ids?.delete(id);
+    if (ids?.size === 0) this.ownedBy.delete(peer);
   }
 
   /** Older than what the document already has for the client id (y-protocols would drop it). */
@@ -114,7 +135,7 @@ export class Presence {
 
   /** Removes the presence states a leaving peer announced, for everyone else. */
   removePeer(peer: DocumentPeer): void {
-    const owned = [...this.owners].filter(([, owner]) => owner === peer).map(([id]) => id);
+    const owned = [...(this.ownedBy.get(peer) ?? [])];
     if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null);
   }
 
@@ -127,10 +148,10 @@ export class Presence {
     if (origin === REMOTE) {
       for (const id of [...added, ...updated]) this.remote.add(id);
     } else if (origin !== null && typeof origin === "object" && "forward" in origin) {
-      for (const id of [...added, ...updated]) this.owners.set(id, origin as DocumentPeer);
+      for (const id of [...added, ...updated]) this.own(id, origin as DocumentPeer);
     }
     for (const id of removed) {
-      this.owners.delete(id);
+      this.disown(id);
       this.remote.delete(id);
     }
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
