@@ -9,9 +9,6 @@ import {
   addAnswer,
   addMaterial,
   CLOSE,
-  EDITOR_MARKS,
-  EDITOR_NODES,
-  isSafeHref,
   paragraphNode,
   ROOTS_BY_KIND,
   toggleVote,
@@ -31,6 +28,7 @@ import {
   waitFor,
   type JoinedPerson,
   type TestServer,
+  expectOnlyEditorSchema,
 } from "./harness.ts";
 
 /**
@@ -500,29 +498,6 @@ function documentView(doc: Y.Doc): unknown {
 }
 
 const stateVectorOf = (doc: Y.Doc) => Buffer.from(Y.encodeStateVector(doc)).toString("hex");
-
-/** Every node, attribute and mark of a fragment is the editor's, every link safe. */
-function expectOnlyEditorSchema(node: Y.XmlFragment | Y.XmlElement): void {
-  for (const child of node.toArray()) {
-    if (child instanceof Y.XmlElement) {
-      expect(Object.keys(EDITOR_NODES)).toContain(child.nodeName);
-      for (const attribute of Object.keys(child.getAttributes())) {
-        expect(EDITOR_NODES[child.nodeName]).toContain(attribute);
-      }
-      expectOnlyEditorSchema(child);
-    } else if (child instanceof Y.XmlText) {
-      for (const part of child.toDelta() as { attributes?: Record<string, unknown> }[]) {
-        for (const [mark, value] of Object.entries(part.attributes ?? {})) {
-          const name = mark.replace(/--[A-Za-z0-9+/=]{1,16}$/, "");
-          expect(Object.keys(EDITOR_MARKS)).toContain(name);
-          if (name === "link") expect(isSafeHref((value as { href?: unknown }).href)).toBe(true);
-        }
-      }
-    } else {
-      throw new Error(`a rich-text child that is neither a node nor text: ${String(child)}`);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 

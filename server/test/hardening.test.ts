@@ -5,14 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import WebSocket from "ws";
 import * as encoding from "lib0/encoding";
-import {
-  CLOSE,
-  EDITOR_MARKS,
-  EDITOR_NODES,
-  isSafeHref,
-  paragraphNode,
-  textOf,
-} from "@percorso/schema";
+import { CLOSE, paragraphNode, textOf } from "@percorso/schema";
 import {
   ADMIN_TOKEN,
   api,
@@ -28,6 +21,7 @@ import {
   waitForMetric,
   type TestClient,
   type TestServer,
+  expectOnlyEditorSchema,
 } from "./harness.ts";
 
 /**
@@ -740,27 +734,6 @@ describe("rich text holds only the editor's schema", () => {
     expectOnlyEditorSchema(after.doc.getXmlFragment("recommendations"));
   });
 });
-
-/** Every node, attribute and mark of a stored fragment is the editor's, every link safe. */
-function expectOnlyEditorSchema(node: Y.XmlFragment | Y.XmlElement): void {
-  for (const child of node.toArray()) {
-    if (child instanceof Y.XmlElement) {
-      expect(Object.keys(EDITOR_NODES)).toContain(child.nodeName);
-      for (const attribute of Object.keys(child.getAttributes())) {
-        expect(EDITOR_NODES[child.nodeName]).toContain(attribute);
-      }
-      expectOnlyEditorSchema(child);
-    } else if (child instanceof Y.XmlText) {
-      for (const part of child.toDelta() as { attributes?: Record<string, unknown> }[]) {
-        for (const [mark, value] of Object.entries(part.attributes ?? {})) {
-          const name = mark.replace(/--[A-Za-z0-9+/=]{1,16}$/, "");
-          expect(Object.keys(EDITOR_MARKS)).toContain(name);
-          if (name === "link") expect(isSafeHref((value as { href?: unknown }).href)).toBe(true);
-        }
-      }
-    }
-  }
-}
 
 describe("Origin check on websocket upgrades", () => {
   const server = useTestServer();

@@ -8,7 +8,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import { readAuthMessage } from "y-protocols/auth";
-import { addAnswer, toggleVote } from "@percorso/schema";
+import { EDITOR_MARKS, EDITOR_NODES, addAnswer, isSafeHref, toggleVote } from "@percorso/schema";
 import { startServer, type PercorsoServer } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
@@ -465,4 +465,27 @@ export async function writeStraightToLog(
   ]);
   doc.destroy();
   await store.close();
+}
+
+/** Every node, attribute and mark of a fragment is the editor's, every link safe. */
+export function expectOnlyEditorSchema(node: Y.XmlFragment | Y.XmlElement): void {
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlElement) {
+      expect(Object.keys(EDITOR_NODES)).toContain(child.nodeName);
+      for (const attribute of Object.keys(child.getAttributes())) {
+        expect(EDITOR_NODES[child.nodeName]).toContain(attribute);
+      }
+      expectOnlyEditorSchema(child);
+    } else if (child instanceof Y.XmlText) {
+      for (const part of child.toDelta() as { attributes?: Record<string, unknown> }[]) {
+        for (const [mark, value] of Object.entries(part.attributes ?? {})) {
+          const name = mark.replace(/--[A-Za-z0-9+/=]{1,16}$/, "");
+          expect(Object.keys(EDITOR_MARKS)).toContain(name);
+          if (name === "link") expect(isSafeHref((value as { href?: unknown }).href)).toBe(true);
+        }
+      }
+    } else {
+      throw new Error(`a rich-text child that is neither a node nor text: ${String(child)}`);
+    }
+  }
 }
