@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -25,6 +26,26 @@ export const configSchema = z.object({
   /** Presence updates per connection: a bucket of this many, refilled per second (4429). */
   PRESENCE_RATE_BURST: int(100),
   PRESENCE_RATE_PER_SECOND: int(30),
+  /**
+   * Sync step 1 per connection (each may cost an encoding of the whole document): a bucket of
+   * this many, one more every interval; beyond, 4429. A stock provider sends one per connect.
+   */
+  SYNC_STEP1_BURST: int(5),
+  SYNC_STEP1_INTERVAL_MS: int(2000),
+  /**
+   * Worker threads for exports, reports and history replays (off the event loop): by default
+   * one core is left to the event loop, at most two workers.
+   */
+  WORKERS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(Math.max(1, Math.min(2, availableParallelism() - 1))),
+  /** Jobs waiting or running in the workers, for the server and for one token: then 429. */
+  JOB_QUEUE_MAX: int(16),
+  JOB_QUEUE_PER_TOKEN: int(2),
+  /** Bytes of finished exports kept to answer the same request on the same state again. */
+  JOB_CACHE_BYTES: int(64 * 1024 * 1024),
   /** Open sockets of one person (personal token), and of one invite used directly (4430). */
   MAX_CONNECTIONS_PER_PERSON: int(20),
   MAX_CONNECTIONS_PER_INVITE: int(500),
@@ -102,6 +123,12 @@ export type Config = {
   maxPresenceBytes: number;
   presenceRateBurst: number;
   presenceRatePerSecond: number;
+  syncStep1Burst: number;
+  syncStep1IntervalMs: number;
+  workers: number;
+  jobQueueMax: number;
+  jobQueuePerToken: number;
+  jobCacheBytes: number;
   maxConnectionsPerPerson: number;
   maxConnectionsPerInvite: number;
   maxDocumentBytes: number;
@@ -150,6 +177,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPresenceBytes: e.MAX_PRESENCE_BYTES,
     presenceRateBurst: e.PRESENCE_RATE_BURST,
     presenceRatePerSecond: e.PRESENCE_RATE_PER_SECOND,
+    syncStep1Burst: e.SYNC_STEP1_BURST,
+    syncStep1IntervalMs: e.SYNC_STEP1_INTERVAL_MS,
+    workers: e.WORKERS,
+    jobQueueMax: e.JOB_QUEUE_MAX,
+    jobQueuePerToken: e.JOB_QUEUE_PER_TOKEN,
+    jobCacheBytes: e.JOB_CACHE_BYTES,
     maxConnectionsPerPerson: e.MAX_CONNECTIONS_PER_PERSON,
     maxConnectionsPerInvite: e.MAX_CONNECTIONS_PER_INVITE,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,

@@ -52,6 +52,11 @@ export function createMetrics() {
       help: "REST requests answered 429 (per-token rate limit)",
       registers: [registry],
     }),
+    syncStep1Limited: new Counter({
+      name: "percorso_sync_step1_limited_total",
+      help: "Connections closed (4429) for asking sync step 1 beyond their rate",
+      registers: [registry],
+    }),
     storageFailures: new Counter({
       name: "percorso_storage_failures_total",
       help: "Appends that failed: the document's sockets were closed and it was reloaded",

@@ -27,6 +27,9 @@ export interface ConnectionLimits {
   presenceRatePerSecond: number;
   maxDocumentBytes: number;
   maxBytesPerPerson: number;
+  /** Sync step 1 per connection: a bucket of this many, one more every interval (4429). */
+  syncStep1Burst: number;
+  syncStep1IntervalMs: number;
 }
 
 export interface ConnectionDeps {
@@ -48,6 +51,7 @@ export class Connection implements DocumentPeer {
   private readonly deps: ConnectionDeps;
   private readonly bucket: TokenBucket;
   private readonly presenceBucket: TokenBucket;
+  private readonly syncBucket: TokenBucket;
   private open = true;
 
   constructor(
@@ -66,6 +70,12 @@ export class Connection implements DocumentPeer {
     this.presenceBucket = new TokenBucket(
       deps.limits.presenceRateBurst,
       deps.limits.presenceRatePerSecond,
+    );
+    // A stock provider sends one step 1 per connection (and one per `resyncInterval`, which
+    // the web app leaves off); each asks the server for up to the whole document (issue 16).
+    this.syncBucket = new TokenBucket(
+      deps.limits.syncStep1Burst,
+      1000 / Math.max(1, deps.limits.syncStep1IntervalMs),
     );
   }
 
@@ -120,6 +130,10 @@ export class Connection implements DocumentPeer {
   private receiveSync(decoder: decoding.Decoder): void {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
+      if (!this.syncBucket.take()) {
+        this.deps.metrics.syncStep1Limited.inc();
+        return this.refuse("tooManyMessages", "sync step 1 rate limit");
+      }
       const stateVector = decoding.readVarUint8Array(decoder);
       // Read now, inside `receive`'s guard: a malformed one is the sender's 1007, not a throw
       // later inside the group commit that answers it.
@@ -152,13 +166,9 @@ export class Connection implements DocumentPeer {
     if (!this.open) return;
     const reply = encoding.createEncoder();
     encoding.writeVarUint(reply, MESSAGE_SYNC);
-    if (stateVector.length === 1 && stateVector[0] === 0) {
-      // An empty state vector: the client has nothing, send the shared full state.
-      encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(reply, this.doc.stateForNewClient());
-    } else {
-      syncProtocol.writeSyncStep2(reply, this.doc.ydoc, stateVector);
-    }
+    // Shared by every client asking with the same vector until the document changes.
+    encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(reply, this.doc.stateFor(stateVector));
     this.send(encoding.toUint8Array(reply));
   }
 

@@ -27,6 +27,9 @@ export interface UpdateOrigin {
 /** The origin of updates that another process committed (they are stored and checked). */
 const REMOTE = Symbol("remote update");
 
+/** Distinct sync replies kept per document version (clients of one version ask alike). */
+const SYNC_REPLIES_KEPT = 8;
+
 export interface DocumentDeps {
   store: DocumentStore;
   log: Logger;
@@ -58,6 +61,11 @@ export class CollabDocument {
   private readonly deps: DocumentDeps;
   /** The whole state as one update, for clients that have nothing yet; null once stale. */
   private fullState: Uint8Array | null = null;
+  /**
+   * Replies to sync step 1 by the state vector asked with, until the next change: a client (or
+   * an attacker) asking the same again costs a lookup, not an encoding of the document.
+   */
+  private readonly diffs = new Map<string, Uint8Array>();
   private lastSeq: number;
   /** Every update up to this sequence number is applied here (what a snapshot may claim). */
   private appliedUpTo: number;
@@ -231,6 +239,25 @@ export class CollabDocument {
     return this.fullState;
   }
 
+  /**
+   * What a client with `stateVector` lacks, as one update. Encoding from the Y.Doc with the
+   * vector measured cheaper than `Y.diffUpdate` of the cached full state (1.2 ms against
+   * 2.2 ms on a 130 KiB draft), so the cache is of replies, by vector, cleared on change.
+   */
+  stateFor(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.length === 1 && stateVector[0] === 0) return this.stateForNewClient();
+    const key = Buffer.from(stateVector).toString("base64");
+    const cached = this.diffs.get(key);
+    if (cached !== undefined) return cached;
+    const reply = Y.encodeStateAsUpdate(this.ydoc, stateVector);
+    if (this.diffs.size >= SYNC_REPLIES_KEPT) {
+      const oldest = this.diffs.keys().next().value;
+      if (oldest !== undefined) this.diffs.delete(oldest);
+    }
+    this.diffs.set(key, reply);
+    return reply;
+  }
+
   /** Resolves once every update applied so far is durable. */
   flushed(): Promise<void> {
     return this.commit.flushed();
@@ -259,6 +286,7 @@ export class CollabDocument {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null;
+    this.diffs.clear();
     if (origin === REMOTE) {
       this.peers.fanOut([{ update, from: null }]);
       this.reportStatus();
