@@ -138,6 +138,7 @@ export async function startServer(
     "/api",
     restRateLimit(
       { perMinute: config.restRatePerMinute, sharedFactor: config.restSharedRateFactor },
+      invites,
       metrics,
       log,
     ),

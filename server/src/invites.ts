@@ -1,8 +1,17 @@
+import { randomBytes } from "node:crypto";
 import type { Grant, Role } from "@percorso/schema";
 import type { CatalogueStore } from "./storage/storage.ts";
 import type { TokenClaims, Tokens } from "./tokens.ts";
 
 const INVITE = "invite";
+/** A short link's code → its invite id: looked up by code, on any process. */
+const SHORT_LINK = "invite-link";
+
+/** Who made an invite, as the list shows it: a user id, `admin`, or `invite:<id>`, and a name. */
+export interface InviteCreator {
+  id: string;
+  name: string;
+}
 
 /**
  * An issued invite, kept so facilitators can list their links, copy one again and revoke it.
@@ -18,6 +27,14 @@ export interface InviteRecord {
   /** Epoch seconds, as in the token; null for an invite that does not expire. */
   expiresAt: number | null;
   revokedMs: number | null;
+  /**
+   * The short link's secret (`/i/<code>`): 128 random bits of its own, never the id, which
+   * appears in logs and history as `invite:<id>`. Absent on invites made before it existed,
+   * whose short links no longer open.
+   */
+  code?: string;
+  /** Absent on invites made before it was recorded. */
+  createdBy?: InviteCreator;
   /** Order of issue: invites made within one millisecond still list newest first. */
   seq: number;
 }
@@ -54,8 +71,13 @@ export class Invites {
   }
 
   /** Signs a token for `grant` and records it before handing it out. */
-  async issue(grant: Grant, expiresInSeconds?: number): Promise<InviteRecord> {
+  async issue(
+    grant: Grant,
+    createdBy: InviteCreator,
+    expiresInSeconds?: number,
+  ): Promise<InviteRecord> {
     const { token, claims } = await this.tokens.issue(grant, expiresInSeconds);
+    const code = randomBytes(16).toString("base64url");
     const invite: InviteRecord = {
       id: claims.jti,
       role: grant.role,
@@ -65,8 +87,12 @@ export class Invites {
       createdMs: Date.now(),
       expiresAt: claims.exp ?? null,
       revokedMs: null,
+      code,
+      createdBy,
       seq: ++this.lastSeq,
     };
+    // The code's record first: an invite is never handed out with a short link that fails.
+    await this.store.putRecord(SHORT_LINK, code, { inviteId: invite.id });
     await this.store.putRecord(INVITE, invite.id, invite);
     this.invites.set(invite.id, invite);
     return invite;
@@ -115,6 +141,14 @@ export class Invites {
     this.invites.set(id, record);
     this.lastSeq = Math.max(this.lastSeq, record.seq);
     return record;
+  }
+
+  /** The invite a short link's code opens; undefined for an unknown code (or an invite id). */
+  async findByCode(code: string): Promise<InviteRecord | undefined> {
+    const link = (await this.store.getRecord(SHORT_LINK, code)) as { inviteId: string } | undefined;
+    if (link === undefined) return undefined;
+    const invite = await this.find(link.inviteId);
+    return invite?.code === code ? invite : undefined;
   }
 
   /** Reads every invite again (another process may have issued or revoked some). */

@@ -84,6 +84,15 @@ export class People {
     return this.people.get(id);
   }
 
+  /** How many people joined through each invite (the invites list shows it, not who). */
+  joinedPerInvite(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const person of this.people.values()) {
+      counts.set(person.inviteId, (counts.get(person.inviteId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** A person, from memory or (made by another process) from storage. */
   async find(id: string): Promise<Person | undefined> {
     const known = this.people.get(id);

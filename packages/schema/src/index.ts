@@ -1,6 +1,7 @@
 export * from "./documents.ts";
 export * from "./roots.ts";
 export * from "./roles.ts";
+export * from "./grants.ts";
 export * from "./permissions.ts";
 export * from "./itemRules.ts";
 export * from "./closeCodes.ts";

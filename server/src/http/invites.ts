@@ -1,16 +1,27 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ROLES, effectiveRole, type Grant } from "@percorso/schema";
+import {
+  GLOBAL_PROGRAMME,
+  ROLES,
+  isValidInviteScope,
+  mayListInvites,
+  mayManageInvite,
+  type Grant,
+  type InviteScope,
+} from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
-import { forbidden, notFound } from "../errors.ts";
+import type { Authenticator } from "../collab/principal.ts";
+import { forbidden, invalidInput, notFound } from "../errors.ts";
 import type { InviteRecord, Invites } from "../invites.ts";
-import type { TokenClaims } from "../tokens.ts";
-import { requireClaims } from "./auth.ts";
+import type { People } from "../people.ts";
+import { requirePrincipal } from "./documents.ts";
 import { parseInput } from "./validation.ts";
 
 export interface InviteRouteDeps {
   catalogue: Catalogue;
   invites: Invites;
+  auth: Authenticator;
+  people: People;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }
@@ -34,24 +45,17 @@ const listSchema = z.object({
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
+const scopeOf = (invite: InviteRecord): InviteScope => ({
+  role: invite.role,
+  programmeId: invite.programmeId,
+  seminarId: invite.seminarId,
+});
+
 /**
- * Whether the caller runs the plenary of this programme: an admin, or one of its drafters
- * (they invite the conference: programme-wide participants and observers).
+ * Invites: create (with a join link), list, revoke — each through `mayManageInvite`, the
+ * staff roles' table (DESIGN.md §4.2). A listing says what an invite is, never its token: only
+ * its creator gets the links, once, in the answer to the create.
  */
-function runsPlenary(claims: TokenClaims, programmeId: string, seminarId: string | null): boolean {
-  if (claims.role === "admin") return true;
-  if (seminarId !== null) return false;
-  return effectiveRole(claims, { kind: "draft", id: programmeId, programmeId }) === "drafter";
-}
-
-/** Whether the caller runs this seminar: an admin, or a facilitator of it. */
-function facilitates(claims: TokenClaims, programmeId: string, seminarId: string | null): boolean {
-  if (claims.role === "admin") return true;
-  if (seminarId === null) return false;
-  return effectiveRole(claims, { kind: "seminar", id: seminarId, programmeId }) === "facilitator";
-}
-
-/** Invites: create (with a join link), list a programme's or a seminar's, revoke. */
 export function inviteRoutes(deps: InviteRouteDeps): Router {
   const routes = Router();
 
@@ -60,20 +64,21 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
     url.searchParams.set("token", token);
     return url.toString();
   };
-  const view = (invite: InviteRecord) => ({
+  const view = (invite: InviteRecord, joined: number) => ({
     id: invite.id,
     role: invite.role,
     programmeId: invite.programmeId,
     seminarId: invite.seminarId,
-    url: joinUrl(invite.token),
-    shortUrl: new URL(`${SHORT_LINK_PATH}/${invite.id}`, deps.publicUrl()).toString(),
+    createdBy: invite.createdBy ?? null,
     createdAt: seconds(invite.createdMs),
     expiresAt: invite.expiresAt,
     revokedAt: invite.revokedMs === null ? null : seconds(invite.revokedMs),
+    joined,
   });
 
-  /** 404 for an unknown programme, or a seminar that is not in it. */
+  /** 404 for an unknown programme, or a seminar that is not in it ("*" is every programme). */
   const requireScope = (programmeId: string, seminarId: string | undefined) => {
+    if (programmeId === GLOBAL_PROGRAMME && seminarId === undefined) return;
     const programme = deps.catalogue.get(programmeId);
     if (programme === undefined) throw notFound(`No programme '${programmeId}'`);
     if (seminarId !== undefined && !programme.seminars.some((s) => s.id === seminarId)) {
@@ -82,21 +87,24 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
   };
 
   routes.post("/invites", async (req, res) => {
-    const claims = await requireClaims(req, deps.invites);
+    const principal = await requirePrincipal(req, deps.auth);
     const request = parseInput(createSchema, req.body, "invite request");
     requireScope(request.programmeId, request.seminarId);
-    // A facilitator invites to their own seminar, and never above their own role.
-    const below = request.role !== "admin" && request.role !== "drafter";
-    const conference =
-      (request.role === "participant" || request.role === "observer") &&
-      runsPlenary(claims, request.programmeId, request.seminarId ?? null);
-    const allowed =
-      claims.role === "admin" ||
-      (facilitates(claims, request.programmeId, request.seminarId ?? null) && below) ||
-      conference;
-    if (!allowed) {
+    const scope: InviteScope = {
+      role: request.role,
+      programmeId: request.programmeId,
+      seminarId: request.seminarId ?? null,
+    };
+    if (!mayManageInvite(principal.claims, scope, "create")) {
       throw forbidden(
-        "Only an admin, a facilitator for their own seminar, or (for the conference) a drafter can create this invite",
+        "Only an admin of the programme, a facilitator for their own seminar's participants and observers, or a drafter for the conference's can create this invite",
+      );
+    }
+    if (!isValidInviteScope(scope)) {
+      throw invalidInput(
+        scope.programmeId === GLOBAL_PROGRAMME
+          ? "Only an admin invite can span every programme"
+          : `An invite of role '${scope.role}' is for the whole programme, not one seminar`,
       );
     }
     const grant: Grant = {
@@ -104,41 +112,40 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
       programmeId: request.programmeId,
       ...(request.seminarId === undefined ? {} : { seminarId: request.seminarId }),
     };
-    const invite = await deps.invites.issue(grant, request.expiresInSeconds);
-    res.status(201).json({ token: invite.token, ...view(invite) });
+    const createdBy = { id: principal.authorId, name: principal.writer.name };
+    const invite = await deps.invites.issue(grant, createdBy, request.expiresInSeconds);
+    res.status(201).json({
+      ...view(invite, 0),
+      token: invite.token,
+      url: joinUrl(invite.token),
+      shortUrl: new URL(`${SHORT_LINK_PATH}/${invite.code}`, deps.publicUrl()).toString(),
+    });
   });
 
   routes.get("/invites", async (req, res) => {
-    const claims = await requireClaims(req, deps.invites);
+    const { claims } = await requirePrincipal(req, deps.auth);
     const query = parseInput(listSchema, req.query, "invite query");
     requireScope(query.programmeId, query.seminarId);
-    if (
-      claims.role !== "admin" &&
-      (query.seminarId === undefined
-        ? !runsPlenary(claims, query.programmeId, null)
-        : !facilitates(claims, query.programmeId, query.seminarId))
-    ) {
-      throw forbidden("Only an admin, or a facilitator for their own seminar, can list invites");
+    const where = { programmeId: query.programmeId, seminarId: query.seminarId ?? null };
+    if (!mayListInvites(claims, where)) {
+      throw forbidden("These invites are not yours to list");
     }
-    await deps.invites.refresh(); // another process may have issued some
-    const listed = deps.invites.list(query.programmeId, query.seminarId);
-    // A drafter sees the conference's programme-wide links, not the seminars' own.
-    const shown =
-      claims.role === "admin" || query.seminarId !== undefined
-        ? listed
-        : listed.filter((invite) => invite.seminarId === null);
-    res.json(shown.map(view));
+    // Another process may have issued some, or made people of them.
+    await Promise.all([deps.invites.refresh(), deps.people.refresh()]);
+    const joined = deps.people.joinedPerInvite();
+    const shown = deps.invites
+      .list(query.programmeId, query.seminarId)
+      .filter((invite) => mayManageInvite(claims, scopeOf(invite), "see"));
+    res.json(shown.map((invite) => view(invite, joined.get(invite.id) ?? 0)));
   });
 
   routes.delete("/invites/:id", async (req, res) => {
-    const claims = await requireClaims(req, deps.invites);
+    const { claims } = await requirePrincipal(req, deps.auth);
     const invite = await deps.invites.find(req.params.id);
+    // 403 rather than 404 for an invite out of reach: its id is in logs and history anyway.
     if (invite === undefined) throw notFound(`No invite '${req.params.id}'`);
-    if (
-      !facilitates(claims, invite.programmeId, invite.seminarId) &&
-      !runsPlenary(claims, invite.programmeId, invite.seminarId)
-    ) {
-      throw forbidden("Only an admin, or a facilitator of its seminar, can revoke this invite");
+    if (!mayManageInvite(claims, scopeOf(invite), "revoke")) {
+      throw forbidden("This invite is not yours to revoke");
     }
     await deps.invites.revoke(invite.id);
     res.status(204).end();
@@ -147,17 +154,17 @@ export function inviteRoutes(deps: InviteRouteDeps): Router {
   return routes;
 }
 
-/** Short join links (`/i/<invite id>`) for QR codes a room can scan from the back row. */
+/** Short join links (`/i/<code>`) for QR codes a room can scan from the back row. */
 export const SHORT_LINK_PATH = "/i";
 
 /**
- * `GET /i/:id` → 302 to the invite's full join link; an unknown, revoked or expired invite
- * goes to the join page's "invalid link" notice instead.
+ * `GET /i/:code` → 302 to the invite's full join link; an unknown code (an invite id among
+ * them), a revoked or an expired invite goes to the join page's "invalid link" notice instead.
  */
 export function shortLinkRoutes(invites: Invites): Router {
   const routes = Router();
-  routes.get(`${SHORT_LINK_PATH}/:id`, async (req, res) => {
-    const invite = await invites.find(req.params.id);
+  routes.get(`${SHORT_LINK_PATH}/:code`, async (req, res) => {
+    const invite = await invites.findByCode(req.params.code);
     const usable =
       invite !== undefined &&
       invite.revokedMs === null &&

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { isAdminOf, isGlobalAdmin } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import { forbidden, invalidInput, notFound } from "../errors.ts";
 import type { Invites } from "../invites.ts";
@@ -17,17 +18,17 @@ export interface ProgrammeRouteDeps {
   invites: Invites;
 }
 
-/** Programme administration (admin only): create a programme with its seminars, edit it. */
+/**
+ * Programme administration: a global admin creates a programme with its seminars; an admin of
+ * a programme (or a global one) edits it.
+ */
 export function programmeRoutes(deps: ProgrammeRouteDeps): Router {
   const routes = Router();
 
-  const requireAdmin = async (req: Parameters<typeof requireClaims>[0]) => {
-    const claims = await requireClaims(req, deps.invites);
-    if (claims.role !== "admin") throw forbidden("Only an admin can create or edit programmes");
-  };
-
   routes.post("/programmes", async (req, res) => {
-    await requireAdmin(req);
+    // A new programme is nobody's yet: only an admin of every programme makes one.
+    const claims = await requireClaims(req, deps.invites);
+    if (!isGlobalAdmin(claims)) throw forbidden("Only a global admin can create programmes");
     const input = parseInput(createProgrammeSchema, req.body, "programme");
     const programme = programmeFromInput(input, (id) => deps.catalogue.hasSeminar(id));
     await deps.catalogue.add(programme);
@@ -35,7 +36,10 @@ export function programmeRoutes(deps: ProgrammeRouteDeps): Router {
   });
 
   routes.patch("/programmes/:id", async (req, res) => {
-    await requireAdmin(req);
+    const claims = await requireClaims(req, deps.invites);
+    if (!isAdminOf(claims, req.params.id)) {
+      throw forbidden("Only an admin of this programme can edit it");
+    }
     const current = deps.catalogue.get(req.params.id);
     if (current === undefined) throw notFound(`No programme '${req.params.id}'`);
     const patch = parseInput(patchProgrammeSchema, req.body, "programme edit");
