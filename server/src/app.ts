@@ -26,6 +26,7 @@ import { createTokens, loadSecret, type Tokens } from "./tokens.ts";
 import { COLLAB_PATH, createWebsocketTransport, originAllowed } from "./transport/websocket.ts";
 import { securityHeaders } from "./http/security.ts";
 import { restRateLimit } from "./http/rateLimit.ts";
+import { JobPool } from "./jobs/pool.ts";
 
 export interface PercorsoServer {
   /** Base HTTP URL once listening, e.g. `http://127.0.0.1:8080`. */
@@ -101,6 +102,7 @@ export async function startServer(
     })();
     done.catch((error: unknown) => log.error({ err: error, event }, "a bus event failed"));
   });
+  const jobs = new JobPool(config, { log, metrics });
   const core = new CollabCore({ registry, catalogue, auth, log, metrics, limits: config });
   const transport = createWebsocketTransport({
     core,
@@ -156,6 +158,8 @@ export async function startServer(
       desk: new DraftDesk({ registry, store: storage }),
       versions: new DraftVersions({ registry, store: storage }),
       plenary: new Plenary({ registry, people }),
+      jobs,
+      records: storage,
       publicUrl: () => config.publicUrl ?? baseUrl,
     }),
   );
@@ -189,6 +193,7 @@ export async function startServer(
         transport.closeAll();
         http.closeAllConnections();
         await registry.unloadAll();
+        await jobs.close();
         await closed;
         await bus.close();
         await storage.close();

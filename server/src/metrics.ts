@@ -57,6 +57,24 @@ export function createMetrics() {
       help: "Connections closed (4429) for asking sync step 1 beyond their rate",
       registers: [registry],
     }),
+    jobs: new Counter({
+      name: "percorso_jobs_total",
+      help: "Worker jobs (exports, reports, history replays) by kind and outcome: run, cached, refused (429), failed",
+      labelNames: ["kind", "outcome"] as const,
+      registers: [registry],
+    }),
+    jobQueue: new Gauge({
+      name: "percorso_job_queue",
+      help: "Worker jobs waiting or running",
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: "percorso_job_seconds",
+      help: "Time from a job's queueing to its result",
+      labelNames: ["kind"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
     storageFailures: new Counter({
       name: "percorso_storage_failures_total",
       help: "Appends that failed: the document's sockets were closed and it was reloaded",

@@ -175,6 +175,20 @@ export class DocumentRegistry {
     }
   }
 
+  /**
+   * A document's current state as updates to apply, decoding nothing here (for a worker
+   * thread): the live document's shared encoded state, or what storage holds.
+   */
+  async encoded(name: string): Promise<Uint8Array[]> {
+    const loaded = this.loading.get(name);
+    if (loaded !== undefined) {
+      const doc = await loaded.catch(() => null);
+      if (doc !== null && !doc.failed) return [doc.stateForNewClient()];
+    }
+    const stored = await this.deps.store.load(name);
+    return stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];
+  }
+
   /** Called when a connection leaves: unload later if nobody is left. */
   release(doc: CollabDocument): void {
     if (doc.peerCount > 0 || this.idleTimers.has(doc.name) || doc.failed) return;

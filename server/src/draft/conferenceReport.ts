@@ -1,3 +1,4 @@
+import type * as Y from "yjs";
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
 import {
   ACTOR_KIND_LABEL,
@@ -8,6 +9,7 @@ import {
   joinMarkdown,
   listSuggestions,
   plural,
+  type ActorKind,
   type Programme,
   type SectionAgreement,
   type Suggestion,
@@ -17,7 +19,7 @@ import type { DocumentRegistry } from "../collab/registry.ts";
 import type { People } from "../people.ts";
 import { DOCUMENT_STYLES, dataTable, heading } from "../render/docx.ts";
 import type { DocumentStore } from "../storage/storage.ts";
-import type { Plenary } from "./plenary.ts";
+import { agreementOf } from "./plenary.ts";
 
 /**
  * The conference's own report (issue 10): who took part by kind of actor, the sections by
@@ -40,16 +42,25 @@ export const STATUS_LABEL: Record<SuggestionStatus, string> = {
   withdrawn: "Ritirate",
 };
 
-export async function buildConferenceReport(
-  deps: { registry: DocumentRegistry; store: DocumentStore; people: People; plenary: Plenary },
+/** Who took part in the plenary, counted by kind of actor (from the log and the people). */
+export interface ConferenceParticipants {
+  total: number;
+  byKind: [kind: string, count: number][];
+}
+
+/** Everyone who wrote to the draft in the plenary (reacted, commented, suggested, supported). */
+export async function conferenceParticipants(
+  deps: { store: DocumentStore; people: People },
   programme: Programme,
-): Promise<ConferenceReport> {
+): Promise<ConferenceParticipants> {
   const name = draftDocumentName(programme.id);
-  // Everyone who wrote to the draft in the plenary (reacted, commented, suggested, supported).
   await deps.people.refresh();
   const writers = new Set(
     (await deps.store.history(name, { limit: 100_000 }))
-      .map((entry) => entry.userId)
+      // An anonymous act is logged under the person's anonId (never shown): the same person.
+      .map((entry) =>
+        entry.userId === null ? null : (deps.people.byAnonId(entry.userId)?.id ?? entry.userId),
+      )
       .filter((id): id is string => id !== null),
   );
   const byKind = new Map<string, number>();
@@ -62,11 +73,22 @@ export async function buildConferenceReport(
     total += 1;
     byKind.set(person.actorKind, (byKind.get(person.actorKind) ?? 0) + 1);
   }
-  const suggestions = await deps.registry.read(name, (doc) => listSuggestions(doc));
+  return { total, byKind: [...byKind].sort((a, b) => b[1] - a[1]) };
+}
+
+/** The report from the draft document as it is (pure: it runs in a worker thread). */
+export function assembleConferenceReport(
+  doc: Y.Doc,
+  programme: Programme,
+  participants: ConferenceParticipants,
+  kindOf: (anonId: string) => ActorKind | undefined,
+  at: number,
+): ConferenceReport {
+  const suggestions = listSuggestions(doc);
   return {
     programme: { id: programme.id, title: programme.title, conference: programme.conference },
-    participants: { total, byKind: [...byKind].sort((a, b) => b[1] - a[1]) },
-    sections: await deps.plenary.agreement(programme),
+    participants,
+    sections: agreementOf(doc, kindOf),
     suggestions: (["accepted", "rejected", "open", "withdrawn"] as const)
       .filter((status) => (SUGGESTION_STATUSES as readonly string[]).includes(status))
       .map((status) => ({
@@ -76,8 +98,19 @@ export async function buildConferenceReport(
           .sort((a, b) => b.support - b.objections - (a.support - a.objections))
           .map(({ signals: _signals, ...rest }) => rest),
       })),
-    generatedAt: Date.now(),
+    generatedAt: at,
   };
+}
+
+export async function buildConferenceReport(
+  deps: { registry: DocumentRegistry; store: DocumentStore; people: People },
+  programme: Programme,
+): Promise<ConferenceReport> {
+  const participants = await conferenceParticipants(deps, programme);
+  const kindOf = await deps.people.actorKinds();
+  return deps.registry.read(draftDocumentName(programme.id), (doc) =>
+    assembleConferenceReport(doc, programme, participants, kindOf, Date.now()),
+  );
 }
 
 const kindLabel = (kind: string) => ACTOR_KIND_LABEL[kind] ?? kind;

@@ -274,14 +274,15 @@ function exportSuggestion(
 // ---------------------------------------------------------------------------------------
 // The seminars' side: answers, questions and participation, read as they are now
 
-interface SeminarFacts {
+export interface SeminarFacts {
   info: SeminarInfo;
   participation: Participation;
   questions: { id: string; text: string }[];
   answers: Map<string, Omit<ExportAnswer, "notes">>;
 }
 
-function readSeminar(doc: Y.Doc, info: SeminarInfo): SeminarFacts {
+/** What the export needs of a seminar, read as it is now (pure: it runs in a worker too). */
+export function readSeminar(doc: Y.Doc, info: SeminarInfo): SeminarFacts {
   const questions = listQuestions(doc).map(({ id, text }) => ({ id, text }));
   const byId = new Map(questions.map((question) => [question.id, question]));
   const moderation = readModeration(doc);

@@ -5,6 +5,7 @@ import {
   listSections,
   listSuggestions,
   sectionAgreement,
+  type ActorKind,
   type Programme,
   type SectionAgreement,
   type Suggestion,
@@ -13,6 +14,17 @@ import type { DocumentRegistry } from "../collab/registry.ts";
 import { conflict, invalidInput, notFound } from "../errors.ts";
 import type { People } from "../people.ts";
 import type { Author } from "../storage/storage.ts";
+
+/** The sections of the draft with their agreement (pure: the conference report's worker too). */
+export function agreementOf(
+  doc: Y.Doc,
+  kindOf: (anonId: string) => ActorKind | undefined,
+): (SectionAgreement & { title: string })[] {
+  const titles = new Map(listSections(doc).map((section) => [section.key, section.title]));
+  return sectionAgreement(doc, kindOf)
+    .filter((section) => titles.has(section.section))
+    .map((section) => ({ ...section, title: titles.get(section.section)! }));
+}
 
 export interface PlenaryDeps {
   registry: DocumentRegistry;
@@ -139,11 +151,8 @@ export class Plenary {
   /** Every section's agree/disagree/abstain, totalled and by kind of actor, with its verdict. */
   async agreement(programme: Programme): Promise<(SectionAgreement & { title: string })[]> {
     const kindOf = await this.deps.people.actorKinds();
-    return this.deps.registry.read(draftDocumentName(programme.id), (doc) => {
-      const titles = new Map(listSections(doc).map((section) => [section.key, section.title]));
-      return sectionAgreement(doc, kindOf)
-        .filter((section) => titles.has(section.section))
-        .map((section) => ({ ...section, title: titles.get(section.section)! }));
-    });
+    return this.deps.registry.read(draftDocumentName(programme.id), (doc) =>
+      agreementOf(doc, kindOf),
+    );
   }
 }

@@ -31,6 +31,17 @@ export function bodyTexts(doc: Y.Doc): string[] {
     .map((node) => blockText(node as Block));
 }
 
+/** A word-level redline between two texts (pure: it runs in a worker thread too). */
+export function redline(then: string, now: string) {
+  return {
+    changes: diffWords(then, now).map(({ value, added, removed }) => ({
+      value,
+      ...(added ? { added: true } : {}),
+      ...(removed ? { removed: true } : {}),
+    })),
+  };
+}
+
 /**
  * Named versions of the draft (issue 9), standing on the attributed history: a version is a
  * moment; its text is rebuilt from the log, compared with another moment, restored as a new
@@ -87,20 +98,24 @@ export class DraftVersions {
     }
   }
 
+  /**
+   * The draft at a version (or now) as updates to apply, decoded by nobody here: the live
+   * document's shared encoded state, or the log up to the version's moment (a worker replays it).
+   */
+  async encodedAt(programme: Programme, ref: string): Promise<Uint8Array[]> {
+    const name = draftDocumentName(programme.id);
+    if (ref === "now") return this.deps.registry.encoded(name);
+    const version = await this.get(programme, ref);
+    const { base, updates } = await this.deps.store.stateAt(name, version.at);
+    return base === null ? updates : [base, ...updates];
+  }
+
   /** A word-level redline of the body between two versions (either may be `"now"`). */
   async compare(programme: Programme, from: string, to: string) {
     if (from === to) throw invalidInput("Compare two different versions");
     const then = (await this.at(programme, from, bodyTexts)).join("\n\n");
     const now = (await this.at(programme, to, bodyTexts)).join("\n\n");
-    return {
-      from,
-      to,
-      changes: diffWords(then, now).map(({ value, added, removed }) => ({
-        value,
-        ...(added ? { added: true } : {}),
-        ...(removed ? { removed: true } : {}),
-      })),
-    };
+    return { from, to, ...redline(then, now) };
   }
 
   /**

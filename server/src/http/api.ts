@@ -5,7 +5,8 @@ import { notFound } from "../errors.ts";
 import type { Invites } from "../invites.ts";
 import type { People } from "../people.ts";
 import type { Authenticator } from "../collab/principal.ts";
-import type { DocumentStore } from "../storage/storage.ts";
+import type { JobPool } from "../jobs/pool.ts";
+import type { CatalogueStore, DocumentStore } from "../storage/storage.ts";
 import type { Tokens } from "../tokens.ts";
 import { documentRoutes } from "./documents.ts";
 import { draftRoutes } from "./draft.ts";
@@ -30,6 +31,10 @@ export interface ApiDeps {
   desk: DraftDesk;
   versions: DraftVersions;
   plenary: Plenary;
+  /** The worker threads: exports, reports and history replays (issue 16). */
+  jobs: JobPool;
+  /** Stored records (people's facts a job needs, read fresh). */
+  records: CatalogueStore;
   /** Base URL the join links point at. */
   publicUrl: () => string;
 }

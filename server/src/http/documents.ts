@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { effectiveRole, parseDocumentName, type DocumentScope, type Role } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
-import { documentAt, describeDocument, restoreTo } from "../collab/history.ts";
+import { documentAt, restoreTo } from "../collab/history.ts";
 import type { Authenticator, Principal } from "../collab/principal.ts";
 import { authorOf } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
@@ -11,6 +11,9 @@ import { ADMIN_NAME, SYSTEM_USER, type People } from "../people.ts";
 import type { DocumentStore } from "../storage/storage.ts";
 import type { Tokens } from "../tokens.ts";
 import { parseInput } from "./validation.ts";
+import { jobOwner } from "../jobs/inputs.ts";
+import { jobKey, type JobPool } from "../jobs/pool.ts";
+import { jobJson } from "./jobs.ts";
 
 export interface DocumentRouteDeps {
   catalogue: Catalogue;
@@ -19,6 +22,8 @@ export interface DocumentRouteDeps {
   tokens: Tokens;
   registry: DocumentRegistry;
   store: DocumentStore;
+  /** Replays of the log (`state?at=`) run in the worker threads (issue 16). */
+  jobs: JobPool;
 }
 
 const epochMs = z.coerce.number().int().nonnegative();
@@ -97,14 +102,17 @@ export function documentRoutes(deps: DocumentRouteDeps): Router {
   });
 
   routes.get("/documents/:name/state", async (req, res) => {
-    const { scope } = await forHistory(req);
+    const { scope, principal } = await forHistory(req);
     const { at } = parseInput(atQuery, req.query, "state query");
-    const { doc, seq } = await documentAt(deps.store, req.params.name, at);
-    try {
-      res.json({ at, seq, ...describeDocument(doc, scope.kind) });
-    } finally {
-      doc.destroy();
-    }
+    // The log is read here; replayed and described in a worker thread (issue 16).
+    const { base, updates, lastSeq: seq } = await deps.store.stateAt(req.params.name, at);
+    const state = base === null ? updates : [base, ...updates];
+    const { output } = await deps.jobs.run(
+      jobOwner(principal.claims),
+      { kind: "describe", documentKind: scope.kind, state },
+      jobKey(["describe", scope.kind, state]),
+    );
+    res.json({ at, seq, ...(jobJson(output) as object) });
   });
 
   routes.post("/documents/:name/restore", async (req, res) => {

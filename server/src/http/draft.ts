@@ -1,7 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import {
-  blocksOf,
   draftDocumentName,
   effectiveRole,
   listSuggestions,
@@ -16,11 +15,14 @@ import { findCitedAnswer } from "../draft/answers.ts";
 import type { DraftDesk } from "../draft/desk.ts";
 import type { Plenary } from "../draft/plenary.ts";
 import type { People } from "../people.ts";
-import type { DocumentStore } from "../storage/storage.ts";
-import { bodyTexts, type DraftVersions } from "../draft/versions.ts";
-import { forbidden, notFound } from "../errors.ts";
+import type { CatalogueStore, DocumentStore } from "../storage/storage.ts";
+import type { DraftVersions } from "../draft/versions.ts";
+import { forbidden, invalidInput, notFound } from "../errors.ts";
 import { requirePrincipal } from "./documents.ts";
 import { parseInput } from "./validation.ts";
+import { actorKindEntries, jobOwner, today } from "../jobs/inputs.ts";
+import { jobKey, type JobPool } from "../jobs/pool.ts";
+import { jobJson, sendJobOutput } from "./jobs.ts";
 
 export interface DraftRouteDeps {
   catalogue: Catalogue;
@@ -31,6 +33,8 @@ export interface DraftRouteDeps {
   plenary: Plenary;
   people: People;
   store: DocumentStore;
+  records: CatalogueStore;
+  jobs: JobPool;
 }
 
 const rollupSchema = z.object({
@@ -50,7 +54,7 @@ const decisionSchema = z.object({
   apply: z.boolean().default(true),
 });
 
-/** The conference report's builder and renderers, loaded on the first report (DOCX is large). */
+/** Who took part, read from the log on the first report (the module brings the DOCX library). */
 const conferenceReport = () => import("../draft/conferenceReport.ts");
 
 /** Roles of the drafting desk: they write the draft through the server. */
@@ -135,21 +139,33 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
   });
 
   routes.get("/programmes/:pid/draft/versions/:id", async (req, res) => {
-    const { programme } = await drafting(req);
+    const { programme, principal } = await drafting(req);
     const version = await deps.versions.get(programme, req.params.id);
-    const body = await deps.versions.at(programme, version.id, (doc) => ({
-      markup: doc.getXmlFragment("body").toString(),
-      // The same blocks as structured data (escaping is the reader's: the markup is Yjs's).
-      blocks: blocksOf(doc.getXmlFragment("body")),
-      text: bodyTexts(doc),
-    }));
-    res.json({ ...version, body });
+    // The log replayed up to the version, in a worker (issue 16).
+    const state = await deps.versions.encodedAt(programme, version.id);
+    const { output } = await deps.jobs.run(
+      jobOwner(principal.claims),
+      { kind: "versionBody", state },
+      jobKey(["version body", state]),
+    );
+    res.json({ ...version, body: jobJson(output) });
   });
 
   routes.get("/programmes/:pid/draft/compare", async (req, res) => {
-    const { programme } = await drafting(req);
+    const { programme, principal } = await drafting(req);
     const { from, to } = parseInput(compareSchema, req.query, "comparison");
-    res.json(await deps.versions.compare(programme, from, to));
+    if (from === to) throw invalidInput("Compare two different versions");
+    // Both moments replayed and compared in a worker (issue 16).
+    const [then, now] = [
+      await deps.versions.encodedAt(programme, from),
+      await deps.versions.encodedAt(programme, to),
+    ];
+    const { output } = await deps.jobs.run(
+      jobOwner(principal.claims),
+      { kind: "compare", from: then, to: now },
+      jobKey(["compare", then, "to", now]),
+    );
+    res.json({ from, to, ...(jobJson(output) as object) });
   });
 
   routes.post("/programmes/:pid/draft/versions/:id/restore", async (req, res) => {
@@ -196,24 +212,38 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
   });
 
   /** The conference's report (participants, sections by agreement, suggestions by outcome). */
-  routes.get("/programmes/:pid/conference.md", async (req, res) => {
-    const { programme } = await context(req);
-    const { buildConferenceReport, conferenceMarkdown } = await conferenceReport();
-    const report = await buildConferenceReport(deps, programme);
-    res
-      .type("text/markdown; charset=utf-8")
-      .attachment("conferenza.md")
-      .send(conferenceMarkdown(report));
-  });
-  routes.get("/programmes/:pid/conference.docx", async (req, res) => {
-    const { programme } = await context(req);
-    const { buildConferenceReport, conferenceDocx } = await conferenceReport();
-    const report = await buildConferenceReport(deps, programme);
-    res
-      .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-      .attachment("conferenza.docx")
-      .send(await conferenceDocx(report));
-  });
+  for (const format of ["md", "docx"] as const) {
+    routes.get(`/programmes/:pid/conference.${format}`, async (req, res) => {
+      const { programme, principal } = await context(req);
+      // Who took part is read here (the log, the people); the draft is decoded, tallied and
+      // rendered in a worker (issue 16).
+      const participants = await (await conferenceReport()).conferenceParticipants(deps, programme);
+      const draft = await deps.registry.encoded(draftDocumentName(programme.id));
+      const actorKinds = await actorKindEntries(deps.records);
+      const at = Date.now();
+      const result = await deps.jobs.run(
+        jobOwner(principal.claims),
+        { kind: "conferenceReport", format, programme, draft, participants, actorKinds, at },
+        jobKey([
+          "conference",
+          format,
+          today(at),
+          JSON.stringify(programme),
+          JSON.stringify(participants),
+          JSON.stringify(actorKinds),
+          draft,
+        ]),
+      );
+      res
+        .type(
+          format === "md"
+            ? "text/markdown; charset=utf-8"
+            : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        .attachment(`conferenza.${format}`);
+      sendJobOutput(res, result);
+    });
+  }
 
   routes.get("/programmes/:pid/answers/:answerId", async (req, res) => {
     const { programme } = await context(req);

@@ -1,15 +1,17 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { effectiveRole, sectionKey } from "@percorso/schema";
+import { effectiveRole, sectionKey, seminarDocumentName } from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
-import { buildDraftExport, type DraftExport } from "../draft/exportModel.ts";
 import type { DraftVersions } from "../draft/versions.ts";
-import type { People } from "../people.ts";
 import { forbidden, notFound } from "../errors.ts";
+import { actorKindEntries, jobOwner, today } from "../jobs/inputs.ts";
+import { jobKey, type JobPool } from "../jobs/pool.ts";
 import { EXPORT_PAGE_POLICY } from "../render/html.ts";
+import type { CatalogueStore } from "../storage/storage.ts";
 import { requirePrincipal } from "./documents.ts";
+import { sendJobOutput } from "./jobs.ts";
 import { parseInput } from "./validation.ts";
 
 export interface DraftExportRouteDeps {
@@ -17,7 +19,8 @@ export interface DraftExportRouteDeps {
   auth: Authenticator;
   registry: DocumentRegistry;
   versions: DraftVersions;
-  people: People;
+  records: CatalogueStore;
+  jobs: JobPool;
 }
 
 export const EXPORT_TYPES = {
@@ -26,20 +29,6 @@ export const EXPORT_TYPES = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   pdf: "application/pdf",
 } as const;
-
-/**
- * The renderers, each loaded on its first export: DOCX and PDF bring large libraries (and the
- * fonts) that a server restarting under a reconnect storm should not wait for.
- */
-const RENDERERS: Record<
-  keyof typeof EXPORT_TYPES,
-  () => Promise<(model: DraftExport) => string | Promise<Buffer>>
-> = {
-  md: async () => (await import("../draft/export/markdown.ts")).draftMarkdown,
-  html: async () => (await import("../draft/export/html.ts")).draftHtml,
-  docx: async () => (await import("../draft/export/docx.ts")).draftDocx,
-  pdf: async () => (await import("../draft/export/pdf.ts")).draftPdf,
-};
 
 const exportQuery = z.object({ version: z.string().min(1).max(64).optional() });
 
@@ -67,8 +56,37 @@ export function draftExportRoutes(deps: DraftExportRouteDeps): Router {
         const { version } = parseInput(exportQuery, req.query, "export request");
         const versionInfo =
           version === undefined ? null : await deps.versions.get(programme, version);
-        const model = await buildDraftExport(deps, programme, versionInfo);
-        const render = await RENDERERS[extension]();
+        // Gathered here without decoding; decoded and rendered in a worker thread (issue 16).
+        const draft = await deps.versions.encodedAt(programme, versionInfo?.id ?? "now");
+        const seminars = [];
+        for (const info of [...programme.seminars].sort((a, b) => a.number - b.number)) {
+          seminars.push({ info, state: await deps.registry.encoded(seminarDocumentName(info.id)) });
+        }
+        const actorKinds = await actorKindEntries(deps.records);
+        const at = Date.now();
+        const key = jobKey([
+          "draft",
+          extension,
+          versionInfo === null ? `now ${today(at)}` : JSON.stringify(versionInfo),
+          JSON.stringify(programme),
+          draft,
+          ...seminars.flatMap(({ info, state }) => [info.id, state]),
+          JSON.stringify(actorKinds),
+        ]);
+        const result = await deps.jobs.run(
+          jobOwner(principal.claims),
+          {
+            kind: "draftExport",
+            format: extension,
+            programme,
+            version: versionInfo,
+            draft,
+            seminars,
+            actorKinds,
+            at,
+          },
+          key,
+        );
         const slug =
           versionInfo === null ? "" : sectionKey(versionInfo.label) || sectionKey(versionInfo.id);
         const filename = `documento-di-indirizzo${slug ? `-${slug}` : ""}.${extension}`;
@@ -76,8 +94,8 @@ export function draftExportRoutes(deps: DraftExportRouteDeps): Router {
           .type(EXPORT_TYPES[extension])
           .set("content-disposition", `attachment; filename="${filename}"`)
           // The page is a file to keep, not an app: it may not run or fetch anything.
-          .set("content-security-policy", EXPORT_PAGE_POLICY)
-          .send(await render(model));
+          .set("content-security-policy", EXPORT_PAGE_POLICY);
+        sendJobOutput(res, result);
       },
     );
   }

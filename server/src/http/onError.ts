@@ -10,6 +10,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         { method: req.method, path: req.path, status: error.status, code: error.code },
         error.message,
       );
+      res.set(error.headers);
       res.status(error.status).json({
         error: {
           code: error.code,
