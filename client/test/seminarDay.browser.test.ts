@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { readPdf, renderPdfPage } from "../../server/test/pdf.ts";
 import { unzip } from "../../server/test/zip.ts";
 import {
   ADMIN_TOKEN,
@@ -633,33 +632,15 @@ describe("the seminar day", () => {
 
     // No LibreOffice on this machine to render the DOCX: the report's PDF export, whose notes
     // are the same, is rendered instead — the page that carries the notes.
-    const dir = mkdtempSync(join(tmpdir(), "percorso-report-"));
-    const pdf = join(dir, "report.pdf");
-    writeFileSync(pdf, await report("pdf"));
-    const pages = Number(
-      /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [pdf], { encoding: "utf8" }))![1],
-    );
-    let notesPage = 1;
-    for (let n = 1; n <= pages; n++) {
-      const text = execFileSync("pdftotext", ["-f", `${n}`, "-l", `${n}`, pdf, "-"], {
-        encoding: "utf8",
-      });
-      if (text.includes(`${ANSWERS.filiere} — Paola Telefono`)) notesPage = n;
-    }
-    execFileSync("pdftoppm", [
-      "-png",
-      "-r",
-      "80",
-      "-f",
-      `${notesPage}`,
-      "-l",
-      `${notesPage}`,
-      "-singlefile",
-      pdf,
-      join(SCREENSHOTS, "report-footnotes"),
-    ]);
-    expect(readFileSync(join(SCREENSHOTS, "report-footnotes.png")).subarray(1, 4).toString()).toBe(
-      "PNG",
-    );
+    const pdf = await report("pdf");
+    const { pages } = await readPdf(pdf);
+    const notesPage =
+      pages.findLastIndex((text) =>
+        text.replace(/\s+/g, " ").includes(`${ANSWERS.filiere} — Paola Telefono`),
+      ) + 1;
+    expect(notesPage, "the page with the notes").toBeGreaterThan(0);
+    const png = await renderPdfPage(pdf, notesPage, 80);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    writeFileSync(join(SCREENSHOTS, "report-footnotes.png"), png);
   });
 });
