@@ -134,7 +134,13 @@ export class People {
   writerOf(claims: TokenClaims): Writer {
     const person = claims.sub === undefined ? undefined : this.people.get(claims.sub);
     if (person !== undefined) {
-      return { role: claims.role, userId: person.id, anonId: person.anonId, name: person.name };
+      return {
+        role: claims.role,
+        userId: person.id,
+        anonId: person.anonId,
+        name: person.name,
+        actorKind: person.actorKind,
+      };
     }
     if (claims.jti === ADMIN_TOKEN_ID) {
       return { role: "admin", userId: null, anonId: null, name: ADMIN_NAME };

@@ -8,7 +8,15 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import { readAuthMessage } from "y-protocols/auth";
-import { EDITOR_MARKS, EDITOR_NODES, addAnswer, isSafeHref, toggleVote } from "@percorso/schema";
+import {
+  EDITOR_MARKS,
+  EDITOR_NODES,
+  addAnswer,
+  isSafeHref,
+  listQuestions,
+  mayAnswer,
+  toggleVote,
+} from "@percorso/schema";
 import { startServer, type PercorsoServer } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { openSqliteStorage } from "../src/storage/sqlite.ts";
@@ -369,7 +377,9 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
 
 /**
  * Writes an answer as the client's person: signed with their id and name, or anonymously under
- * their anonymous id and second client id (DESIGN.md §4.1). Returns the answer id.
+ * their anonymous id and second client id (DESIGN.md §4.1). Returns the answer id. Without a
+ * `questionId` it answers the document's first open question (the server takes answers to open
+ * questions only).
  */
 export function answerAs(
   client: TestClient,
@@ -382,7 +392,8 @@ export function answerAs(
   return addAnswer(
     client.doc,
     {
-      questionId: options.questionId ?? "q1",
+      questionId:
+        options.questionId ?? listQuestions(client.doc).find(mayAnswer)?.id ?? "no-open-question",
       text,
       author: anonymous ? "" : person.name,
       authorId: anonymous ? person.anonId : person.userId,

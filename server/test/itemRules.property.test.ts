@@ -4,7 +4,9 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import {
+  ACTOR_KINDS,
   addAnswer,
+  addComment,
   addMaterial,
   editAnswer,
   editMaterial,
@@ -12,6 +14,7 @@ import {
   MATERIAL_KINDS,
   removeAnswer,
   removeMaterial,
+  sectionKey,
   toggleVote,
   transactAs,
   type MaterialKind,
@@ -308,6 +311,13 @@ const ATTACKS = [
   "material-edit-others",
   "material-delete-others",
   "material-change-owner",
+  // Issue 16: whole on arrival.
+  "insert-reused-id",
+  "insert-twin-ids",
+  "insert-back-dated",
+  "insert-others-actorKind",
+  "insert-no-such-question",
+  "material-reused-id",
 ] as const;
 type Attack = (typeof ATTACKS)[number];
 
@@ -926,6 +936,93 @@ describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
                 /^materials: addedById (of someone else's item )?cannot be changed$/,
               );
             }
+            case "insert-reused-id": {
+              // Anyone's answer id, her own included, anywhere in the list.
+              if (answers.length === 0) return fallback();
+              const [id] = at(answers, op.pick);
+              const signed = { questionId, text: op.text, author: mallory.name };
+              return refused(
+                op.attack,
+                (h) => addAnswer(h.doc, { ...signed, authorId: mallory.userId }, { id }),
+                new RegExp(`^answers: id ${id} already exists$`),
+              );
+            }
+            case "insert-twin-ids": {
+              const signed = { questionId, text: op.text, author: mallory.name };
+              const id = `twin-${step}`;
+              return refused(
+                op.attack,
+                (h) =>
+                  h.doc.transact(() => {
+                    addAnswer(h.doc, { ...signed, authorId: mallory.userId }, { id });
+                    addAnswer(h.doc, { ...signed, authorId: mallory.userId }, { id });
+                  }),
+                new RegExp(`^answers: id ${id} already exists$`),
+              );
+            }
+            case "insert-back-dated": {
+              // Before the seminar, a day and a minute ago, or an hour ahead.
+              const when = at(
+                [Date.UTC(2021, 6, 15) + op.other, Date.now() - 86_460_000, Date.now() + 3_600_000],
+                op.other,
+              );
+              const signed = { questionId, text: op.text, author: mallory.name };
+              return refused(
+                op.attack,
+                (h) => addAnswer(h.doc, { ...signed, authorId: mallory.userId }, { at: when }),
+                /^answers: createdAt is too far from the server's clock$/,
+              );
+            }
+            case "insert-others-actorKind": {
+              // Mallory joined as "other".
+              const kind = at(
+                ACTOR_KINDS.filter((k) => k !== "other"),
+                op.other,
+              );
+              return refused(
+                op.attack,
+                (h) =>
+                  addAnswer(h.doc, {
+                    questionId,
+                    text: op.text,
+                    author: mallory.name,
+                    authorId: mallory.userId,
+                    actorKind: kind,
+                  }),
+                /^answers: actorKind must be the writer's own$/,
+              );
+            }
+            case "insert-no-such-question":
+              return refused(
+                op.attack,
+                (h) =>
+                  addAnswer(h.doc, {
+                    questionId: `gone-${step}`,
+                    text: op.text,
+                    author: mallory.name,
+                    authorId: mallory.userId,
+                  }),
+                /^answers: no such question$/,
+              );
+            case "material-reused-id": {
+              if (model.materials.size === 0) return fallback();
+              const [id] = at([...model.materials], op.pick);
+              return refused(
+                op.attack,
+                (h) =>
+                  addMaterial(
+                    h.doc,
+                    {
+                      kind: "theory",
+                      title: op.text,
+                      addedBy: mallory.name,
+                      addedById: mallory.userId,
+                    },
+                    { id },
+                  ),
+                new RegExp(`^materials: id ${id} already exists$`),
+              );
+            }
           }
         }
       }),
@@ -933,6 +1030,220 @@ describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
       {
         seed: 20_240_611,
         numRuns: 25,
+        interruptAfterTimeLimit: 60_000,
+        markInterruptAsFailure: true,
+      },
+    );
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------
+// The draft's items on arrival (issue 16): reused ids and pre-decided inserts
+
+const DRAFT = "draft:toscana-2021";
+const SECTION = sectionKey("Agenda 2030");
+
+const DRAFT_ATTACKS = [
+  "reuse-suggestion-id",
+  "reuse-comment-id",
+  "twin-suggestion-ids",
+  "pre-decided-suggestion",
+  "pre-resolved-comment",
+] as const;
+
+type DraftOp =
+  | { kind: "suggest" | "comment"; text: string }
+  | {
+      kind: "attack";
+      attack: (typeof DRAFT_ATTACKS)[number];
+      pick: number;
+      other: number;
+      text: string;
+    };
+
+const draftOpArb: fc.Arbitrary<DraftOp> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("suggest" as const), text: textArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("comment" as const), text: textArb }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("attack" as const),
+      attack: fc.constantFrom(...DRAFT_ATTACKS),
+      pick: pickArb,
+      other: pickArb,
+      text: textArb,
+    }),
+  },
+);
+
+/** A draft item as a hostile client builds it: every field its own choice. */
+function draftItem(fields: Record<string, unknown>, nested?: string): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(fields)) item.set(key, value);
+  if (nested !== undefined) item.set(nested, new Y.Map());
+  return item;
+}
+
+/** Suggestions and comments by id, with what a decision would change in them. */
+function draftView(doc: Y.Doc): Record<string, unknown> {
+  const of = (root: string, fields: string[]) =>
+    byId(
+      doc
+        .getArray<Y.Map<unknown>>(root)
+        .toArray()
+        .map((item) => [String(item.get("id")), fields.map((field) => item.get(field) ?? null)]),
+    );
+  return {
+    suggestions: of("suggestions", ["proposedText", "authorId", "status", "decidedBy", "reason"]),
+    comments: of("comments", ["text", "authorId", "resolved", "reason"]),
+  };
+}
+
+describe("draft items as a property: ids and decisions on arrival (issue 16)", () => {
+  const server = useTestServer();
+
+  it("refuses every reused id and every pre-decided insert, and stores only the honest items", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(draftOpArb, { minLength: 6, maxLength: 16 }), async (ops) => {
+        server.destroyClients();
+        const witness = await server.connect(DRAFT, ADMIN_TOKEN);
+        witness.doc.transact(() => {
+          for (const root of ["suggestions", "comments"]) {
+            const list = witness.doc.getArray(root);
+            list.delete(0, list.length);
+          }
+        });
+        const alice = await server.join(DRAFT, { role: "participant" }, { name: "Alice" });
+        const mallory = (await server.join(DRAFT, { role: "participant" }, { name: "Mallory" }))
+          .person!;
+        const expected = {
+          suggestions: new Map<string, unknown[]>(),
+          comments: new Map<string, unknown[]>(),
+        };
+        const expectedView = () => ({
+          suggestions: byId([...expected.suggestions]),
+          comments: byId([...expected.comments]),
+        });
+        const asMallory = () => server.connect(DRAFT, mallory.token);
+        const own = { author: mallory.name, authorId: mallory.userId, createdAt: Date.now() };
+
+        for (const [step, op] of ops.entries()) {
+          const person = alice.person!;
+          if (op.kind === "suggest") {
+            const item = draftItem(
+              {
+                id: `s-${step}`,
+                section: SECTION,
+                originalText: "",
+                proposedText: op.text,
+                author: person.name,
+                authorId: person.userId,
+                createdAt: Date.now(),
+                status: "open",
+              },
+              "support",
+            );
+            alice.doc.getArray("suggestions").push([item]);
+            expected.suggestions.set(`s-${step}`, [op.text, person.userId, "open", null, null]);
+          } else if (op.kind === "comment") {
+            const id = addComment(
+              alice.doc,
+              { section: SECTION, text: op.text, author: person.name, authorId: person.userId },
+              { id: `c-${step}` },
+            );
+            expected.comments.set(id, [op.text.trim(), person.userId, false, null]);
+          } else {
+            const suggestionIds = [...expected.suggestions.keys()];
+            const commentIds = [...expected.comments.keys()];
+            const suggestion = (fields: Record<string, unknown>) =>
+              draftItem(
+                {
+                  id: `m-${step}`,
+                  section: SECTION,
+                  originalText: "",
+                  proposedText: op.text,
+                  ...own,
+                  ...fields,
+                },
+                "support",
+              );
+            const preDecided = (): [Y.Map<unknown>, RegExp] => {
+              const field = at(["status", "decidedBy", "decidedAt", "reason"], op.other);
+              const value = {
+                status: at(["accepted", "rejected", "withdrawn"], op.pick),
+                decidedBy: "Diana Redattrice",
+                decidedAt: Date.now(),
+                reason: op.text,
+              }[field];
+              return [
+                suggestion({ status: "open", [field]: value }),
+                new RegExp(`^suggestions: ${field} is decided later, not set on a new item$`),
+              ];
+            };
+            let write: (client: TestClient) => void;
+            let reason: RegExp;
+            let attackName: string = op.attack;
+            if (op.attack === "reuse-suggestion-id" && suggestionIds.length > 0) {
+              const id = at(suggestionIds, op.pick);
+              write = (h) =>
+                h.doc
+                  .getArray("suggestions")
+                  .insert(op.other % 2 === 0 ? 0 : h.doc.getArray("suggestions").length, [
+                    suggestion({ id, status: "open" }),
+                  ]);
+              reason = new RegExp(`^suggestions: id ${id} already exists$`);
+            } else if (op.attack === "reuse-comment-id" && commentIds.length > 0) {
+              const id = at(commentIds, op.pick);
+              write = (h) => addComment(h.doc, { section: SECTION, text: op.text, ...own }, { id });
+              reason = new RegExp(`^comments: id ${id} already exists$`);
+            } else if (op.attack === "twin-suggestion-ids") {
+              write = (h) =>
+                h.doc.transact(() =>
+                  h.doc
+                    .getArray("suggestions")
+                    .push([suggestion({ status: "open" }), suggestion({ status: "open" })]),
+                );
+              reason = new RegExp(`^suggestions: id m-${step} already exists$`);
+            } else if (op.attack === "pre-resolved-comment") {
+              const field = at(["resolved", "reason"], op.other);
+              const value = field === "resolved" ? at([true, "yes", 1], op.pick) : op.text;
+              write = (h) =>
+                h.doc.getArray("comments").push([
+                  draftItem({
+                    id: `m-${step}`,
+                    section: SECTION,
+                    text: op.text,
+                    ...own,
+                    [field]: value,
+                  }),
+                ]);
+              reason = new RegExp(`^comments: ${field} is decided later, not set on a new item$`);
+            } else {
+              // "pre-decided-suggestion", and a reuse with nothing to reuse yet.
+              attackName = "pre-decided-suggestion";
+              const [item, expectedReason] = preDecided();
+              write = (h) => h.doc.getArray("suggestions").push([item]);
+              reason = expectedReason;
+            }
+            await expectRefusal(server, attackName, asMallory, write, reason);
+          }
+          const json = JSON.stringify(expectedView());
+          await waitFor(
+            () => JSON.stringify(draftView(witness.doc)) === json,
+            `draft step ${step}`,
+          );
+          expect(alice.closes, `step ${step}: the honest client`).toEqual([]);
+        }
+
+        server.destroyClients();
+        await server.restart();
+        const reader = await server.connect(DRAFT, ADMIN_TOKEN);
+        expect(draftView(reader.doc)).toEqual(expectedView());
+        server.destroyClients();
+      }),
+      {
+        seed: 20_261_208,
+        numRuns: 12,
         interruptAfterTimeLimit: 60_000,
         markInterruptAsFailure: true,
       },

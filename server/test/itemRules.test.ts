@@ -426,6 +426,7 @@ describe("item rules (DESIGN.md §4.1)", () => {
       suggestion.set("proposedText", "Più riuso");
       suggestion.set("author", "Alice Bianchi");
       suggestion.set("authorId", alice.person!.userId);
+      suggestion.set("createdAt", Date.now());
       suggestion.set("status", "open");
       suggestion.set("support", new Y.Map());
       alice.doc.getArray("suggestions").push([suggestion]);

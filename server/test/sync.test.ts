@@ -21,7 +21,7 @@ const SEMINAR = "seminar:s2-economia-circolare";
 
 /** An answer written by the client's person (signed, as the item rules ask). */
 function answer(client: TestClient, id: string, text: string): void {
-  answerAs(client, text, { id, questionId: "q" });
+  answerAs(client, text, { id });
 }
 
 /** The client, known to be `person`'s. */

@@ -225,7 +225,13 @@ export function forgetLegacyIdentity(): void {
 
 /** The writer the server will see behind this identity with `role` (for the item rules). */
 export function writerOf(identity: Identity, role: Role): Writer {
-  return { role, userId: identity.userId, anonId: identity.anonId, name: identity.name };
+  return {
+    role,
+    userId: identity.userId,
+    anonId: identity.anonId,
+    name: identity.name,
+    actorKind: identity.actorKind,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   listAllAnswers,
   listQuestions,
   answersFor,
+  mayAnswer,
   readModeration,
   readSession,
   removeAnswer,
@@ -116,7 +117,8 @@ export function Questions({
               order={order}
               identity={identity}
               writer={writer}
-              writable={writable && question.state === "open"}
+              // Answers and votes only while the question is open: the server's rule, asked alike.
+              writable={writable && mayAnswer(question)}
               spotlight={spotlight === question.id}
               highlight={highlight}
             />

@@ -2,7 +2,14 @@ import * as Y from "yjs";
 import { draftRoots } from "./draft.ts";
 import { REACTIONS, type Reaction } from "./types.ts";
 import type { ActorKind } from "./seminar.ts";
-import { newId, now, readString, transactAs, type MutationOptions } from "./yhelpers.ts";
+import {
+  newId,
+  now,
+  readString,
+  transactAs,
+  uniqueById,
+  type MutationOptions,
+} from "./yhelpers.ts";
 
 /**
  * The plenary conference on the orientation draft (DESIGN.md §5, issue 10): the section being
@@ -144,7 +151,7 @@ export function decideSuggestion(
 
 export function listSuggestions(doc: Y.Doc, section?: string): Suggestion[] {
   const result: Suggestion[] = [];
-  for (const item of draftRoots(doc).suggestions) {
+  for (const item of uniqueById(draftRoots(doc).suggestions)) {
     const id = readString(item.get("id"));
     const itemSection = readString(item.get("section"));
     const createdAt = item.get("createdAt");

@@ -9,6 +9,7 @@ import {
   readString,
   transactAs,
   type MutationOptions,
+  uniqueById,
 } from "./yhelpers.ts";
 
 /**
@@ -135,7 +136,7 @@ export function removeComment(
 
 export function listComments(doc: Y.Doc, section?: string): DraftComment[] {
   const result: DraftComment[] = [];
-  for (const item of draftRoots(doc).comments) {
+  for (const item of uniqueById(draftRoots(doc).comments)) {
     const id = readString(item.get("id"));
     const itemSection = readString(item.get("section"));
     const text = readString(item.get("text"));
@@ -277,7 +278,7 @@ export function addVersion(
 
 export function listVersions(doc: Y.Doc): DraftVersion[] {
   const result: DraftVersion[] = [];
-  for (const item of draftRoots(doc).versions) {
+  for (const item of uniqueById(draftRoots(doc).versions)) {
     const id = readString(item.get("id"));
     const label = readString(item.get("label"));
     const at = item.get("at");

@@ -9,7 +9,15 @@ import {
   type VisibleAnswer,
 } from "./seminar.ts";
 import { ANSWER_REF_NODE, citationLabel, textOf } from "./xml.ts";
-import { findById, newId, now, readString, removeById, type MutationOptions } from "./yhelpers.ts";
+import {
+  findById,
+  newId,
+  now,
+  readString,
+  removeById,
+  uniqueById,
+  type MutationOptions,
+} from "./yhelpers.ts";
 
 /**
  * What the facilitator runs during a live seminar (DESIGN.md §4): the countdown, pinned and
@@ -178,7 +186,7 @@ export function listClusters(doc: Y.Doc): Cluster[] {
   }
   const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   const result: Cluster[] = [];
-  for (const item of roots.clusters) {
+  for (const item of uniqueById(roots.clusters)) {
     const id = readString(item.get("id"));
     const label = readString(item.get("label"));
     const axis = item.get("axis");

@@ -1,5 +1,6 @@
 import type { DocumentKind } from "./documents.ts";
 import type { Role } from "./roles.ts";
+import type { ActorKind } from "./seminar.ts";
 import { REACTIONS } from "./types.ts";
 
 /**
@@ -18,6 +19,11 @@ export interface Writer {
   anonId: string | null;
   /** The display name the person joined with. */
   name: string;
+  /**
+   * The kind of actor the person joined as (issue 16: an item's `actorKind` is the writer's
+   * own); absent for a writer with no person behind it.
+   */
+  actorKind?: ActorKind | null;
 }
 
 /** A Y.Array of Y.Maps whose elements belong to whoever wrote them. */
@@ -45,6 +51,21 @@ export interface OwnedItemsRule {
   maxLengths?: Readonly<Record<string, number>>;
   /** Fields that hold a web link: empty, or an http(s) URL. */
   urlFields?: readonly string[];
+  /**
+   * Fields someone else decides later (a drafter's decision, a resolution): a new item carries
+   * each absent or at one of these initial values, whoever writes it (issue 16). Decisions are
+   * recorded by the server's REST routes, never arrive inside a new item.
+   */
+  initial?: Readonly<Record<string, readonly unknown[]>>;
+  /** The field holding the item's creation time, which must be near the server's clock. */
+  createdAtField?: string;
+  /** The field holding a kind of actor, which (when present) must be the writer's own. */
+  actorKindField?: string;
+  /**
+   * The item answers the question named by `field`: it is inserted, and its `keyed` maps
+   * (votes) are written, only while that question is open (issue 16).
+   */
+  openQuestion?: { field: string; keyed: readonly string[] };
 }
 
 /** A Y.Map of sections, each a Y.Map keyed by the writer's `anonId` (reactions). */
@@ -64,6 +85,9 @@ const ANSWER_RULE: OwnedItemsRule = {
   writerKeyed: { votes: [true] },
   notByOwner: ["votes"],
   maxLengths: { text: 2000, author: 80 },
+  createdAtField: "createdAt",
+  actorKindField: "actorKind",
+  openQuestion: { field: "questionId", keyed: ["votes"] },
 };
 
 const MATERIAL_RULE: OwnedItemsRule = {
@@ -80,6 +104,7 @@ const MATERIAL_RULE: OwnedItemsRule = {
   writerKeyed: {},
   maxLengths: { title: 200, summary: 2000, url: 2048, addedBy: 80 },
   urlFields: ["url"],
+  createdAtField: "createdAt",
 };
 
 const COMMENT_RULE: OwnedItemsRule = {
@@ -91,6 +116,8 @@ const COMMENT_RULE: OwnedItemsRule = {
   moderators: { roles: ["drafter"], fields: ["resolved", "reason"], mayDelete: false },
   writerKeyed: {},
   maxLengths: { text: 4000, author: 80, reason: 2000, quote: 1000 },
+  initial: { resolved: [false], reason: [""] },
+  createdAtField: "createdAt",
 };
 
 const SUGGESTION_RULE: OwnedItemsRule = {
@@ -107,6 +134,8 @@ const SUGGESTION_RULE: OwnedItemsRule = {
   },
   writerKeyed: { support: ["support", "object"] },
   maxLengths: { originalText: 4000, proposedText: 4000, author: 80, reason: 2000 },
+  initial: { status: ["open"], reason: [""], decidedBy: [""], decidedAt: [null] },
+  createdAtField: "createdAt",
 };
 
 /** The rules of every root that carries an identity; roots not listed here have none. */
@@ -119,6 +148,26 @@ export const ITEM_RULES: Record<DocumentKind, Readonly<Record<string, ItemRule>>
   },
   programme: {},
 };
+
+/**
+ * The roots whose items are named by an `id`, unique in the root (issue 16): an insert whose
+ * id is already there — in the document or earlier in the same update — is refused, so every
+ * lookup by id (decide, cite, approve, pin, export) reads the one item. Documents written before
+ * this rule may hold repeats: readers keep the first in list order (`uniqueById`).
+ */
+export const ID_ROOTS: Record<DocumentKind, readonly string[]> = {
+  seminar: ["materials", "questions", "answers", "clusters"],
+  draft: ["comments", "suggestions", "versions"],
+  programme: ["announcements", "timeline"],
+};
+
+/**
+ * How far a new item's `createdAt` may be from the server's clock. The past is generous: an
+ * answer or comment written offline (a train, a hall with no signal) is sent when the device
+ * reconnects, and a day covers a seminar day; anything older is a back-dated item. The future
+ * allows only a device clock's usual drift: an item dated ahead would sit atop "newest first".
+ */
+export const CREATED_AT_TOLERANCE = { pastMs: 24 * 60 * 60 * 1000, futureMs: 5 * 60 * 1000 };
 
 export function itemRuleOf(kind: DocumentKind, root: string): ItemRule | undefined {
   return Object.hasOwn(ITEM_RULES[kind], root) ? ITEM_RULES[kind][root] : undefined;
@@ -247,4 +296,52 @@ function isWebLink(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a new item's fields are not whole on arrival (issue 16): a field someone else decides
+ * already decided, a creation time far from `now` (the server's clock), a kind of actor not
+ * the writer's own. Null when it is whole. Whether its question is open is asked with
+ * `mayAnswer` (the question lives elsewhere in the document).
+ */
+export function arrivalProblem(
+  rule: OwnedItemsRule,
+  fields: ReadonlyMap<string, unknown>,
+  writer: Writer,
+  now: number,
+): string | null {
+  if (isRuleExempt(writer)) return null;
+  for (const [field, values] of Object.entries(rule.initial ?? {})) {
+    if (fields.has(field) && !values.includes(fields.get(field))) {
+      return `${field} is decided later, not set on a new item`;
+    }
+  }
+  if (rule.createdAtField !== undefined) {
+    const createdAt = fields.get(rule.createdAtField);
+    if (typeof createdAt !== "number" || !Number.isFinite(createdAt)) {
+      return `${rule.createdAtField} is a time`;
+    }
+    if (
+      createdAt < now - CREATED_AT_TOLERANCE.pastMs ||
+      createdAt > now + CREATED_AT_TOLERANCE.futureMs
+    ) {
+      return `${rule.createdAtField} is too far from the server's clock`;
+    }
+  }
+  if (rule.actorKindField !== undefined && fields.has(rule.actorKindField)) {
+    const kind = fields.get(rule.actorKindField);
+    if (writer.actorKind === undefined || writer.actorKind === null || kind !== writer.actorKind) {
+      return `${rule.actorKindField} must be the writer's own`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether a question takes answers and votes now: only while it is open (a draft question is
+ * not shown yet, a closed one is over). The server asks this of every answer and vote, the room
+ * before it offers either.
+ */
+export function mayAnswer(question: { state: unknown } | undefined): boolean {
+  return question?.state === "open";
 }

@@ -20,6 +20,7 @@ import {
   setFieldById,
   transactAs,
   type MutationOptions,
+  uniqueById,
 } from "./yhelpers.ts";
 
 /**
@@ -251,7 +252,7 @@ function questionItem(
 
 export function listQuestions(doc: Y.Doc): Question[] {
   const result: Question[] = [];
-  for (const item of seminarRoots(doc).questions) {
+  for (const item of uniqueById(seminarRoots(doc).questions)) {
     const id = readString(item.get("id"));
     const text = readString(item.get("text"));
     const state = item.get("state");
@@ -434,7 +435,7 @@ export function removeMaterial(
 
 export function listMaterials(doc: Y.Doc, kind?: MaterialKind): Material[] {
   const result: Material[] = [];
-  for (const item of seminarRoots(doc).materials) {
+  for (const item of uniqueById(seminarRoots(doc).materials)) {
     const id = readString(item.get("id"));
     const itemKind = item.get("kind");
     const title = readString(item.get("title"));
@@ -563,7 +564,7 @@ function readAnswer(item: Y.Map<unknown>): Answer | null {
 /** Every answer as written, moderation ignored (for the facilitator's console). */
 export function listAllAnswers(doc: Y.Doc, questionId?: string): Answer[] {
   const result: Answer[] = [];
-  for (const item of seminarRoots(doc).answers) {
+  for (const item of uniqueById(seminarRoots(doc).answers)) {
     const answer = readAnswer(item);
     if (answer && (questionId === undefined || answer.questionId === questionId)) {
       result.push(answer);

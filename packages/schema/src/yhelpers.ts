@@ -45,6 +45,23 @@ export function readString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * The items of a Y.Array of Y.Maps, each id once: the first in list order (the one `findById`
+ * finds). Ids are unique in their root since issue 16; a document written before may repeat
+ * one, and then every reader — lists, lookups, the report, exports — sees the same single item.
+ */
+export function* uniqueById(list: Y.Array<Y.Map<unknown>>): Generator<Y.Map<unknown>> {
+  const seen = new Set<unknown>();
+  for (const item of list) {
+    const id = item.get("id");
+    if (typeof id === "string") {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
+    yield item;
+  }
+}
+
 /** The index of the Y.Map with this `id` in a Y.Array of Y.Maps, or -1. */
 export function indexById(list: Y.Array<Y.Map<unknown>>, id: string): number {
   let index = 0;

@@ -1,9 +1,12 @@
 import * as Y from "yjs";
 import {
+  arrivalProblem,
+  findById,
   identityProblem,
   isOwnedBy,
   isRuleExempt,
   itemRuleOf,
+  mayAnswer,
   mayDelete,
   mayEditField,
   mayKeyOn,
@@ -14,6 +17,7 @@ import {
   type WriterKeyedSectionsRule,
   type Writer,
 } from "@percorso/schema";
+import { duplicateIdProblem } from "./uniqueIds.ts";
 import type { LocatedItem, UpdateView } from "./updateView.ts";
 
 /**
@@ -66,7 +70,16 @@ function mapOf(item: Y.Item): Y.Map<unknown> | null {
     : null;
 }
 
-export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Writer): RuleVerdict {
+/**
+ * The verdict on `view` written by `writer`, `now` being the server's clock (a new item's
+ * `createdAt` must be near it).
+ */
+export function checkItemRules(
+  view: UpdateView,
+  kind: DocumentKind,
+  writer: Writer,
+  now: number = Date.now(),
+): RuleVerdict {
   const verdict: RuleVerdict = {
     problem: null,
     anonymousClients: new Set(),
@@ -104,7 +117,10 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
       if (values.length > 1) return refuse(`${entry.root}: ${field} written twice in one item`);
       single.set(field, values[0]);
     }
-    const problem = identityProblem(entry.rule, single, writer);
+    const problem =
+      identityProblem(entry.rule, single, writer) ??
+      arrivalProblem(entry.rule, single, writer, now) ??
+      questionProblem(view, entry.rule, single.get(entry.rule.openQuestion?.field ?? ""));
     if (problem !== null) return refuse(`${entry.root}: ${problem}`);
     const anonymous = single.get(entry.rule.ownerField) === writer.anonId;
     const marks = anonymous ? verdict.anonymousClients : verdict.signedClients;
@@ -121,7 +137,15 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
     if (!mayKeyOn(rule, nested, owner, writer)) {
       return refuse(`${root}: the author of an item cannot write in its ${nested}`);
     }
+    // A vote on an arriving answer was judged with the answer: its question is open.
+    if (arriving === undefined && rule.openQuestion?.keyed.includes(nested) === true) {
+      const problem = questionProblem(view, rule, mapOf(holder)?.get(rule.openQuestion.field));
+      if (problem !== null) return refuse(`${root}: ${problem}`);
+    }
   }
+
+  const duplicate = duplicateIdProblem(view, kind);
+  if (duplicate !== null) return refuse(duplicate);
 
   const deleted = new Set(view.deletes.map(({ item }) => item));
   for (const located of view.deletes) {
@@ -134,7 +158,7 @@ export function checkItemRules(view: UpdateView, kind: DocumentKind, writer: Wri
     }
     const problem =
       rule.kind === "owned-items"
-        ? checkOwnedDelete(rule, located, writer)
+        ? checkOwnedDelete(view, rule, located, writer)
         : checkSectionDelete(located, writer);
     if (problem !== null) return refuse(`${located.location.root}: ${problem}`);
   }
@@ -206,7 +230,28 @@ function checkOwnedInsert(
   return "nothing nests this deep";
 }
 
+/**
+ * Why an item of a rule with `openQuestion` may not be written now: the question it names
+ * (`questionId`) is not one of the document's questions, or is not open. Null otherwise, and
+ * for rules not tied to a question.
+ */
+function questionProblem(
+  view: UpdateView,
+  rule: OwnedItemsRule,
+  questionId: unknown,
+): string | null {
+  if (rule.openQuestion === undefined) return null;
+  // Only seminar documents have rules tied to a question, and `questions` is one of their roots.
+  const question =
+    typeof questionId === "string"
+      ? findById(view.doc.getArray<Y.Map<unknown>>("questions"), questionId)
+      : undefined;
+  if (question === undefined) return "no such question";
+  return mayAnswer({ state: question.get("state") }) ? null : "the question is not open";
+}
+
 function checkOwnedDelete(
+  view: UpdateView,
   rule: OwnedItemsRule,
   { item, location }: LocatedItem,
   writer: Writer,
@@ -226,7 +271,11 @@ function checkOwnedDelete(
     const nested = path[1]!;
     const values = nested.key === null ? undefined : rule.writerKeyed[nested.key];
     if (values === undefined || key === null) return "no such nested field";
-    return key === writer.anonId ? null : `only the writer's own key can be removed`;
+    if (key !== writer.anonId) return `only the writer's own key can be removed`;
+    // Withdrawing a vote is a vote too: only while the question is open.
+    return rule.openQuestion?.keyed.includes(nested.key!) === true
+      ? questionProblem(view, rule, mapOf(path[0]!.item)?.get(rule.openQuestion.field))
+      : null;
   }
   return "nothing nests this deep";
 }
