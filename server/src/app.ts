@@ -15,6 +15,7 @@ import { openSqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
 import { Invites } from "./invites.ts";
 import { People } from "./people.ts";
+import { ClientIdDirectory } from "./clientIdDirectory.ts";
 import { Authenticator } from "./collab/principal.ts";
 import { CollabCore } from "./collab/core.ts";
 import { localBus } from "./cluster/bus.ts";
@@ -64,6 +65,9 @@ export async function startServer(
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
   const invites = await Invites.open(storage, tokens);
   const people = await People.open(storage, tokens);
+  const clientIds = await ClientIdDirectory.open(storage, (bindings) =>
+    bus.publishEvent({ kind: "client-ids-reserved", bindings }),
+  );
   const auth = new Authenticator(invites, people);
   const registry = new DocumentRegistry({
     store: storage,
@@ -72,6 +76,7 @@ export async function startServer(
     metrics,
     compactAfterUpdates: config.compactAfterUpdates,
     idleUnloadMs: config.idleUnloadMs,
+    reservedClientIds: clientIds.reserved,
     onSeminarStatus: (seminarId, status) => {
       catalogue.setSeminarStatus(seminarId, status).then(
         () => bus.publishEvent({ kind: "seminar-status", seminarId, status }),
@@ -98,6 +103,9 @@ export async function startServer(
           return Promise.resolve();
         case "programmes-changed":
           return catalogue.reload();
+        case "client-ids-reserved":
+          clientIds.remember(event.bindings);
+          return Promise.resolve();
       }
     })();
     done.catch((error: unknown) => log.error({ err: error, event }, "a bus event failed"));
@@ -160,6 +168,7 @@ export async function startServer(
       plenary: new Plenary({ registry, people }),
       jobs,
       records: storage,
+      clientIds,
       publicUrl: () => config.publicUrl ?? baseUrl,
     }),
   );

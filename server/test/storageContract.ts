@@ -80,7 +80,9 @@ export function storageContract(factory: StoreFactory): void {
       [30, "u1", "Nome u1", "participant", false, 1],
       [40, "u2", "Nome u2", "participant", true, 1],
     ]);
-    expect((await store.history("seminar:a", { userId: "u2" })).map((h) => h.at)).toEqual([20, 40]);
+    // A person's filter finds their named rows only: an anonymous row (stored before anonymous
+    // acts left the person out of the log) is never found by their id (DESIGN.md §4.2).
+    expect((await store.history("seminar:a", { userId: "u2" })).map((h) => h.at)).toEqual([20]);
     expect((await store.history("seminar:a", { from: 20, to: 30 })).map((h) => h.at)).toEqual([
       20, 30,
     ]);

@@ -15,6 +15,11 @@ export const CLOSE = {
   presenceTooLarge: { code: 4431, reason: "presence-too-large" },
   /** The document, or this person's share of it, is full. */
   quotaExceeded: { code: 4432, reason: "quota-exceeded" },
+  /**
+   * An update holding content the server's Yjs cannot decode (a content type it does not know,
+   * e.g. Yrs's `move`): sending it again would fail the same way, so the client stops.
+   */
+  unsupportedContent: { code: 4415, reason: "unsupported-content" },
   /** A reader too slow to take what is sent: dropped, it resyncs on reconnect. */
   slowReader: { code: 1013, reason: "slow-reader" },
   restarting: { code: 1012, reason: "server-restarting" },

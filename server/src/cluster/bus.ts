@@ -22,7 +22,9 @@ export type DocumentMessage =
 export type BusEvent =
   | { kind: "invite-revoked"; inviteId: string }
   | { kind: "seminar-status"; seminarId: string; status: string }
-  | { kind: "programmes-changed" };
+  | { kind: "programmes-changed" }
+  /** Client ids handed to a person at join (`ClientIdDirectory`): bound on every process. */
+  | { kind: "client-ids-reserved"; bindings: ClientBinding[] };
 
 export interface Bus {
   /**

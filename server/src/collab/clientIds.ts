@@ -1,7 +1,15 @@
 import * as Y from "yjs";
 import type { ClientBinding } from "../storage/storage.ts";
+import type { ClientKind } from "./anonymity.ts";
 import type { RuleVerdict } from "./itemRules.ts";
 import type { UpdateView } from "./updateView.ts";
+
+/**
+ * Client ids the server handed a person at `POST /api/join` / `GET /api/me` (named or
+ * anonymous), bound to them in every document before they write: what the server's own
+ * directory says of one, or undefined.
+ */
+export type ReservedClientIds = (clientId: number) => Omit<ClientBinding, "clientId"> | undefined;
 
 /**
  * Yjs client ids bound to people (DESIGN.md §4.1), one registry per document. The first update
@@ -15,8 +23,11 @@ export class ClientIds {
   /** Client ids announced with a presence: named, though not bound until they write. */
   private readonly announced = new Map<number, string>();
 
-  constructor(bindings: readonly ClientBinding[]) {
+  private readonly reserved: ReservedClientIds;
+
+  constructor(bindings: readonly ClientBinding[], reserved: ReservedClientIds = () => undefined) {
     for (const binding of bindings) this.bound.set(binding.clientId, binding);
+    this.reserved = reserved;
   }
 
   get(clientId: number): ClientBinding | undefined {
@@ -29,15 +40,17 @@ export class ClientIds {
 
   /**
    * Checks the client ids an update writes under for `authorId`; returns the bindings it
-   * brings (to store with it and `bind` once accepted), or why it is refused.
+   * brings (to store with it and `bind` once accepted) and what each client id is once it is
+   * applied (anonymous, named, undecided), or why it is refused.
    */
   check(
     doc: Y.Doc,
     view: UpdateView,
     authorId: string,
     verdict: Pick<RuleVerdict, "anonymousClients" | "signedClients">,
-  ): { problem: string } | { binds: ClientBinding[] } {
+  ): { problem: string } | { binds: ClientBinding[]; kinds: Map<number, ClientKind> } {
     const binds: ClientBinding[] = [];
+    const kinds = new Map<number, ClientKind>();
     for (const clientId of view.clients) {
       const anonymous = verdict.anonymousClients.has(clientId);
       const signed = verdict.signedClients.has(clientId);
@@ -69,6 +82,7 @@ export class ClientIds {
         if (binding.anonymous === null && kind !== null) {
           binds.push({ clientId, userId: authorId, anonymous: kind });
         }
+        kinds.set(clientId, binding.anonymous ?? kind);
         continue;
       }
       if (Y.getState(doc.store, clientId) > 0) {
@@ -84,9 +98,24 @@ export class ClientIds {
       if (announcedBy !== undefined && anonymous) {
         return { problem: "anonymous items cannot come from a client id with a named presence" };
       }
-      binds.push({ clientId, userId: authorId, anonymous: kind });
+      // A client id the server handed out is its person's, and already named or anonymous.
+      const reserved = this.reserved(clientId);
+      if (reserved !== undefined) {
+        if (reserved.userId !== authorId) {
+          return { problem: `client id ${clientId} belongs to someone else` };
+        }
+        if (reserved.anonymous === true && (signed || announcedBy !== undefined)) {
+          return { problem: "signed items cannot come from an anonymous client id" };
+        }
+        if (reserved.anonymous === false && anonymous) {
+          return { problem: "anonymous items cannot come from a named client id" };
+        }
+      }
+      const decided = reserved?.anonymous ?? kind;
+      binds.push({ clientId, userId: authorId, anonymous: decided });
+      kinds.set(clientId, decided);
     }
-    return { binds };
+    return { binds, kinds };
   }
 
   bind(binds: readonly ClientBinding[]): void {
@@ -98,7 +127,7 @@ export class ClientIds {
    * else's, nor one that carries anonymous items. Remembered, so that id stays named.
    */
   mayAnnounce(clientId: number, authorId: string): boolean {
-    const binding = this.bound.get(clientId);
+    const binding = this.bound.get(clientId) ?? this.reserved(clientId);
     if (binding !== undefined && (binding.userId !== authorId || binding.anonymous === true)) {
       return false;
     }

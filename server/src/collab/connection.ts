@@ -14,7 +14,7 @@ import {
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
 } from "./messages.ts";
-import { authorOf, type Principal } from "./principal.ts";
+import { anonymousAuthorOf, authorOf, type Principal } from "./principal.ts";
 import { TokenBucket } from "./rateLimit.ts";
 import type { CollabSocket } from "./socket.ts";
 
@@ -190,11 +190,16 @@ export class Connection implements DocumentPeer {
       return this.sendSyncStep1();
     }
     if (check.touchesSchema) this.deps.metrics.updatesIn.inc();
-    this.doc.apply(update, {
-      peer: this,
-      author: authorOf(this.principal, this.role),
-      anonymous: check.anonymous,
-      binds: check.binds,
+    // Named and anonymous acts are applied (and logged) apart, in the order they build on.
+    check.parts.forEach((part, i) => {
+      this.doc.apply(part.update, {
+        peer: this,
+        author: part.anonymous
+          ? anonymousAuthorOf(this.principal, this.role)
+          : authorOf(this.principal, this.role),
+        anonymous: part.anonymous,
+        binds: i === 0 ? check.binds : [],
+      });
     });
   }
 

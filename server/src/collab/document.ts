@@ -3,7 +3,7 @@ import type { DocumentScope, PermissionState, SeminarStatus } from "@percorso/sc
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Author, ClientBinding, DocumentStore, LogSizes } from "../storage/storage.ts";
-import { ClientIds } from "./clientIds.ts";
+import { ClientIds, type ReservedClientIds } from "./clientIds.ts";
 import { GroupCommit, type PendingUpdate } from "./commit.ts";
 import { Peers, type DocumentPeer } from "./fanout.ts";
 import { Presence } from "./presence.ts";
@@ -19,7 +19,10 @@ export type { DocumentPeer } from "./fanout.ts";
 export interface UpdateOrigin {
   peer: DocumentPeer | null;
   author: Author;
-  /** The update carries anonymous items: non-admin history readers see no name on it. */
+  /**
+   * An anonymous act (DESIGN.md §4.2): logged under the person's `anonId` with no name, and
+   * shown to no one, admin included, as theirs.
+   */
   anonymous: boolean;
   binds: readonly ClientBinding[];
 }
@@ -41,6 +44,8 @@ export interface DocumentDeps {
   onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
   /** Told when storage failed this document: it must be loaded afresh. */
   onFailed?: (doc: CollabDocument) => void;
+  /** The client ids handed to people at join (bound to them in every document). */
+  reservedClientIds?: ReservedClientIds;
 }
 
 /**
@@ -79,6 +84,8 @@ export class CollabDocument {
   private compacting: Promise<void> | null = null;
   private reportedStatus: SeminarStatus | undefined;
   private failedState = false;
+  /** When the last update was logged, and whether it was anonymous. */
+  private lastLogged = { at: 0, anonymous: false };
 
   private constructor(
     name: string,
@@ -97,7 +104,7 @@ export class CollabDocument {
     this.ydoc = new Y.Doc({ gc: true });
     this.bus = deps.bus ?? localBus();
     this.peers = new Peers(deps.metrics);
-    this.clientIds = new ClientIds(stored.bindings);
+    this.clientIds = new ClientIds(stored.bindings, deps.reservedClientIds);
     this.presence = new Presence(this.ydoc, this.peers, this.clientIds, (update) =>
       this.bus.publish(name, { kind: "awareness", update }),
     );
@@ -307,10 +314,26 @@ export class CollabDocument {
     const pending: PendingUpdate = {
       update,
       from: peer,
-      entry: { update, ...author, at: Date.now(), anonymous, binds },
+      entry: { update, ...author, at: this.logTime(anonymous), anonymous, binds },
     };
     this.count(author.userId, update.byteLength);
     this.commit.push(pending);
+  }
+
+  /**
+   * When the log says an update was accepted. An anonymous update never shares its millisecond
+   * with a named one logged just before or after it on this process: the state at a moment is
+   * asked by the millisecond, and a diff around a person's named change must not hold an
+   * anonymous act (the two halves of a split update, or a vote right after a signed edit).
+   */
+  private logTime(anonymous: boolean): number {
+    const now = Date.now();
+    const at =
+      now <= this.lastLogged.at
+        ? this.lastLogged.at + (anonymous === this.lastLogged.anonymous ? 0 : 1)
+        : now;
+    this.lastLogged = { at, anonymous };
+    return at;
   }
 
   private committed(batch: readonly PendingUpdate[], lastSeq: number): void {

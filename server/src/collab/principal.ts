@@ -57,6 +57,15 @@ export class Authenticator {
   }
 }
 
+/**
+ * How the log records a principal's anonymous act (DESIGN.md §4.2): under their `anonId` (the
+ * key of their share of the document, and already what their votes are keyed by), with no name
+ * and no user id — nothing a reader of the history can tie to the person.
+ */
+export function anonymousAuthorOf(principal: Principal, role: string): Author {
+  return { userId: principal.writer.anonId ?? principal.authorId, role, name: "" };
+}
+
 /** How the log attributes a principal's update on a document where it has `role`. */
 export function authorOf(principal: Principal, role: string): Author {
   return { userId: principal.authorId, role, name: principal.writer.name };

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ClientBinding, DocumentStore } from "../storage/storage.ts";
 import { localBus, type Bus, type DocumentMessage } from "../cluster/bus.ts";
+import type { ReservedClientIds } from "./clientIds.ts";
 import { CollabDocument } from "./document.ts";
 
 export interface RegistryDeps {
@@ -15,6 +16,8 @@ export interface RegistryDeps {
   compactAfterUpdates: number;
   idleUnloadMs: number;
   onSeminarStatus?: (seminarId: string, status: SeminarStatus) => void;
+  /** The client ids handed to people at join, bound to them in every document. */
+  reservedClientIds?: ReservedClientIds;
 }
 
 /**

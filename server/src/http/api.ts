@@ -16,6 +16,7 @@ import type { DraftDesk } from "../draft/desk.ts";
 import type { DraftVersions } from "../draft/versions.ts";
 import type { Plenary } from "../draft/plenary.ts";
 import { inviteRoutes } from "./invites.ts";
+import type { ClientIdDirectory } from "../clientIdDirectory.ts";
 import { peopleRoutes } from "./people.ts";
 import { programmeRoutes } from "./programmes.ts";
 import { reportRoutes } from "./reports.ts";
@@ -31,6 +32,8 @@ export interface ApiDeps {
   desk: DraftDesk;
   versions: DraftVersions;
   plenary: Plenary;
+  /** The Yjs client ids handed to people at join and on every `GET /api/me`. */
+  clientIds: ClientIdDirectory;
   /** The worker threads: exports, reports and history replays (issue 16). */
   jobs: JobPool;
   /** Stored records (people's facts a job needs, read fresh). */

@@ -8,7 +8,12 @@ import { authorOf } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
 import { forbidden, notFound, unauthorized } from "../errors.ts";
 import { ADMIN_NAME, SYSTEM_USER, type People } from "../people.ts";
-import type { DocumentStore } from "../storage/storage.ts";
+import type {
+  ClientBinding,
+  DocumentStore,
+  HistoryEntry,
+  HistoryFilter,
+} from "../storage/storage.ts";
 import type { Tokens } from "../tokens.ts";
 import { parseInput } from "./validation.ts";
 import { jobOwner } from "../jobs/inputs.ts";
@@ -50,6 +55,48 @@ export async function requirePrincipal(req: Request, auth: Authenticator): Promi
   return result.principal;
 }
 
+/**
+ * A history row as staff read it (DESIGN.md §4.2), admin included: an anonymous act — an
+ * anonymous item, a vote, a reaction, support, or their withdrawal — carries no person (rows
+ * stored before its `userId` was left out of the log are shown without it just the same);
+ * a person who joined anonymously is nameless to everyone but an admin. A filter by a person's
+ * id finds only what is shown as theirs: never a row shown without them.
+ */
+export function historyForStaff(
+  entries: readonly HistoryEntry[],
+  { role, filter, people }: { role: Role | null; filter: HistoryFilter; people: People },
+): HistoryEntry[] {
+  const shown = entries.map((entry) => {
+    if (entry.anonymous) return { ...entry, userId: null, name: "", anonymous: true };
+    const joinedAnonymously = entry.userId !== null && people.get(entry.userId)?.anonymous === true;
+    return role !== "admin" && joinedAnonymously
+      ? { ...entry, userId: null, name: "", anonymous: true }
+      : entry;
+  });
+  return filter.userId === undefined
+    ? shown
+    : shown.filter((entry) => entry.userId === filter.userId);
+}
+
+/**
+ * Who a Yjs client id belongs to, as any reader of the document sees it: a name only for a
+ * client id that is named (an anonymous one, or one not decided yet — content that arrived
+ * already deleted — shows no one, DESIGN.md §4.2), and a colour key that does not link the two.
+ */
+function authorOfClientId(
+  { clientId, userId, anonymous }: ClientBinding,
+  deps: Pick<DocumentRouteDeps, "people" | "tokens">,
+) {
+  const person = deps.people.get(userId);
+  const hidden = anonymous !== false || person?.anonymous === true;
+  const name = hidden
+    ? ""
+    : (person?.name ??
+      (userId === ADMIN_NAME ? "Amministrazione" : userId === SYSTEM_USER ? "Percorso" : ""));
+  const key = deps.tokens.opaqueIdOf(anonymous !== false ? "colour-anon" : "colour", userId);
+  return { clientId, name, anonymous: hidden, key };
+}
+
 /** Who may read a document's history (DESIGN.md §4.1). */
 function readsHistory(role: Role | null, scope: DocumentScope): boolean {
   if (role === "admin") return true;
@@ -87,18 +134,7 @@ export function documentRoutes(deps: DocumentRouteDeps): Router {
     const { role } = await forHistory(req);
     const filter = parseInput(historyQuery, req.query, "history query");
     const entries = await deps.store.history(req.params.name, filter);
-    // Anonymous items, and everything from a person who joined anonymously, stay anonymous:
-    // only an admin sees who sent them.
-    const hidden = (entry: (typeof entries)[number]) =>
-      entry.anonymous ||
-      (entry.userId !== null && deps.people.get(entry.userId)?.anonymous === true);
-    res.json(
-      entries.map((entry) =>
-        role !== "admin" && hidden(entry)
-          ? { ...entry, userId: null, name: "", anonymous: true }
-          : entry,
-      ),
-    );
+    res.json(historyForStaff(entries, { role, filter, people: deps.people }));
   });
 
   routes.get("/documents/:name/state", async (req, res) => {
@@ -136,18 +172,7 @@ export function documentRoutes(deps: DocumentRouteDeps): Router {
     const { role } = await resolve(req);
     if (role === null) throw forbidden("This token cannot read this document");
     const bindings = await deps.registry.bindings(req.params.name);
-    res.json(
-      bindings.map(({ clientId, userId, anonymous }) => {
-        const person = deps.people.get(userId);
-        const hidden = anonymous || person?.anonymous === true;
-        const name = hidden
-          ? ""
-          : (person?.name ??
-            (userId === ADMIN_NAME ? "Amministrazione" : userId === SYSTEM_USER ? "Percorso" : ""));
-        const key = deps.tokens.opaqueIdOf(anonymous ? "colour-anon" : "colour", userId);
-        return { clientId, name, anonymous: hidden, key };
-      }),
-    );
+    res.json(bindings.map((binding) => authorOfClientId(binding, deps)));
   });
 
   return routes;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ACTOR_KINDS } from "@percorso/schema";
 import { invalidInput } from "../errors.ts";
 import type { Invites } from "../invites.ts";
+import type { ClientIdDirectory } from "../clientIdDirectory.ts";
 import type { People } from "../people.ts";
 import { requireClaims } from "./auth.ts";
 import { parseInput } from "./validation.ts";
@@ -10,6 +11,7 @@ import { parseInput } from "./validation.ts";
 export interface PeopleRouteDeps {
   invites: Invites;
   people: People;
+  clientIds: ClientIdDirectory;
 }
 
 const joinSchema = z
@@ -25,7 +27,8 @@ const joinSchema = z
 
 /**
  * People (DESIGN.md §4.1): `POST /api/join` turns an invite into a person with a personal
- * token; `GET /api/me` says who a token is.
+ * token; `GET /api/me` says who a token is. Both hand a person a fresh pair of Yjs client ids,
+ * already bound to them (`clientIds: { named, anonymous }`; null for a token with no person).
  */
 export function peopleRoutes(deps: PeopleRouteDeps): Router {
   const routes = Router();
@@ -49,6 +52,7 @@ export function peopleRoutes(deps: PeopleRouteDeps): Router {
       name: person.name,
       actorKind: person.actorKind,
       anonymous: person.anonymous,
+      clientIds: await deps.clientIds.allocate(person.id),
     });
   });
 
@@ -67,6 +71,7 @@ export function peopleRoutes(deps: PeopleRouteDeps): Router {
       name: person?.name ?? null,
       actorKind: person?.actorKind ?? null,
       anonymous: person?.anonymous ?? false,
+      clientIds: person === undefined ? null : await deps.clientIds.allocate(person.id),
     });
   });
 

@@ -202,7 +202,7 @@ export async function openPostgresStorage(
       }>(
         "SELECT * FROM (SELECT seq, at, user_id, name, role, anon, octet_length(data) AS bytes " +
           "FROM updates WHERE doc = $1 AND coalesce(at, 0) >= $2 AND coalesce(at, 0) <= $3 " +
-          "AND ($4::text IS NULL OR user_id = $4) ORDER BY seq DESC LIMIT $5) AS newest ORDER BY seq",
+          "AND ($4::text IS NULL OR (user_id = $4 AND NOT anon)) ORDER BY seq DESC LIMIT $5) AS newest ORDER BY seq",
         [
           documentName,
           filter.from ?? 0,

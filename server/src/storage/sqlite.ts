@@ -122,7 +122,7 @@ export function openSqliteStorage(file: string): Storage {
     history: db.prepare(
       "SELECT * FROM (SELECT seq, at, user_id, name, role, anon, length(data) AS bytes " +
         "FROM updates WHERE doc = ? AND coalesce(at, 0) >= ? AND coalesce(at, 0) <= ? " +
-        "AND (? IS NULL OR user_id = ?) ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+        "AND (? IS NULL OR (user_id = ? AND anon = 0)) ORDER BY seq DESC LIMIT ?) ORDER BY seq",
     ),
     listRecords: db.prepare("SELECT json FROM records WHERE kind = ? ORDER BY id"),
     getRecord: db.prepare("SELECT json FROM records WHERE kind = ? AND id = ?"),

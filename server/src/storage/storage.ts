@@ -25,7 +25,10 @@ export interface LogSizes {
 
 /** Who wrote an update, as the log records it. */
 export interface Author {
-  /** The person's user id, `admin` for `ADMIN_TOKEN`, `system` for the server's own writes. */
+  /**
+   * The person's user id, `admin` for `ADMIN_TOKEN`, `system` for the server's own writes; for
+   * an anonymous act, the person's `anonId` (the key of their anonymous share), never shown.
+   */
   userId: string;
   role: string;
   /** The display name at the time. */
@@ -72,6 +75,7 @@ export interface HistoryFilter {
   /** Epoch ms, inclusive. */
   from?: number;
   to?: number;
+  /** Named rows of this author only: an anonymous row is never found by a person's id. */
   userId?: string;
   /** At most this many entries, the newest ones (still listed oldest first). */
   limit?: number;
