@@ -294,13 +294,21 @@ export function answerItem(
 }
 
 /**
- * A self-contained update adding `count` answers to `answers`: applied by one probe (which sends
- * it to the server) and by every voter locally, so voters can vote on answers the server has.
+ * A self-contained update adding an open question and `count` answers to it: applied by one
+ * probe (which sends it to the server) and by every voter locally, so voters can vote on answers
+ * the server has. Percorso takes answers and votes only on an open question of the document
+ * (issue 16), so the seed brings its own.
  */
 export function seedAnswers(count: number): Uint8Array {
   const doc = new Y.Doc();
   const answers = doc.getArray<Y.Map<unknown>>("answers");
   doc.transact(() => {
+    const question = new Y.Map<unknown>();
+    question.set("id", "bench-q1");
+    question.set("text", "Domanda del banco di prova");
+    question.set("state", "open");
+    question.set("createdAt", Date.now());
+    doc.getArray<Y.Map<unknown>>("questions").push([question]);
     for (let i = 0; i < count; i++) {
       answers.push([
         answerItem(
