@@ -8,7 +8,9 @@ import {
   answersFor,
   listAllAnswers,
   listComments,
+  listQuestions,
   listSuggestions,
+  moveQuestion,
   sectionKey,
   setApproved,
   setPremoderated,
@@ -323,6 +325,18 @@ describe("items are whole on arrival (issue 16)", () => {
       expect(await cited.json()).toMatchObject({
         answer: { id: bobsId, text: "Reti di comuni", author: "Bob Verdi" },
       });
+    });
+
+    it("lets the facilitator move a question: a copy under its id in place of the original", async () => {
+      const facilitator = await server.join(SEMINAR, {
+        role: "facilitator",
+        seminarId: SEMINAR_ID,
+      });
+      expect(moveQuestion(facilitator.doc, Q1, 2)).toBe(true);
+      const admin = await server.connect(SEMINAR, ADMIN_TOKEN);
+      await waitFor(() => listQuestions(admin.doc)[2]?.id === Q1, "the move");
+      expect(listQuestions(admin.doc).filter((q) => q.id === Q1)).toHaveLength(1);
+      expect(facilitator.closes).toEqual([]);
     });
 
     it("refuses a question id that is taken, even from the facilitator", async () => {
