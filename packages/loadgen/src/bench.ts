@@ -1,5 +1,5 @@
 /**
- * Benchmark entry: `npm run bench [-- --full] [--targets=a,b] [--workloads=a,b] [--duration=s]
+ * Benchmark entry: `npm run bench [-- --full] [--targets=a,b] [--workloads=a,b|exports] [--duration=s]
  * [--profile] [--wait-quiet=s] [--out=file.json]`.
  *
  * Runs every workload against every target it applies to (fresh server processes each), prints
@@ -36,6 +36,7 @@ import {
   type WorkloadResult,
   type WorkloadSizes,
 } from "./workloads.ts";
+import { runExports, type ExportsResult } from "./exports.ts";
 
 function pick<T extends string>(value: string | undefined, all: readonly T[], what: string): T[] {
   if (value === undefined) return [...all];
@@ -576,6 +577,13 @@ async function main(): Promise<void> {
     return;
   }
   const targets = pick(values.targets, TARGET_NAMES, "target");
+  // `exports` (issue 16) runs on its own: Percorso only, its own figures and file.
+  const chosen = values.workloads?.split(",").map((name) => name.trim());
+  if (chosen?.includes("exports")) {
+    await benchExports(values.out, Number(values["wait-quiet"]));
+    if (chosen.length === 1) return;
+    values.workloads = chosen.filter((name) => name !== "exports").join(",");
+  }
   const workloads = pick(values.workloads, WORKLOAD_NAMES, "workload");
   const sizes: WorkloadSizes = structuredClone(values.full ? FULL_SIZES : SHORT_SIZES);
   if (values.duration !== undefined) {
@@ -692,6 +700,66 @@ async function main(): Promise<void> {
     );
     process.exitCode = 1;
   }
+}
+
+/**
+ * The exports workload (`--workloads=exports`): a seminar's round trip while 10 exports run,
+ * ÷ the same probe's without them; printed, and written to bench/results/<date>-exports.json|.md.
+ */
+async function benchExports(out: string | undefined, quietS: number): Promise<void> {
+  if (quietS > 0) await waitQuiet(quietS);
+  const services = new BackingServices();
+  const started = performance.now();
+  process.stderr.write("exports × percorso …\n");
+  let result: ExportsResult;
+  try {
+    result = await runExports(services);
+  } finally {
+    await services.stop();
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  const ms = (v: Cell) => fixed(v, 1);
+  const ratio = (v: Cell) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}×`);
+  const rows: Table = [
+    ["round trip, ms", "p50", "p95", "p99", "max", "samples"],
+    ...(
+      [
+        ["baseline", result.baseline],
+        [`${result.params.exporters} exports running`, result.underExports],
+      ] as const
+    ).map(([label, s]) => [label, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(s.count)]),
+    ["exports ÷ baseline", ratio(result.ratio.p50), "-", ratio(result.ratio.p99), "-", "-"],
+  ];
+  const e = result.exports;
+  const exportsLine =
+    `Exports: ${e.done} made (${e.cached} from the cache), ${e.refused} refused (429), ` +
+    `${e.failed} failed, ${mib(e.bytes)} MiB; seconds each p50 ${fixed(e.seconds.p50, 2)}, ` +
+    `p99 ${fixed(e.seconds.p99, 2)}. ${result.params.paragraphs}-paragraph draft typed into at ` +
+    `${result.params.keystrokesPerSecond}/s; ${result.params.phaseS} s per phase; DOCX and PDF alternate.`;
+  const where = whereLine(machine(), false, elapsedS);
+  console.log(
+    `\n== Exports (issue 16): a seminar's round trip while exports run\n${textTable(rows)}\n${exportsLine}\n${where}`,
+  );
+  for (const error of result.errors) process.stderr.write(`  ! ${error}\n`);
+  const stamp = new Date()
+    .toISOString()
+    .replaceAll(":", "-")
+    .replace(/\.\d+Z$/, "Z");
+  const file = out ?? join(REPO_ROOT, "bench/results", `${stamp}-exports.json`);
+  await mkdir(join(file, ".."), { recursive: true });
+  await writeFile(
+    file,
+    JSON.stringify(
+      { date: new Date().toISOString(), elapsedS, machine: machine(), exports: result },
+      null,
+      2,
+    ),
+  );
+  await writeFile(
+    file.replace(/\.json$/, "") + ".md",
+    `${where}\n\n#### Exports (issue 16): a seminar's round trip while exports run\n\n${markdownTable(rows)}\n\n${exportsLine}\n`,
+  );
+  console.log(`results: ${file}`);
 }
 
 if (import.meta.main) {

@@ -547,6 +547,10 @@ async function startPercorso(
         MAX_CONNECTIONS_PER_PERSON: "1000000",
         MAX_BYTES_PER_PERSON: "1000000000",
         MAX_DOCUMENT_BYTES: "4000000000",
+        // Probes time their round trips with sync step 1 (one per round trip): the per-connection
+        // sync-step-1 limit is for clients that repeat it, not for the generator's timing.
+        SYNC_STEP1_BURST: "1000000",
+        SYNC_STEP1_INTERVAL_MS: "1",
         ...(databaseUrl === null ? {} : { DATABASE_URL: databaseUrl }),
         ...(redisUrl === null ? {} : { REDIS_URL: redisUrl }),
       },

@@ -44,6 +44,9 @@ export function jobKey(parts: readonly (string | Uint8Array | readonly Uint8Arra
 
 const WORKER_FILE = new URL("./worker.ts", import.meta.url).href;
 
+/** How much lower than the event loop's the workers' CPU priority is (Linux `nice`, per thread). */
+const WORKER_NICENESS = 10;
+
 /** A first guess of a job's duration, before any ran (a DOCX of a long draft). */
 const FIRST_GUESS_SECONDS = 1;
 
@@ -124,6 +127,9 @@ export class JobPool {
         maxThreads: this.limits.workers,
         // The bound is ours (per token too); piscina's own queue never refuses.
         maxQueue: Infinity,
+        // On a small machine a worker and the event loop share the cores: the scheduler should
+        // prefer the event loop (a round trip) to a file someone waits seconds for anyway.
+        niceIncrement: WORKER_NICENESS,
       });
       const output = await this.piscina.run(job);
       const seconds = (performance.now() - started) / 1000;
