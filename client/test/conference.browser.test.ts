@@ -185,6 +185,17 @@ describe("the plenary conference", () => {
     participantLink = await link.inputValue();
     await invites.getByRole("img", { name: /Codice QR del link per i partecipanti/ }).waitFor();
     expect(await invites.textContent()).toContain("compare anche sullo schermo della plenaria");
+    // The conference's invites are listed below: what each is and who made it, never a link.
+    const listed = invites.getByRole("region", { name: "Inviti", exact: true }).locator("tbody tr");
+    await expect.poll(() => listed.count()).toBe(1);
+    expect(await listed.first().locator("td").allTextContents()).toEqual([
+      "partecipante",
+      "Anna Amministratrice",
+      expect.any(String),
+      "0",
+      "Revoca",
+    ]);
+    expect(await listed.locator("input").count()).toBe(0);
 
     const opened = context.waitForEvent("page");
     await invites.getByRole("button", { name: "Apri lo schermo della plenaria" }).click();

@@ -220,14 +220,26 @@ describe("facilitator console and projector", () => {
   });
 
   test("a revoked link is refused, also for whoever is connected with it", async () => {
-    const rows = facilitator.page.getByRole("region", { name: "Inviti" }).locator("tbody tr");
+    const panel = facilitator.page.getByRole("region", { name: "Inviti", exact: true });
+    const rows = panel.locator("tbody tr");
     const before = await rows.count();
-    await facilitator.page.getByLabel("Ruolo").selectOption("participant");
-    await facilitator.page.getByRole("button", { name: "Crea invito" }).click();
+    // A facilitator is offered only the roles the schema's table lets them invite.
+    expect(await panel.getByLabel("Ruolo").locator("option").allTextContents()).toEqual([
+      "partecipante",
+      "osservatore",
+    ]);
+    await panel.getByLabel("Ruolo").selectOption("participant");
+    await panel.getByRole("button", { name: "Crea un nuovo link" }).click();
     await expect.poll(() => rows.count()).toBeGreaterThan(before);
     const row = rows.first(); // newest first
     expect(await row.locator("td").first().textContent()).toBe("partecipante");
-    const link = await row.locator("input").inputValue();
+    // The list has no link: the one just made is shown once, above it, with its QR code.
+    expect(await row.locator("input").count()).toBe(0);
+    const link = await panel.getByLabel("Link appena creato come partecipante").inputValue();
+    expect(link).toMatch(/\/i\/[\w-]{22}$/);
+    await panel
+      .getByRole("img", { name: "Codice QR del link appena creato come partecipante" })
+      .waitFor();
 
     const guest = await newContext(browser);
     const guestPage = await guest.newPage();
@@ -242,6 +254,10 @@ describe("facilitator console and projector", () => {
 
     await row.getByRole("button", { name: "Revoca" }).click();
     await guestPage.getByText(/Il tuo invito non è più valido/).waitFor();
+    // Listed again after the revoke: who made it, and how many joined through it.
+    await expect.poll(() => row.locator("td").nth(3).textContent()).toBe("1");
+    expect(await row.locator("td").nth(1).textContent()).toBe("Francesca Facilitatrice");
+    expect(await row.locator("td").nth(2).textContent()).toBe("Revocato");
     await guestPage.goto(link);
     await guestPage.getByRole("heading", { name: "Link non valido o scaduto" }).waitFor();
     await guest.close();

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { draftRoots } from "@percorso/schema";
+import { InvitesPanel } from "../console/InvitesPanel.tsx";
 import { ApiError, api, type Invite } from "../lib/api.ts";
 import { useQrCode } from "../lib/useQrCode.ts";
 import { useYRead } from "../lib/useY.ts";
@@ -49,7 +50,8 @@ function CopyLink({ label, url, name }: { label: string; url: string; name: stri
 /**
  * The conference's invites, from the drafting team's desk: one participants' link for the whole
  * programme (to share, and as a QR code — also on the plenary screen), and an observer link that
- * opens the plenary screen. An invite is the admin's to issue: a drafter is told so.
+ * opens the plenary screen. Links are shown only here, right after they are made (a listing
+ * never carries one); below, the conference's invites — who made each, how many joined, Revoca.
  */
 export function ConferenceInvites({
   token,
@@ -67,6 +69,7 @@ export function ConferenceInvites({
   const [screen, setScreen] = useState<Invite | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [issued, setIssued] = useState(0);
   const shown = participants?.shortUrl ?? joinUrl;
   const qr = useQrCode(shown, 240);
 
@@ -74,7 +77,9 @@ export function ConferenceInvites({
     setBusy(true);
     setError(null);
     try {
-      return await api.invite(token, { role, programmeId, expiresInSeconds: days * DAY });
+      const invite = await api.invite(token, { role, programmeId, expiresInSeconds: days * DAY });
+      setIssued((count) => count + 1);
+      return invite;
     } catch (failure) {
       setError(
         failure instanceof ApiError && failure.status === 403
@@ -173,6 +178,7 @@ export function ConferenceInvites({
       {screen && (
         <CopyLink label={t("plenary.invites.screenLink")} url={screenUrl(screen)} name="screen" />
       )}
+      <InvitesPanel token={token} programmeId={programmeId} level={3} changed={issued} />
     </section>
   );
 }

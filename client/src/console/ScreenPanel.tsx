@@ -11,9 +11,11 @@ const DAY = 24 * 60 * 60;
 const PROJECTOR_MARGIN_MS = 12 * 60 * 60 * 1000;
 
 /**
- * The seminar's projector link: the observer invite this device used for it last, else the
- * newest valid observer invite of the seminar, else a new one — not a new invite per click,
- * so the invites list stays readable and the projector keeps its local copy.
+ * The seminar's projector link: made once, then reused for every projector window. A listing
+ * never carries a token, so the link is kept on this device with its invite's id
+ * (localStorage, like the device's own tokens: a read-only observer link, which the projector
+ * keeps anyway); it is reused while the invite is listed unrevoked and far from expiry, else a
+ * new one is made. Another device makes its own.
  */
 async function projectorLink(token: string, programmeId: string, seminarId: string) {
   const key = `percorso.projector.${seminarId}`;
@@ -21,19 +23,40 @@ async function projectorLink(token: string, programmeId: string, seminarId: stri
     invite.role === "observer" &&
     invite.revokedAt === null &&
     (invite.expiresAt === null || invite.expiresAt * 1000 > Date.now() + PROJECTOR_MARGIN_MS);
-  const invites = (await api.invites(token, programmeId, seminarId)).filter(usable);
-  const remembered = localStorage.getItem(key);
-  const invite =
-    invites.find((candidate) => candidate.id === remembered) ??
-    invites.sort((a, b) => b.createdAt - a.createdAt)[0] ??
-    (await api.invite(token, {
-      role: "observer",
-      programmeId,
-      seminarId,
-      expiresInSeconds: 30 * DAY,
-    }));
-  localStorage.setItem(key, invite.id);
+  const remembered = readRemembered(localStorage.getItem(key));
+  if (remembered !== null) {
+    const listed = await api.invites(token, programmeId, seminarId);
+    if (listed.some((invite) => invite.id === remembered.id && usable(invite))) {
+      return `${remembered.url}&vista=proiettore`;
+    }
+  }
+  const invite = await api.invite(token, {
+    role: "observer",
+    programmeId,
+    seminarId,
+    expiresInSeconds: 30 * DAY,
+  });
+  localStorage.setItem(key, JSON.stringify({ id: invite.id, url: invite.url }));
   return `${invite.url}&vista=proiettore`;
+}
+
+/** What an earlier projector link left on this device (an old bare id counts as nothing). */
+function readRemembered(stored: string | null): { id: string; url: string } | null {
+  if (stored === null) return null;
+  try {
+    const value = JSON.parse(stored) as unknown;
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { id?: unknown }).id === "string" &&
+      typeof (value as { url?: unknown }).url === "string"
+    ) {
+      return value as { id: string; url: string };
+    }
+  } catch {
+    // an id stored by an older version, not JSON
+  }
+  return null;
 }
 
 /**

@@ -110,22 +110,31 @@ export interface InviteRequest {
   expiresInSeconds?: number;
 }
 
-/** An invite as `GET /api/invites` lists it. Times are epoch seconds, as in the token. */
+/**
+ * An invite as `GET /api/invites` lists it: what it is, who made it and how many joined through
+ * it — never its token or links (only its creator gets those, once). Times are epoch seconds.
+ */
 export interface InviteRecord {
   id: string;
   role: Role;
   programmeId: string;
   seminarId: string | null;
-  url: string;
-  /** `/i/<id>`: a short link to the same invite, for QR codes and reading aloud. */
-  shortUrl: string;
+  /** A user id, `admin`, or `invite:<id>`, and the name then; null on older invites. */
+  createdBy: { id: string; name: string } | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** How many people joined through it. */
+  joined: number;
 }
 
-/** What `POST /api/invites` answers: the record and its token. */
-export type Invite = InviteRecord & { token: string };
+/** What `POST /api/invites` answers to its creator: the record, its token and its links. */
+export type Invite = InviteRecord & {
+  token: string;
+  url: string;
+  /** `/i/<code>`: a short link of its own secret, for QR codes and reading aloud. */
+  shortUrl: string;
+};
 
 /** One chapter fed by a seminar, as the roll-up panel shows it (`GET …/draft/sources`). */
 export interface DraftSource {
@@ -280,9 +289,10 @@ export const api = {
   authors: (token: string, documentName: string) =>
     request<DocumentAuthor[]>(`${documentPath(documentName)}/authors`, token),
   invite: (token: string, invite: InviteRequest) => request<Invite>("/api/invites", token, invite),
-  invites: (token: string, programmeId: string, seminarId: string) =>
+  /** A seminar's invites, or (no `seminarId`) the programme's, as far as the caller may see. */
+  invites: (token: string, programmeId: string, seminarId?: string) =>
     request<InviteRecord[]>(
-      `/api/invites?${new URLSearchParams({ programmeId, seminarId }).toString()}`,
+      `/api/invites?${new URLSearchParams(seminarId === undefined ? { programmeId } : { programmeId, seminarId }).toString()}`,
       token,
     ),
   revokeInvite: async (token: string, id: string) => {

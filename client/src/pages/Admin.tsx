@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { TOSCANA_2021 } from "@percorso/schema";
+import { TOSCANA_2021, isGlobalAdmin } from "@percorso/schema";
 import { ApiError, api, type ProgrammeDescription } from "../lib/api.ts";
 import { loadIdentity } from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
@@ -36,7 +36,11 @@ export function Admin() {
   const { state } = useAsync(() => api.me(token), [token]);
   if (!token) return <Notice title={t("room.needInvite")} body={t("join.missingBody")} />;
   if (state.status === "loading") return <p role="status">{t("app.loading")}</p>;
-  if (state.status === "error" || state.value.role !== "admin") {
+  // A new programme is nobody's yet: only a global admin makes one (the server says so too).
+  if (
+    state.status === "error" ||
+    !isGlobalAdmin({ role: state.value.role, programmeId: state.value.programmeId })
+  ) {
     return <Notice title={t("admin.forbiddenTitle")} body={t("admin.forbiddenBody")} />;
   }
   return <ProgrammeForm token={token} />;

@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { isGlobalAdmin } from "@percorso/schema";
 import { LoadError } from "./NotFound.tsx";
 import { api, seminarRoleOf } from "../lib/api.ts";
 import { loadIdentity } from "../lib/identity.ts";
@@ -37,7 +38,8 @@ export function Overview() {
 
   return (
     <article className="overview">
-      {me?.role === "admin" && (
+      {/* Every programme, and a new one: a global admin's (a programme's admin has theirs). */}
+      {me && isGlobalAdmin({ role: me.role, programmeId: me.programmeId }) && (
         <nav className="admin-bar" aria-label={t("overview.programmes")}>
           {list.length > 1 && (
             <ul className="chips">
