@@ -1052,7 +1052,8 @@ const DRAFT_ATTACKS = [
 ] as const;
 
 type DraftOp =
-  | { kind: "suggest" | "comment"; text: string }
+  | { kind: "suggest"; text: string }
+  | { kind: "comment"; text: string }
   | {
       kind: "attack";
       attack: (typeof DRAFT_ATTACKS)[number];

@@ -21,9 +21,10 @@ import { duplicateIdProblem } from "./uniqueIds.ts";
 import type { LocatedItem, UpdateView } from "./updateView.ts";
 
 /**
- * The item rules of DESIGN.md §4.1, evaluated against an update before it is applied: the
- * third check beside root permissions and limits. The rules are data in `packages/schema`
- * (`ITEM_RULES`); this module walks the update's located inserts and deletions and asks them.
+ * The item rules of DESIGN.md §4.1 and §4.2 (an item whole on arrival, issue 16), evaluated
+ * against an update before it is applied: the third check beside root permissions and limits.
+ * The rules are data in `packages/schema` (`ITEM_RULES`, `ID_ROOTS`); this module walks the
+ * update's located inserts and deletions and asks them.
  *
  * Beside the verdict it says which Yjs client ids carry anonymous items (keyed by the writer's
  * `anonId`, or owned by it) and which carry signed ones, for the client-id binding check.
@@ -120,7 +121,7 @@ export function checkItemRules(
     const problem =
       identityProblem(entry.rule, single, writer) ??
       arrivalProblem(entry.rule, single, writer, now) ??
-      questionProblem(view, entry.rule, single.get(entry.rule.openQuestion?.field ?? ""));
+      questionProblem(view, entry.rule, single);
     if (problem !== null) return refuse(`${entry.root}: ${problem}`);
     const anonymous = single.get(entry.rule.ownerField) === writer.anonId;
     const marks = anonymous ? verdict.anonymousClients : verdict.signedClients;
@@ -139,7 +140,7 @@ export function checkItemRules(
     }
     // A vote on an arriving answer was judged with the answer: its question is open.
     if (arriving === undefined && rule.openQuestion?.keyed.includes(nested) === true) {
-      const problem = questionProblem(view, rule, mapOf(holder)?.get(rule.openQuestion.field));
+      const problem = questionProblem(view, rule, mapOf(holder));
       if (problem !== null) return refuse(`${root}: ${problem}`);
     }
   }
@@ -231,16 +232,17 @@ function checkOwnedInsert(
 }
 
 /**
- * Why an item of a rule with `openQuestion` may not be written now: the question it names
- * (`questionId`) is not one of the document's questions, or is not open. Null otherwise, and
- * for rules not tied to a question.
+ * Why an item of a rule with `openQuestion` (an answer, arriving or in the document) may not be
+ * written now: the question it names is not one of the document's questions, or is not open.
+ * Null otherwise, and for rules not tied to a question.
  */
 function questionProblem(
   view: UpdateView,
   rule: OwnedItemsRule,
-  questionId: unknown,
+  item: { get(field: string): unknown } | null,
 ): string | null {
   if (rule.openQuestion === undefined) return null;
+  const questionId = item?.get(rule.openQuestion.field);
   // Only seminar documents have rules tied to a question, and `questions` is one of their roots.
   const question =
     typeof questionId === "string"
@@ -274,7 +276,7 @@ function checkOwnedDelete(
     if (key !== writer.anonId) return `only the writer's own key can be removed`;
     // Withdrawing a vote is a vote too: only while the question is open.
     return rule.openQuestion?.keyed.includes(nested.key!) === true
-      ? questionProblem(view, rule, mapOf(path[0]!.item)?.get(rule.openQuestion.field))
+      ? questionProblem(view, rule, mapOf(path[0]!.item))
       : null;
   }
   return "nothing nests this deep";
