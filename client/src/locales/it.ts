@@ -129,7 +129,7 @@ export const it = {
     tooManyConnections:
       "Hai troppe schede aperte su Percorso: chiudine qualcuna e ricarica la pagina.",
     forbidden:
-      "Una tua modifica non è stata accettata (non hai i permessi, o il seminario è stato chiuso).",
+      "Una tua modifica non è stata accettata (non hai i permessi, o il seminario o la domanda sono stati chiusi nel frattempo).",
     discard: "Scarta la modifica e ricarica",
   },
   invite: {
