@@ -138,6 +138,57 @@ describe("two participants on one invite link are two people", () => {
       .toContain("1 voto");
   });
 
+  test("a page writes under the Yjs client ids /api/me handed it: named, and anonymous", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await joinByInvite(page, invite, "Dario Doppio");
+    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    // Each page load asks who it is, and gets a fresh pair of client ids with the answer.
+    const pairs: { named: number; anonymous: number }[] = [];
+    page.on("response", (response) => {
+      if (!response.url().endsWith("/api/me")) return;
+      void response.json().then(
+        (me: { clientIds: { named: number; anonymous: number } | null }) => {
+          if (me.clientIds) pairs.push(me.clientIds);
+        },
+        () => {},
+      );
+    });
+    await page.reload();
+    await expect.poll(() => pairs.length).toBeGreaterThan(0);
+    const clientIds = pairs.at(-1)!;
+    await page.locator('.connection[data-state="online"]').waitFor();
+    await page.getByRole("tab", { name: /Domande chiave/ }).click();
+    await answer(page, "La risposta di Dario");
+    await voteButton(page, ANSWER_A).click();
+    await expect.poll(() => voteButton(page, ANSWER_A).getAttribute("aria-pressed")).toBe("true");
+    await voteButton(page, ANSWER_A).click(); // withdrawn: still under the anonymous id
+    await expect.poll(() => voteButton(page, ANSWER_A).getAttribute("aria-pressed")).toBe("false");
+    const authors = async () =>
+      (await (
+        await fetch(`${server.url}/api/documents/seminar:${SEMINAR}/authors`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { clientId: number; name: string; anonymous: boolean }[];
+    await expect
+      .poll(async () =>
+        (await authors()).filter((a) => Object.values(clientIds).includes(a.clientId)),
+      )
+      .toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ clientId: clientIds.named, name: "Dario Doppio" }),
+          expect.objectContaining({ clientId: clientIds.anonymous, name: "", anonymous: true }),
+        ]),
+      );
+    // Gone again, so the later tests count only Alice's and Bruno's answers.
+    const own = await cardById(page, "La risposta di Dario");
+    await own.getByRole("button", { name: /Elimina la tua risposta/ }).click();
+    await own.getByRole("group", { name: /Eliminare questa risposta/ }).waitFor();
+    await own.getByRole("button", { name: "Elimina", exact: true }).click();
+    await expect.poll(() => card(page, "La risposta di Dario").count()).toBe(0);
+    await context.close();
+  });
+
   test("each can edit and delete only their own answer", async () => {
     await answer(bob.page, ANSWER_B);
     await card(alice.page, ANSWER_B).waitFor();

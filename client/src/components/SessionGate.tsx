@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Role, Writer } from "@percorso/schema";
 import { ApiError, type ProgrammeDescription } from "../lib/api.ts";
-import type { CollabSession } from "../lib/collab.ts";
+import type { CollabSession, SessionClientIds } from "../lib/collab.ts";
 import { loadContext, type PageContext } from "../lib/context.ts";
 import { writerOf, type Identity } from "../lib/identity.ts";
 import { useAsync } from "../lib/useAsync.ts";
@@ -90,6 +90,7 @@ export function SessionGate<T extends object>({
       key={`${found.documentName}:${token}`}
       identity={identity}
       programme={state.value.programme}
+      clientIds={state.value.me.clientIds ?? null}
       target={found}
     >
       {children}
@@ -100,16 +101,19 @@ export function SessionGate<T extends object>({
 function SessionHost<T extends object>({
   identity,
   programme,
+  clientIds,
   target: { role, documentName, page },
   children,
 }: {
   identity: Identity;
   programme: ProgrammeDescription;
+  /** The Yjs client ids the server handed this page load (`GET /api/me`). */
+  clientIds: SessionClientIds | null;
   target: GateTarget<T>;
   children: (view: GatedView & T) => ReactNode;
 }) {
   const { t } = useTranslation();
-  const session = useCollabSession(documentName, identity, role);
+  const session = useCollabSession(documentName, identity, role, clientIds);
   const writer = useMemo(() => writerOf(identity, role), [identity, role]);
   if (!session) return <p role="status">{t("app.loading")}</p>;
   return <>{children({ ...page, session, identity, role, writer, programme })}</>;

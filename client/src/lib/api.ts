@@ -39,6 +39,11 @@ export interface Me {
   name: string | null;
   actorKind: string | null;
   anonymous: boolean;
+  /**
+   * A fresh pair of Yjs client ids bound to this person on every call (one per page load, so
+   * two tabs never share one); null for a token with no person.
+   */
+  clientIds: { named: number; anonymous: number } | null;
 }
 
 export interface JoinRequest {
@@ -61,6 +66,8 @@ export interface Joined {
   name: string;
   actorKind: ActorKind;
   anonymous: boolean;
+  /** The person's first pair of Yjs client ids (each page load asks `/api/me` for its own). */
+  clientIds?: { named: number; anonymous: number };
 }
 
 /** One stored update of a document, as `GET /api/documents/:name/history` lists it. */
@@ -68,7 +75,10 @@ export interface HistoryEntry {
   seq: number;
   /** Epoch ms; 0 for what was stored before the history began. */
   at: number;
-  /** Null before the history began, and for anonymous items shown to non-admins. */
+  /**
+   * Null before the history began, for an anonymous act (to everyone, admin included), and for
+   * a person who joined anonymously (to all but an admin).
+   */
   userId: string | null;
   name: string;
   role: string;

@@ -40,6 +40,7 @@ const STOP_RECONNECTING: readonly CloseKind[] = [
   "quotaExceeded",
   "presenceTooLarge",
   "tooManyConnections",
+  "unsupportedContent",
 ];
 
 /**
@@ -56,6 +57,12 @@ function randomClientId(other: number): number {
   return value[0]!;
 }
 
+/** The pair of Yjs client ids the server handed this page load (`GET /api/me`). */
+export interface SessionClientIds {
+  named: number;
+  anonymous: number;
+}
+
 export class CollabSession {
   readonly doc = new Y.Doc();
   /**
@@ -64,7 +71,7 @@ export class CollabSession {
    * (DESIGN.md §4.1). Pass it as the mutations' `clientId` option; signed items and text edits
    * use the document's own client id.
    */
-  readonly anonClientId = randomClientId(this.doc.clientID);
+  readonly anonClientId: number;
   readonly provider: WebsocketProvider;
   readonly local: IndexeddbPersistence;
   private status: CollabStatus = {
@@ -109,7 +116,13 @@ export class CollabSession {
     user: PresenceUser,
     person: string,
     base = location,
+    clientIds: SessionClientIds | null = null,
   ) {
+    // The ids the server bound to this person for this page load (named and anonymous from
+    // their first write, DESIGN.md §4.1); without them (offline, an invite used directly) two
+    // random ones, bound by what they first carry.
+    if (clientIds !== null) this.doc.clientID = clientIds.named;
+    this.anonClientId = clientIds?.anonymous ?? randomClientId(this.doc.clientID);
     const scheme = base.protocol === "https:" ? "wss" : "ws";
     this.local = new IndexeddbPersistence(`percorso:${documentName}:${person}`, this.doc);
     void this.local.whenSynced.then(() => this.set({ localLoaded: true }));

@@ -25,7 +25,11 @@ export async function loadContext(token: string, programmeId?: string): Promise<
   } catch (error) {
     const fits =
       cached?.token === token && (programmeId === undefined || cached.programme.id === programmeId);
-    if (error instanceof ApiError && error.status === 0 && fits) return cached;
+    // Offline: the cached client ids may be another tab's by now, and two tabs must never
+    // write under one client id; the session makes its own instead.
+    if (error instanceof ApiError && error.status === 0 && fits) {
+      return { ...cached, me: { ...cached.me, clientIds: null } };
+    }
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Role } from "@percorso/schema";
-import { CollabSession } from "./collab.ts";
+import { CollabSession, type SessionClientIds } from "./collab.ts";
 import { presenceName, type Identity } from "./identity.ts";
 
 /**
@@ -12,6 +12,7 @@ export function useCollabSession(
   documentName: string,
   identity: Identity,
   role: Role,
+  clientIds: SessionClientIds | null = null,
 ): CollabSession | null {
   const [session, setSession] = useState<CollabSession | null>(null);
   const name = presenceName(identity);
@@ -22,11 +23,13 @@ export function useCollabSession(
       identity.token,
       { name, color: identity.color, actorKind: identity.actorKind, role },
       identity.userId ?? identity.inviteId,
+      location,
+      clientIds,
     );
     setSession(created);
     return () => created.destroy();
-    // Only the document and the token make a new session; the presence name follows below,
-    // without reconnecting.
+    // Only the document and the token make a new session (the client ids come with the token's
+    // context); the presence name follows below, without reconnecting.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [documentName, identity.token]);
 

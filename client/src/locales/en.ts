@@ -126,6 +126,8 @@ export const en: Messages = {
       "You have used the space available to you in this document: new changes are not saved.",
     presenceTooLarge: "Your presence was not accepted. Reload the page.",
     tooManyConnections: "You have too many Percorso tabs open: close some and reload the page.",
+    unsupportedContent:
+      "One of your changes holds a kind of content the server cannot read: it was not saved.",
     forbidden:
       "One of your changes was refused (no permission, or the seminar or the question was closed meanwhile).",
     discard: "Discard the change and reload",

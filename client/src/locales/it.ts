@@ -128,6 +128,8 @@ export const it = {
     presenceTooLarge: "La tua presenza non è stata accettata. Ricarica la pagina.",
     tooManyConnections:
       "Hai troppe schede aperte su Percorso: chiudine qualcuna e ricarica la pagina.",
+    unsupportedContent:
+      "Una tua modifica contiene un tipo di contenuto che il server non sa leggere: non è stata salvata.",
     forbidden:
       "Una tua modifica non è stata accettata (non hai i permessi, o il seminario o la domanda sono stati chiusi nel frattempo).",
     discard: "Scarta la modifica e ricarica",
