@@ -103,8 +103,9 @@ describe("a data directory from before this release", () => {
       const history = await api(old, "GET", `/api/documents/${SEMINAR}/history`, {
         token: ADMIN_TOKEN,
       });
-      const entries = (await history.json()) as { userId: string | null }[];
-      expect(entries.map((e) => e.userId)).toEqual([ada.userId]);
+      // Ada's vote: an anonymous act, logged with no person (DESIGN.md §4.2).
+      const entries = (await history.json()) as { userId: string | null; anonymous: boolean }[];
+      expect(entries.map((e) => [e.userId, e.anonymous])).toEqual([[null, true]]);
       const before = await api(old, "GET", `/api/documents/${SEMINAR}/state?at=0`, {
         token: ADMIN_TOKEN,
       });
