@@ -65,9 +65,10 @@ export async function startServer(
   const tokens = createTokens(loadSecret(config.secret, config.dataDir), config.adminToken);
   const invites = await Invites.open(storage, tokens);
   const people = await People.open(storage, tokens);
-  const clientIds = await ClientIdDirectory.open(storage, (bindings) =>
-    bus.publishEvent({ kind: "client-ids-reserved", bindings }),
-  );
+  const clientIds = await ClientIdDirectory.open(storage, {
+    maxPairsPerPerson: config.maxClientIdPairsPerPerson,
+    announce: (bindings) => bus.publishEvent({ kind: "client-ids-reserved", bindings }),
+  });
   const auth = new Authenticator(invites, people);
   const registry = new DocumentRegistry({
     store: storage,

@@ -11,6 +11,13 @@ export interface ClientIdPair {
   anonymous: number;
 }
 
+export interface ClientIdDirectoryOptions {
+  /** Pairs one person may be handed (`MAX_CLIENT_ID_PAIRS_PER_PERSON`). */
+  maxPairsPerPerson: number;
+  /** Tells the other processes of new bindings (the bus). */
+  announce: (bindings: ClientBinding[]) => void;
+}
+
 /**
  * The Yjs client ids the server hands people (`POST /api/join`, `GET /api/me`): a fresh pair on
  * every call, so two tabs of one person never share one, each bound to the person at once — in
@@ -26,18 +33,20 @@ export interface ClientIdPair {
 export class ClientIdDirectory {
   private readonly store: CatalogueStore;
   private readonly byId = new Map<number, Omit<ClientBinding, "clientId">>();
-  private readonly announce: (bindings: ClientBinding[]) => void;
+  /** Client ids handed to each person, for the cap. */
+  private readonly countByPerson = new Map<string, number>();
+  private readonly options: ClientIdDirectoryOptions;
 
-  private constructor(store: CatalogueStore, announce: (bindings: ClientBinding[]) => void) {
+  private constructor(store: CatalogueStore, options: ClientIdDirectoryOptions) {
     this.store = store;
-    this.announce = announce;
+    this.options = options;
   }
 
   static async open(
     store: CatalogueStore,
-    announce: (bindings: ClientBinding[]) => void = () => {},
+    options: ClientIdDirectoryOptions,
   ): Promise<ClientIdDirectory> {
-    const directory = new ClientIdDirectory(store, announce);
+    const directory = new ClientIdDirectory(store, options);
     for (const record of await store.listRecords(RESERVED)) {
       directory.remember([record as ClientBinding]);
     }
@@ -51,12 +60,19 @@ export class ClientIdDirectory {
   /** Bindings made by another process. */
   remember(bindings: readonly ClientBinding[]): void {
     for (const { clientId, userId, anonymous } of bindings) {
+      if (!this.byId.has(clientId)) {
+        this.countByPerson.set(userId, (this.countByPerson.get(userId) ?? 0) + 1);
+      }
       this.byId.set(clientId, { userId, anonymous });
     }
   }
 
-  /** A fresh pair of client ids for `userId`, stored before it is returned. */
-  async allocate(userId: string): Promise<ClientIdPair> {
+  /**
+   * A fresh pair of client ids for `userId`, stored before it is returned; null once the person
+   * has had `maxPairsPerPerson` (their client then makes its own, bound by its first write).
+   */
+  async allocate(userId: string): Promise<ClientIdPair | null> {
+    if ((this.countByPerson.get(userId) ?? 0) >= 2 * this.options.maxPairsPerPerson) return null;
     const named = await this.fresh();
     const anonymous = await this.fresh(named);
     const bindings: ClientBinding[] = [
@@ -67,7 +83,7 @@ export class ClientIdDirectory {
       await this.store.putRecord(RESERVED, String(binding.clientId), binding);
     }
     this.remember(bindings);
-    this.announce(bindings);
+    this.options.announce(bindings);
     return { named, anonymous };
   }
 

@@ -53,6 +53,11 @@ export const configSchema = z.object({
   MAX_DOCUMENT_BYTES: int(64 * 1024 * 1024),
   MAX_BYTES_PER_PERSON: int(1024 * 1024),
   /**
+   * Pairs of Yjs client ids one person is handed (one per page load, `GET /api/me`); beyond,
+   * `clientIds` is null and the client makes its own, so reloading in a loop fills no storage.
+   */
+  MAX_CLIENT_ID_PAIRS_PER_PERSON: int(2000),
+  /**
    * REST requests per minute for one personal token: then 429. A token many people share (an
    * invite link a hall joins with) and requests without a token (per address: a hall behind one
    * NAT) get `REST_SHARED_RATE_FACTOR` times as many.
@@ -133,6 +138,7 @@ export type Config = {
   maxConnectionsPerInvite: number;
   maxDocumentBytes: number;
   maxBytesPerPerson: number;
+  maxClientIdPairsPerPerson: number;
   restRatePerMinute: number;
   restSharedRateFactor: number;
   trustProxy: number;
@@ -187,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxConnectionsPerInvite: e.MAX_CONNECTIONS_PER_INVITE,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     maxBytesPerPerson: e.MAX_BYTES_PER_PERSON,
+    maxClientIdPairsPerPerson: e.MAX_CLIENT_ID_PAIRS_PER_PERSON,
     restRatePerMinute: e.REST_RATE_PER_MINUTE,
     restSharedRateFactor: e.REST_SHARED_RATE_FACTOR,
     trustProxy: e.TRUST_PROXY,

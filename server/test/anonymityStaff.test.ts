@@ -369,3 +369,26 @@ describe("anonymity towards the staff", () => {
     expect(await closed).toEqual({ code: 4415, reason: "unsupported-content" });
   });
 });
+
+describe("client ids handed to one person", () => {
+  const server = useTestServer({ MAX_CLIENT_ID_PAIRS_PER_PERSON: "2" });
+
+  it("stop at the cap: reloading in a loop fills no storage, the client makes its own", async () => {
+    const ada = await newPerson(server, { role: "participant", seminarId: SEMINAR_ID });
+    const me = async () =>
+      (
+        (await (await api(server, "GET", "/api/me", { token: ada.token })).json()) as {
+          clientIds: ClientIds | null;
+        }
+      ).clientIds;
+    // The join's pair and one more, then none.
+    expect(await me()).not.toBeNull();
+    expect(await me()).toBeNull();
+    const client = await server.connect(SEMINAR, ada.token);
+    client.person = ada;
+    answerAs(client, "Con un id tutto mio", { questionId: QUESTION });
+    const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
+    await waitFor(() => listAllAnswers(witness.doc).length === 1, "the answer");
+    expect(client.closes).toEqual([]);
+  });
+});

@@ -28,7 +28,8 @@ const joinSchema = z
 /**
  * People (DESIGN.md §4.1): `POST /api/join` turns an invite into a person with a personal
  * token; `GET /api/me` says who a token is. Both hand a person a fresh pair of Yjs client ids,
- * already bound to them (`clientIds: { named, anonymous }`; null for a token with no person).
+ * already bound to them (`clientIds: { named, anonymous }`; null for a token with no person, and
+ * past `MAX_CLIENT_ID_PAIRS_PER_PERSON`).
  */
 export function peopleRoutes(deps: PeopleRouteDeps): Router {
   const routes = Router();
