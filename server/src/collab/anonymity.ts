@@ -9,8 +9,8 @@ import type { LocatedItem, UpdateView } from "./updateView.ts";
  * what is the writer's own under their `anonId` — their vote, reaction or support, or their own
  * anonymous item. Such an update is logged without the person, so no history row, filter or
  * state-at-a-moment diff a staff member reads ties it to them. An update carrying both kinds
- * (a reconnect's sync step 2 after offline votes and signed edits) is split in two, each part
- * logged as what it is.
+ * (a reconnect's sync step 2 after offline votes and signed edits) is split into parts of one
+ * kind each, each logged as what it is.
  */
 
 /** What a Yjs client id is for a person: anonymous, named, or not decided yet (null). */
@@ -22,7 +22,7 @@ export interface UpdatePart {
 }
 
 export interface Attribution {
-  /** The update's parts in the order to apply them: one (the update itself), or two. */
+  /** The update's parts in the order to apply them: one (the update itself), or more. */
   parts: UpdatePart[];
 }
 
@@ -85,10 +85,19 @@ export function attributeUpdate(
 }
 
 interface Half {
+  anonymous: boolean;
   structs: Map<number, Struct[]>;
   ds: Map<number, { clock: number; len: number }[]>;
 }
 
+/**
+ * Splits a mixed update into parts of one kind each, in an order in which each part's new items
+ * find everything they sit next to or inside in the document or an earlier part: alternately,
+ * every struct of one kind whose neighbours are there already, then of the other (offline, a
+ * signed answer between two anonymous ones in one list takes three parts). Deletions of the
+ * server's items go with the first part of their kind; of this update's own items, with the
+ * part that carries them.
+ */
 function split(
   view: UpdateView,
   update: Uint8Array,
@@ -97,18 +106,68 @@ function split(
 ): Attribution | { problem: string } {
   const doc = view.doc;
   const { structs, ds } = Y.decodeUpdate(update);
-  const named: Half = { structs: new Map(), ds: new Map() };
-  const anon: Half = { structs: new Map(), ds: new Map() };
-  const halfOf = (client: number) => (anonymousClient(client) ? anon : named);
+  const queues = new Map<number, Struct[]>();
   for (const struct of structs as Struct[]) {
     const client = struct.id.client;
     // Structs the server has whole change nothing: left out.
     if (!view.clients.has(client)) continue;
-    const half = halfOf(client);
-    const list = half.structs.get(client);
-    if (list === undefined) half.structs.set(client, [struct]);
-    else list.push(struct);
+    const queue = queues.get(client);
+    if (queue === undefined) queues.set(client, [struct]);
+    else queue.push(struct);
   }
+  /** How far each client's structs are in the document or an earlier part. */
+  const reached = new Map<number, number>();
+  const reachedOf = (client: number) => reached.get(client) ?? Y.getState(doc.store, client);
+  const ready = (struct: Struct) => {
+    if (!(struct instanceof Y.Item)) return true;
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+    return [struct.origin, struct.rightOrigin, parent].every(
+      (ref) => ref === null || ref.clock < reachedOf(ref.client),
+    );
+  };
+  /** Which part carries each new struct: [first clock, end clock, part] by client. */
+  const carriers = new Map<number, { from: number; to: number; part: Half }[]>();
+  const parts: Half[] = [];
+  const take = (anonymous: boolean): Half => {
+    const part: Half = { anonymous, structs: new Map(), ds: new Map() };
+    for (let progress = true; progress;) {
+      progress = false;
+      for (const [client, queue] of queues) {
+        if (anonymousClient(client) !== anonymous) continue;
+        while (queue.length > 0 && ready(queue[0]!)) {
+          const struct = queue.shift()!;
+          const taken = part.structs.get(client);
+          if (taken === undefined) part.structs.set(client, [struct]);
+          else taken.push(struct);
+          const to = struct.id.clock + struct.length;
+          reached.set(client, to);
+          const spans = carriers.get(client) ?? [];
+          spans.push({ from: struct.id.clock, to, part });
+          carriers.set(client, spans);
+          progress = true;
+        }
+      }
+    }
+    return part;
+  };
+  let anonymousTurn = true;
+  for (let stalled = 0; [...queues.values()].some((queue) => queue.length > 0);) {
+    const part = take(anonymousTurn);
+    anonymousTurn = !anonymousTurn;
+    if (part.structs.size > 0) {
+      parts.push(part);
+      stalled = 0;
+    } else if (++stalled >= 2) {
+      return { problem: "this update's items sit next to content it does not carry" };
+    }
+  }
+  const firstOf = (anonymous: boolean): Half => {
+    const found = parts.find((part) => part.anonymous === anonymous);
+    if (found !== undefined) return found;
+    const part: Half = { anonymous, structs: new Map(), ds: new Map() };
+    parts.push(part);
+    return part;
+  };
   const addRange = (half: Half, client: number, clock: number, len: number) => {
     if (len <= 0) return;
     const list = half.ds.get(client);
@@ -128,39 +187,18 @@ function split(
           if (!(struct instanceof Y.Item) || struct.deleted) continue;
           const from = Math.max(clock, struct.id.clock);
           const to = Math.min(end, struct.id.clock + struct.length);
-          addRange(anonymousDeletes.has(struct) ? anon : named, client, from, to - from);
+          addRange(firstOf(anonymousDeletes.has(struct)), client, from, to - from);
         }
       }
-      // Content of this very update, deleted in it: with the half that carries it.
-      if (end > known && view.clients.has(client)) {
-        const from = Math.max(clock, known);
-        addRange(halfOf(client), client, from, end - from);
+      // Content of this very update, deleted in it: with the part that carries it.
+      for (const span of carriers.get(client) ?? []) {
+        const from = Math.max(clock, known, span.from);
+        const to = Math.min(end, span.to);
+        addRange(span.part, client, from, to - from);
       }
     }
   }
-  // A half whose new items sit next to (or inside) the other's new items is applied after it.
-  const dependsOn = (half: Half, other: Half) => {
-    for (const list of half.structs.values()) {
-      for (const struct of list) {
-        if (!(struct instanceof Y.Item)) continue;
-        const parent = struct.parent instanceof Y.ID ? struct.parent : null;
-        for (const ref of [struct.origin, struct.rightOrigin, parent]) {
-          if (ref === null || !other.structs.has(ref.client)) continue;
-          if (ref.clock >= Y.getState(doc.store, ref.client)) return true;
-        }
-      }
-    }
-    return false;
-  };
-  const anonNeedsNamed = dependsOn(anon, named);
-  if (anonNeedsNamed && dependsOn(named, anon)) {
-    return {
-      problem: "anonymous and named edits built on each other in one update: send them apart",
-    };
-  }
-  const first = { update: encode(named), anonymous: false };
-  const second = { update: encode(anon), anonymous: true };
-  return { parts: anonNeedsNamed ? [first, second] : [second, first] };
+  return { parts: parts.map((part) => ({ update: encode(part), anonymous: part.anonymous })) };
 }
 
 /** A half as a Yjs v1 update: its structs by client, then its delete set. */
