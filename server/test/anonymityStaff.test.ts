@@ -3,6 +3,8 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import { addAnswer, listAllAnswers, setReaction, toggleVote } from "@percorso/schema";
+import { join } from "node:path";
+import { openSqliteStorage } from "../src/storage/sqlite.ts";
 import type { HistoryEntry } from "../src/storage/storage.ts";
 import {
   ADMIN_TOKEN,
@@ -225,6 +227,35 @@ describe("anonymity towards the staff", () => {
       anonymous: true,
     });
     expect(ada.closes).toEqual([]);
+  });
+
+  it("shows a row stored before this change, anonymous but with a user id, without it", async () => {
+    const ada = await newPerson(server, participant, { name: "Ada Rossi" });
+    await server.stop();
+    // As the log stored anonymous acts before: the person's id and name on the row.
+    const store = openSqliteStorage(join(server.dataDir, "percorso.sqlite"));
+    await store.appendUpdates(SEMINAR, [
+      {
+        update: Y.encodeStateAsUpdate(new Y.Doc()),
+        userId: ada.userId,
+        role: "participant",
+        name: "Ada Rossi",
+        at: Date.now(),
+        anonymous: true,
+        binds: [],
+      },
+    ]);
+    await store.close();
+    await server.restart();
+    const facilitator = await newPerson(server, { role: "facilitator", seminarId: SEMINAR_ID });
+    for (const token of [facilitator.token, ADMIN_TOKEN]) {
+      expect((await history(SEMINAR, token)).at(-1)).toMatchObject({
+        userId: null,
+        name: "",
+        anonymous: true,
+      });
+      expect(await history(SEMINAR, token, `?userId=${ada.userId}`)).toEqual([]);
+    }
   });
 
   describe("a client knows its ids", () => {

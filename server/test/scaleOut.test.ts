@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { listAllAnswers } from "@percorso/schema";
+import { addAnswer, listAllAnswers } from "@percorso/schema";
 import {
   startPostgres,
   startRedis,
@@ -163,6 +163,45 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     const stored = new Set(listAllAnswers(reader.doc).map((answer) => answer.id));
     const lost = [...sawBeforeKill].filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
+  });
+
+  it("binds the client ids one process hands out on every process; anonymous acts stay nameless", async () => {
+    const { processes } = await cluster(2);
+    const [a, b] = processes as [Process, Process];
+    const link = await inviteRecord(a, { role: "participant" });
+    const ada = (await joinAs(a, link.token, { name: "Ada" })) as Awaited<
+      ReturnType<typeof joinAs>
+    > & { clientIds: { named: number; anonymous: number } };
+    const bea = await joinAs(b, link.token, { name: "Bea" });
+    const open = async (url: string, token: string, clientId: number) => {
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      const client = track(connectClient({ url }, SEMINAR, token, doc));
+      await waitFor(() => client.provider.synced, "synced");
+      return client;
+    };
+    // Bea, on the other process, under Ada's named id before Ada wrote: someone else's.
+    const thief = await open(b.url, bea.token, ada.clientIds.named);
+    addAnswer(thief.doc, {
+      questionId: QUESTION,
+      text: "Di Bea",
+      author: "Bea",
+      authorId: bea.userId,
+    });
+    await expectClosed(thief, { code: 4403, reason: "forbidden" });
+    expect(thief.denied.join()).toMatch(/belongs to someone else/);
+    // Ada's anonymous answer on that process, under her anonymous id: accepted, logged nameless.
+    const own = await open(b.url, ada.token, ada.clientIds.anonymous);
+    addAnswer(own.doc, { questionId: QUESTION, text: "Anonima", author: "", authorId: ada.anonId });
+    const witness = track(
+      await personClient(a, (await inviteRecord(a, { role: "observer" })).token),
+    );
+    await waitFor(() => texts(witness.doc).includes("Anonima"), "the answer on the first process");
+    expect(own.closes).toEqual([]);
+    const rows = (await (
+      await api(a, "GET", `/api/documents/${SEMINAR}/history?limit=1`, { token: ADMIN_TOKEN })
+    ).json()) as { userId: string | null; anonymous: boolean }[];
+    expect(rows).toEqual([expect.objectContaining({ userId: null, name: "", anonymous: true })]);
   });
 
   it("cuts a socket on one process when its invite is revoked on the other", async () => {
