@@ -321,6 +321,26 @@ describe("anonymity towards the staff", () => {
       expect(late.closes[0]!.code).toBe(4403);
     });
 
+    it("an admin who joined as a person votes under their anonymous id as namelessly", async () => {
+      const { witness, beas, votes } = await cast();
+      const admin = await newPerson(server, { role: "admin" }, { name: "Amelia Admin" });
+      const ids = await me(admin.token);
+      const doc = new Y.Doc();
+      doc.clientID = ids!.named;
+      const client = connectClient(server, SEMINAR, admin.token, doc);
+      server.clients.push(client);
+      await waitFor(() => client.provider.synced && listAllAnswers(doc).length === 1, "synced");
+      toggleVote(doc, beas, admin.anonId, { clientId: ids!.anonymous });
+      await waitFor(() => votes(witness.doc) === 1, "the admin's vote");
+      expect((await history(SEMINAR, ADMIN_TOKEN)).at(-1)).toMatchObject({
+        userId: null,
+        name: "",
+        anonymous: true,
+      });
+      const shown = await authors(SEMINAR, ADMIN_TOKEN);
+      expect(shown.find((a) => a.clientId === ids!.anonymous)).toMatchObject({ name: "" });
+    });
+
     it("a foreign-style client with two docs, one per returned id, is accepted", async () => {
       const witness = await server.connect(SEMINAR, ADMIN_TOKEN);
       const bea = await server.join(SEMINAR, participant, { name: "Bea" });

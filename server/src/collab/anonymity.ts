@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
-import { isRuleExempt, itemRuleOf, type DocumentKind, type Writer } from "@percorso/schema";
+import { itemRuleOf, type DocumentKind, type Writer } from "@percorso/schema";
 import type { LocatedItem, UpdateView } from "./updateView.ts";
 
 /**
@@ -52,8 +52,9 @@ function isOwnAnonymousDeletion(located: LocatedItem, kind: DocumentKind, anonId
  * Splits `update` into its named and anonymous parts, given what each client id it writes
  * under is (`kinds`, from the client-id check). Undecided ids (only content that arrives
  * already deleted) carry nothing anyone can read, and are logged with the anonymous part: a
- * client id is never shown named while undecided. A writer with no anonymous id (an admin, an
- * invite used directly) has nothing anonymous.
+ * client id is never shown named while undecided. A writer with no anonymous id (`ADMIN_TOKEN`,
+ * an invite used directly) has nothing anonymous; an admin who joined as a person has, like
+ * anyone (the item rules exempt them, their anonymity is theirs all the same).
  */
 export function attributeUpdate(
   view: UpdateView,
@@ -63,7 +64,7 @@ export function attributeUpdate(
   kinds: ReadonlyMap<number, ClientKind>,
 ): Attribution | { problem: string } {
   const anonId = writer.anonId;
-  if (anonId === null || isRuleExempt(writer)) return { parts: [{ update, anonymous: false }] };
+  if (anonId === null) return { parts: [{ update, anonymous: false }] };
   const anonymousClient = (client: number) => kinds.get(client) !== false;
   const anonymousDeletes = new Set<Y.Item>();
   let named = false;
