@@ -15,7 +15,6 @@ import {
   type Suggestion,
   type SuggestionStatus,
 } from "@percorso/schema";
-import type { DocumentRegistry } from "../collab/registry.ts";
 import type { People } from "../people.ts";
 import { DOCUMENT_STYLES, dataTable, heading } from "../render/docx.ts";
 import type { DocumentStore } from "../storage/storage.ts";
@@ -100,17 +99,6 @@ export function assembleConferenceReport(
       })),
     generatedAt: at,
   };
-}
-
-export async function buildConferenceReport(
-  deps: { registry: DocumentRegistry; store: DocumentStore; people: People },
-  programme: Programme,
-): Promise<ConferenceReport> {
-  const participants = await conferenceParticipants(deps, programme);
-  const kindOf = await deps.people.actorKinds();
-  return deps.registry.read(draftDocumentName(programme.id), (doc) =>
-    assembleConferenceReport(doc, programme, participants, kindOf, Date.now()),
-  );
 }
 
 const kindLabel = (kind: string) => ACTOR_KIND_LABEL[kind] ?? kind;

@@ -19,7 +19,6 @@ import {
   runsText,
   sectionAgreement,
   sectionKey,
-  seminarDocumentName,
   tallyReactions,
   type ActorKind,
   type DraftVersion,
@@ -31,7 +30,6 @@ import {
   type Suggestion,
   type SuggestionStatus,
 } from "@percorso/schema";
-import type { DocumentRegistry } from "../collab/registry.ts";
 
 /**
  * The orientation draft as a document a regional office can file (issue 9, "Exports"): cover,
@@ -479,33 +477,4 @@ export function assembleExport(
     reactions: draft.reactions,
     generatedAt: version.at,
   };
-}
-
-export interface ExportModelDeps {
-  registry: DocumentRegistry;
-  versions: { at<T>(programme: Programme, ref: string, read: (doc: Y.Doc) => T): Promise<T> };
-  people: { actorKinds(): Promise<(anonId: string) => ActorKind | undefined> };
-}
-
-/**
- * The export model of a programme's draft, now or as it was at `version`. The seminars are
- * read as they are now: the annex quotes the room's answers.
- */
-export async function buildDraftExport(
-  deps: ExportModelDeps,
-  programme: Programme,
-  version: DraftVersion | null,
-  at = Date.now(),
-): Promise<DraftExport> {
-  const kindOf = await deps.people.actorKinds();
-  const draft = await deps.versions.at(programme, version?.id ?? "now", (doc) =>
-    readDraftPart(doc, kindOf),
-  );
-  const seminars: SeminarFacts[] = [];
-  for (const info of [...programme.seminars].sort((a, b) => a.number - b.number)) {
-    seminars.push(
-      await deps.registry.read(seminarDocumentName(info.id), (doc) => readSeminar(doc, info)),
-    );
-  }
-  return assembleExport(programme, draft, seminars, { version, at });
 }
