@@ -171,7 +171,7 @@ describe("anonymity towards the staff", () => {
       const rows = await history(SEMINAR, token);
       const [cast, withdrawn] = rows.slice(-2);
       for (const row of [cast!, withdrawn!]) {
-        expect(row).toMatchObject({ anonymous: true, userId: null, name: "" });
+        expect(row).toMatchObject({ anonymous: true, userId: null, name: "", role: "" });
       }
       expect(await history(SEMINAR, token, `?userId=${ada.person!.userId}`)).toEqual([]);
     }

@@ -70,7 +70,7 @@ describe("history and restore", () => {
     expect(entries[0]).toMatchObject({ userId: "system", role: "system" }); // the seed
     // The vote is an anonymous act: no person on it, not even for an admin (DESIGN.md §4.2).
     const vote = entries.at(-1)!;
-    expect(vote).toMatchObject({ userId: null, name: "", anonymous: true, role: "participant" });
+    expect(vote).toMatchObject({ userId: null, name: "", anonymous: true, role: "" });
     expect(entries.every((e) => e.bytes > 0 && e.at > 0)).toBe(true);
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => a - b));
 

@@ -57,8 +57,8 @@ export async function requirePrincipal(req: Request, auth: Authenticator): Promi
 
 /**
  * A history row as staff read it (DESIGN.md §4.2), admin included: an anonymous act — an
- * anonymous item, a vote, a reaction, support, or their withdrawal — carries no person (rows
- * stored before its `userId` was left out of the log are shown without it just the same);
+ * anonymous item, a vote, a reaction, support, or their withdrawal — carries no person and no
+ * role (rows stored before its `userId` was left out of the log are shown without it just the same);
  * a person who joined anonymously is nameless to everyone but an admin. A filter by a person's
  * id finds only what is shown as theirs: never a row shown without them.
  */
@@ -67,10 +67,11 @@ export function historyForStaff(
   { role, filter, people }: { role: Role | null; filter: HistoryFilter; people: People },
 ): HistoryEntry[] {
   const shown = entries.map((entry) => {
-    if (entry.anonymous) return { ...entry, userId: null, name: "", anonymous: true };
+    // No role either: a seminar's only facilitator would be named by it.
+    if (entry.anonymous) return { ...entry, userId: null, name: "", role: "", anonymous: true };
     const joinedAnonymously = entry.userId !== null && people.get(entry.userId)?.anonymous === true;
     return role !== "admin" && joinedAnonymously
-      ? { ...entry, userId: null, name: "", anonymous: true }
+      ? { ...entry, userId: null, name: "", role: "", anonymous: true }
       : entry;
   });
   return filter.userId === undefined
