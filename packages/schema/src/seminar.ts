@@ -126,7 +126,8 @@ export const seminarRoots = (doc: Y.Doc) => ({
 
 /**
  * Writes the initial state of a seminar: a scheduled session in phase 1, the starter key
- * questions (open), and the two headings of the recommendations the brief asks for.
+ * questions (drafts: a question takes answers once the facilitator opens it, one at a time or
+ * all at once, as the day goes), and the two headings of the recommendations the brief asks for.
  * Idempotent: a document that already has a session is left alone.
  */
 export function initSeminarDocument(
@@ -143,7 +144,7 @@ export function initSeminarDocument(
     roots.session.set("timerEndsAt", null);
     seminar.starterQuestions.forEach((text, index) => {
       roots.questions.push([
-        questionItem(`${seminar.id}-q${index + 1}`, text, "open", now(options)),
+        questionItem(`${seminar.id}-q${index + 1}`, text, "draft", now(options)),
       ]);
     });
     if (roots.recommendations.length === 0) {

@@ -68,6 +68,9 @@ function seminarAfterSession(): Y.Doc {
   const doc = new Y.Doc();
   initSeminarDocument(doc, seminar, { at: 1_000 });
   setStatus(doc, "live", { at: 2_000 });
+  // The starter questions are drafts: the facilitator opens them as the session starts.
+  setQuestionState(doc, q1, "open", { at: 2_000 });
+  setQuestionState(doc, q2, "open", { at: 2_000 });
   setQuestionState(doc, q3, "closed", { at: 3_000 });
   addQuestion(doc, "Domanda mai aperta?", "draft", { id: "draft-q", at: 4_000 });
   setPremoderated(doc, q2, true);
@@ -398,6 +401,7 @@ describe("reportMarkdown", () => {
   it("escapes what would otherwise be Markdown in answers and text", () => {
     const doc = new Y.Doc();
     initSeminarDocument(doc, seminar, { at: 0 });
+    setQuestionState(doc, q1, "open", { at: 0 });
     const texts = [
       "1. più fondi",
       "- un trattino",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
+  mayAnswer,
   TOSCANA_2021,
   addAnswer,
   addMaterial,
@@ -51,7 +52,7 @@ function replicaOf(doc: Y.Doc): Y.Doc {
 }
 
 describe("initSeminarDocument", () => {
-  it("writes a scheduled session, open starter questions and the two recommendation parts", () => {
+  it("writes a scheduled session, starter questions as drafts and the two recommendation parts", () => {
     const doc = freshDoc();
     expect(readSession(doc)).toEqual({
       status: "scheduled",
@@ -64,11 +65,13 @@ describe("initSeminarDocument", () => {
     });
     const questions = listQuestions(doc);
     expect(questions.map((q) => q.text)).toEqual(seminar.starterQuestions);
-    expect(questions.every((q) => q.state === "open")).toBe(true);
+    // Drafts until the facilitator opens them: no answers before the seminar's day.
+    expect(questions.every((q) => q.state === "draft")).toBe(true);
+    expect(questions.some(mayAnswer)).toBe(false);
     expect(questions[0]).toEqual({
       id: `${seminar.id}-q1`,
       text: seminar.starterQuestions[0],
-      state: "open",
+      state: "draft",
       createdAt: 1000,
       premoderated: false,
       openedAt: null,
