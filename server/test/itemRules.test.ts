@@ -25,6 +25,7 @@ import {
   voteAs,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s4-agenda-2030";
@@ -38,6 +39,8 @@ const QUESTION = `${SEMINAR_ID}-q1`;
  */
 describe("item rules (DESIGN.md §4.1)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
   let witness: TestClient;
 
   beforeEach(async () => {
@@ -469,6 +472,44 @@ describe("item rules (DESIGN.md §4.1)", () => {
         reason: "Condivisa in plenaria",
         support: { [bea2.person!.anonId]: "support" },
       });
+    });
+    it("refuses a suggestion's support or objection from its own author (issue 22)", async () => {
+      const draftWitness = await server.connect(DRAFT, ADMIN_TOKEN);
+      const alice = await reader("Alice Bianchi");
+      const id = addSuggestion(alice.doc, {
+        section,
+        originalText: "",
+        proposedText: "Più riuso",
+        author: "Alice Bianchi",
+        authorId: alice.person!.userId,
+      });
+      const at = (doc: Y.Doc) =>
+        doc
+          .getArray<Y.Map<unknown>>("suggestions")
+          .toArray()
+          .find((s) => s.get("id") === id);
+      const support = (doc: Y.Doc) =>
+        (at(doc)?.get("support") as Y.Map<string> | undefined)?.toJSON();
+      await waitFor(() => at(draftWitness.doc) !== undefined, "the suggestion");
+      // Someone else's support is taken.
+      const bea = await reader("Bea");
+      await waitFor(() => at(bea.doc) !== undefined, "at bea");
+      transactAs(bea.doc, { clientId: bea.anonClientId }, () =>
+        (at(bea.doc)!.get("support") as Y.Map<string>).set(bea.person!.anonId, "object"),
+      );
+      await waitFor(() => support(draftWitness.doc)?.[bea.person!.anonId] === "object", "bea's");
+      // The author's own, either way, is refused.
+      for (const value of ["support", "object"]) {
+        // Alice again, on a new connection (the refusal closes the last one).
+        const author =
+          value === "support" ? alice : await server.connect(DRAFT, alice.person!.token);
+        await waitFor(() => at(author.doc) !== undefined, "the suggestion at its author");
+        transactAs(author.doc, { clientId: author.anonClientId }, () =>
+          (at(author.doc)!.get("support") as Y.Map<string>).set(alice.person!.anonId, value),
+        );
+        await expectRefused(author, /the author of an item cannot write in its support/);
+      }
+      expect(support(await stored(DRAFT))).toEqual({ [bea.person!.anonId]: "object" });
     });
   });
 

@@ -2,7 +2,9 @@ import { useEffect, useId, useMemo, type FormEvent, type ReactNode } from "react
 import { useTranslation } from "react-i18next";
 import {
   addSuggestion,
+  isOwnedBy,
   mayEditField,
+  mayKeyOn,
   setSupport,
   withdrawSuggestion,
   type Suggestion,
@@ -210,7 +212,11 @@ export function Suggestions({
         passage={context.passages.get(suggestion.id)}
         onShowPassage={context.onShowPassage}
         active={context.active?.kind === "suggestion" && context.active.id === suggestion.id}
-        {...(canWrite && anonId
+        {...(canWrite &&
+        anonId &&
+        // Not on one's own suggestion: the server refuses it (the schema's own-vote rule).
+        !isOwnedBy(suggestion.authorId, writer) &&
+        mayKeyOn(SUGGESTION_RULE, "support", suggestion.authorId, writer)
           ? {
               signal: {
                 value: suggestion.signals.get(anonId) ?? null,

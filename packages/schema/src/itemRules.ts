@@ -133,6 +133,8 @@ const SUGGESTION_RULE: OwnedItemsRule = {
     mayDelete: false,
   },
   writerKeyed: { support: ["support", "object"] },
+  // One's own suggestion is not supported or objected to (issue 22), as one's own answer.
+  notByOwner: ["support"],
   maxLengths: { originalText: 4000, proposedText: 4000, author: 80, reason: 2000 },
   initial: { status: ["open"], reason: [""], decidedBy: [""], decidedAt: [null] },
   createdAtField: "createdAt",
