@@ -11,6 +11,12 @@ import { NotFound } from "./pages/NotFound.tsx";
 const Console = lazy(() => import("./pages/Console.tsx").then((m) => ({ default: m.Console })));
 const Screen = lazy(() => import("./pages/Screen.tsx").then((m) => ({ default: m.Screen })));
 const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
+const AdminSignIn = lazy(() =>
+  import("./pages/AdminSignIn.tsx").then((m) => ({ default: m.AdminSignIn })),
+);
+const AdminDesk = lazy(() =>
+  import("./pages/AdminDesk.tsx").then((m) => ({ default: m.AdminDesk })),
+);
 // The drafting desk carries the editor with tables: its own chunk too.
 const Draft = lazy(() => import("./pages/Draft.tsx").then((m) => ({ default: m.Draft })));
 const DraftRedirect = lazy(() =>
@@ -43,6 +49,8 @@ export function App() {
           <Route path="seminari/:seminarId" element={<Room />} />
           <Route path="seminari/:seminarId/console" element={<Console />} />
           <Route path="admin" element={<Admin />} />
+          <Route path="admin/accesso" element={<AdminSignIn />} />
+          <Route path="programmi/:programmeId/admin" element={<AdminDesk />} />
           <Route path="bozza" element={<DraftRedirect />} />
           <Route path="programmi/:programmeId/bozza" element={<Draft />} />
           <Route path="programmi/:programmeId/conferenza" element={<ConferenceView />} />

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const { token } = await server.tokens.issue({ role: "admin", programmeId: "*" });
     const base = config.publicUrl ?? server.url;
     console.log(
-      `\nPercorso è pronto: ${base}\nLink amministratore (tienilo riservato): ${base}/join?token=${token}\n`,
+      `\nPercorso è pronto: ${base}\nLink amministratore (tienilo riservato): ${base}/admin/accesso?token=${token}\n`,
     );
   }
   const shutdown = (signal: string) => {

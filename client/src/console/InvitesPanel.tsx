@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { creatableInviteRoles, type Role } from "@percorso/schema";
-import { api, type Invite, type InviteRecord } from "../lib/api.ts";
+import { api, type Invite, type InviteRecord, type SeminarSummary } from "../lib/api.ts";
 import { useAction } from "../lib/useAction.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { useQrCode } from "../lib/useQrCode.ts";
@@ -17,6 +17,10 @@ const CONFERENCE_ROLES: readonly Role[] = ["participant", "observer"];
  * them, kept in memory only — a token left in storage would be one more place to read it
  * from; whoever needs another makes a new link. Only the roles the caller may invite (the
  * schema's table) are offered.
+ *
+ * With `seminars` (the admin's desk) the panel is the whole programme's: a choice of where
+ * the new invite is for (the programme, or one seminar), every invite listed with where it
+ * is for, and each role offered only where the table allows it.
  */
 export function InvitesPanel({
   token,
@@ -24,6 +28,7 @@ export function InvitesPanel({
   seminarId,
   level = 2,
   changed = 0,
+  seminars,
 }: {
   token: string;
   programmeId: string;
@@ -32,20 +37,26 @@ export function InvitesPanel({
   level?: 2 | 3;
   /** Bumped when an invite was made elsewhere on the page: the list reloads. */
   changed?: number;
+  /** The programme's seminars: the panel is the programme's, every role and scope. */
+  seminars?: readonly Pick<SeminarSummary, "id" | "number" | "title">[];
 }) {
   const { t, i18n } = useTranslation();
   const [role, setRole] = useState<Role | "">("");
   const [days, setDays] = useState("30");
   const [fresh, setFresh] = useState<Invite | null>(null);
   const { busy, error, setError, run } = useAction();
-  const ids = { title: useId(), role: useId(), days: useId() };
+  const [where, setWhere] = useState("");
+  const ids = { title: useId(), role: useId(), days: useId(), where: useId() };
+  const desk = seminars !== undefined;
+  // Where a new invite points: the chosen seminar on the desk, else the panel's own.
+  const target = desk ? (where === "" ? undefined : where) : seminarId;
   const me = useAsync(() => api.me(token), [token]);
   const { state, reload } = useAsync(
     () => api.invites(token, programmeId, seminarId),
     [token, programmeId, seminarId, changed],
   );
   const locale = i18n.language === "en" ? "en-GB" : "it-IT";
-  const shows = (role: Role) => seminarId !== undefined || CONFERENCE_ROLES.includes(role);
+  const shows = (role: Role) => desk || seminarId !== undefined || CONFERENCE_ROLES.includes(role);
   const roles =
     me.state.status === "ok"
       ? creatableInviteRoles(
@@ -54,7 +65,7 @@ export function InvitesPanel({
             programmeId: me.state.value.programmeId,
             ...(me.state.value.seminarId ? { seminarId: me.state.value.seminarId } : {}),
           },
-          { programmeId, seminarId: seminarId ?? null },
+          { programmeId, seminarId: target ?? null },
         ).filter(shows)
       : [];
   const chosen: Role | undefined = role !== "" && roles.includes(role) ? role : roles[0];
@@ -63,7 +74,8 @@ export function InvitesPanel({
   const rows =
     state.status === "ok"
       ? state.value.filter(
-          (invite) => seminarId !== undefined || (invite.seminarId === null && shows(invite.role)),
+          (invite) =>
+            desk || seminarId !== undefined || (invite.seminarId === null && shows(invite.role)),
         )
       : [];
 
@@ -78,7 +90,7 @@ export function InvitesPanel({
         await api.invite(token, {
           role: chosen,
           programmeId,
-          ...(seminarId === undefined ? {} : { seminarId }),
+          ...(target === undefined ? {} : { seminarId: target }),
           expiresInSeconds: value * DAY,
         }),
       );
@@ -87,12 +99,27 @@ export function InvitesPanel({
   };
 
   const revoke = async (invite: InviteRecord) => {
-    if (!window.confirm(t("invites.confirmRevoke"))) return;
+    const question = desk
+      ? t("invites.confirmRevokeOf", { role: t(`roles.${invite.role}`), where: whereOf(invite) })
+      : t("invites.confirmRevoke");
+    if (!window.confirm(question)) return;
     await run(async () => {
       await api.revokeInvite(token, invite.id);
       if (fresh?.id === invite.id) setFresh(null);
       reload();
     }, t("invites.revokeError"));
+  };
+
+  /** Where an invite is for, as the desk's list and its revoke question name it. */
+  const whereOf = (invite: Pick<InviteRecord, "role" | "programmeId" | "seminarId">) => {
+    if (invite.programmeId === "*") return t("invites.whereAll");
+    if (invite.seminarId !== null) {
+      const seminar = seminars?.find((s) => s.id === invite.seminarId);
+      return seminar ? t("invites.whereSeminar", { number: seminar.number }) : invite.seminarId;
+    }
+    return CONFERENCE_ROLES.includes(invite.role)
+      ? t("invites.whereConference")
+      : t("invites.whereProgramme");
   };
 
   const creator = (invite: InviteRecord) => {
@@ -118,6 +145,19 @@ export function InvitesPanel({
         <p className="hint">{t("invites.noRoles")}</p>
       ) : (
         <form className="form-row" onSubmit={(e) => void create(e)}>
+          {desk && (
+            <div className="field">
+              <label htmlFor={ids.where}>{t("invites.where")}</label>
+              <select id={ids.where} value={where} onChange={(e) => setWhere(e.target.value)}>
+                <option value="">{t("invites.whereProgramme")}</option>
+                {seminars.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {t("invites.whereSeminarLong", { number: s.number, title: s.title })}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           <div className="field">
             <label htmlFor={ids.role}>{t("invites.role")}</label>
             <select
@@ -152,7 +192,7 @@ export function InvitesPanel({
           {error}
         </p>
       )}
-      {fresh && <FreshLink invite={fresh} />}
+      {fresh && <FreshLink invite={fresh} where={desk ? whereOf(fresh) : undefined} />}
       {state.status === "loading" && <p role="status">{t("app.loading")}</p>}
       {state.status === "error" && (
         <p className="alert" role="alert">
@@ -165,7 +205,11 @@ export function InvitesPanel({
       {state.status === "ok" &&
         (rows.length === 0 ? (
           <p className="empty">
-            {seminarId === undefined ? t("invites.emptyProgramme") : t("invites.empty")}
+            {desk
+              ? t("invites.emptyDesk")
+              : seminarId === undefined
+                ? t("invites.emptyProgramme")
+                : t("invites.empty")}
           </p>
         ) : (
           // On a phone the table scrolls inside its card (reachable by keyboard), not the page.
@@ -174,6 +218,7 @@ export function InvitesPanel({
               <thead>
                 <tr>
                   <th scope="col">{t("invites.role")}</th>
+                  {desk && <th scope="col">{t("invites.where")}</th>}
                   <th scope="col">{t("invites.createdBy")}</th>
                   <th scope="col">{t("invites.expires")}</th>
                   <th scope="col">{t("invites.joined")}</th>
@@ -193,6 +238,7 @@ export function InvitesPanel({
                       className={revoked || expired ? "row-muted" : ""}
                     >
                       <td>{t(`roles.${invite.role}`)}</td>
+                      {desk && <td>{whereOf(invite)}</td>}
                       <td>{creator(invite)}</td>
                       <td>
                         {revoked
@@ -226,11 +272,19 @@ export function InvitesPanel({
 }
 
 /** The link this tab just made, with its QR code: shown once, never listed again. */
-function FreshLink({ invite }: { invite: Invite }) {
+function FreshLink({ invite, where }: { invite: Invite; where?: string | undefined }) {
   const { t } = useTranslation();
   const id = useId();
   const [copied, setCopied] = useState(false);
-  const qr = useQrCode(invite.shortUrl, 200);
+  // An admin link opens the admin's sign-in page (what it is, remember or not), not the join form.
+  const link =
+    invite.role === "admin"
+      ? new URL(
+          `/admin/accesso?${new URLSearchParams({ token: invite.token }).toString()}`,
+          invite.url,
+        ).toString()
+      : invite.shortUrl;
+  const qr = useQrCode(link, 200);
   const role = t(`roles.${invite.role}`);
   return (
     <div className="field conf-link">
@@ -239,16 +293,19 @@ function FreshLink({ invite }: { invite: Invite }) {
         id={id}
         className="invite-url"
         readOnly
-        value={invite.shortUrl}
+        value={link}
         onFocus={(e) => e.target.select()}
       />
-      <p className="hint">{t("invites.freshHint", { role })}</p>
+      <p className="hint">
+        {t("invites.freshHint", { role })}
+        {where !== undefined && ` ${t("invites.freshWhere", { where })}`}
+      </p>
       <div className="form-row">
         <button
           type="button"
           className="btn btn-small"
           onClick={() =>
-            void navigator.clipboard.writeText(invite.shortUrl).then(
+            void navigator.clipboard.writeText(link).then(
               () => setCopied(true),
               () => setCopied(false),
             )

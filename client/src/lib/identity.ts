@@ -27,6 +27,8 @@ export interface Identity {
   expiresAt: number | null;
   /** Presence colour (carets, avatars). */
   color: string;
+  /** False for someone kept in this tab only (signed in without "remember"); else absent. */
+  remembered?: false;
 }
 
 /** The people this device has joined as, by invite id, and which one is current. */
@@ -36,6 +38,11 @@ interface Store {
 }
 
 const KEY = "percorso.people";
+/**
+ * People kept for this tab only (an admin who signed in without "remember on this device"):
+ * the same shape in sessionStorage, gone when the tab closes, read on top of the device's.
+ */
+const SESSION_KEY = "percorso.people.session";
 /** Where the app kept its identity before personal tokens: an invite token and a made-up id. */
 const LEGACY_KEY = "percorso.identity";
 
@@ -55,13 +62,15 @@ function presenceColor(userId: string, anonymous: boolean): string {
   return colorFor(anonymous ? crypto.randomUUID() : userId);
 }
 
-function readStore(): Store {
+function readFrom(storage: Storage, key: string, remembered: boolean): Store {
   try {
-    const raw = JSON.parse(localStorage.getItem(KEY) ?? "null") as Partial<Store> | null;
+    const raw = JSON.parse(storage.getItem(key) ?? "null") as Partial<Store> | null;
     const byInvite: Record<string, Identity> = {};
     for (const [inviteId, value] of Object.entries(raw?.byInvite ?? {})) {
       const identity = parseIdentity(value);
-      if (identity && identity.inviteId === inviteId) byInvite[inviteId] = identity;
+      if (identity && identity.inviteId === inviteId) {
+        byInvite[inviteId] = remembered ? identity : { ...identity, remembered: false };
+      }
     }
     const current =
       typeof raw?.current === "string" && raw.current in byInvite ? raw.current : null;
@@ -71,8 +80,40 @@ function readStore(): Store {
   }
 }
 
+/** The device's people, with this tab's own on top (and current, if it has one). */
+function readStore(): Store {
+  const device = readFrom(localStorage, KEY, true);
+  const tab = readFrom(sessionStorage, SESSION_KEY, false);
+  return {
+    current: tab.current ?? device.current,
+    byInvite: { ...device.byInvite, ...tab.byInvite },
+  };
+}
+
+/** Each person goes back where they are kept: the device, or this tab only. */
 function writeStore(store: Store): void {
-  localStorage.setItem(KEY, JSON.stringify(store));
+  const device: Store = { current: null, byInvite: {} };
+  const tab: Store = { current: null, byInvite: {} };
+  for (const [inviteId, identity] of Object.entries(store.byInvite)) {
+    const { remembered, ...kept } = identity;
+    (remembered === false ? tab : device).byInvite[inviteId] = kept;
+  }
+  const current = store.current;
+  if (current !== null && current in tab.byInvite) tab.current = current;
+  // The device keeps its own last person while this tab has one (or has just forgotten it).
+  const before = readFrom(localStorage, KEY, true).current;
+  device.current =
+    current !== null && current in device.byInvite
+      ? current
+      : before !== null && before in device.byInvite
+        ? before
+        : null;
+  localStorage.setItem(KEY, JSON.stringify(device));
+  if (Object.keys(tab.byInvite).length > 0) {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(tab));
+  } else {
+    sessionStorage.removeItem(SESSION_KEY);
+  }
 }
 
 function parseIdentity(value: unknown): Identity | null {
@@ -142,13 +183,30 @@ export function loadDraftIdentity(programmeId: string): Identity | null {
   );
 }
 
+/**
+ * The admin to use on a programme's admin desk: the current person if they are one of its
+ * admins (or a global one), else any such admin this device or tab signed in as.
+ */
+export function loadAdminIdentity(programmeId: string): Identity | null {
+  const store = readStore();
+  const current = store.current === null ? null : (store.byInvite[store.current] ?? null);
+  const admin = (identity: Identity) =>
+    identity.role === "admin" &&
+    (identity.programmeId === "*" || identity.programmeId === programmeId);
+  if (current && admin(current)) return current;
+  return Object.values(store.byInvite).find(admin) ?? null;
+}
+
 /** The person this device joined as with the invite `inviteId`, if any. */
 export function identityForInvite(inviteId: string): Identity | null {
   return readStore().byInvite[inviteId] ?? null;
 }
 
-/** Remembers the person `POST /api/join` made, as the current one. */
-export function saveIdentity(joined: Joined): Identity {
+/**
+ * Remembers the person `POST /api/join` made, as the current one: on this device, or with
+ * `remember: false` in this tab only (an admin on a shared computer).
+ */
+export function saveIdentity(joined: Joined, options: { remember?: boolean } = {}): Identity {
   const identity: Identity = {
     token: joined.token,
     userId: joined.userId,
@@ -162,6 +220,7 @@ export function saveIdentity(joined: Joined): Identity {
     seminarId: joined.seminarId,
     expiresAt: joined.expiresAt,
     color: presenceColor(joined.userId, joined.anonymous),
+    ...(options.remember === false ? { remembered: false as const } : {}),
   };
   const store = readStore();
   store.byInvite[identity.inviteId] = identity;

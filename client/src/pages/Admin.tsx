@@ -43,7 +43,36 @@ export function Admin() {
   ) {
     return <Notice title={t("admin.forbiddenTitle")} body={t("admin.forbiddenBody")} />;
   }
-  return <ProgrammeForm token={token} />;
+  return (
+    <>
+      <ProgrammeDesks />
+      <ProgrammeForm token={token} />
+    </>
+  );
+}
+
+/** Every programme's admin desk, one click away, above the form for a new one. */
+function ProgrammeDesks() {
+  const { t } = useTranslation();
+  const { state } = useAsync(() => api.programmes(), []);
+  if (state.status !== "ok" || state.value.length === 0) return null;
+  return (
+    <nav className="card admin-desks" aria-labelledby="admin-desks-title">
+      <h2 id="admin-desks-title">{t("adminDesk.programmes")}</h2>
+      <ul className="link-list">
+        {state.value.map((p) => (
+          <li key={p.id}>
+            <Link
+              to={`/programmi/${encodeURIComponent(p.id)}/admin`}
+              aria-label={t("adminDesk.openDeskFor", { title: p.title })}
+            >
+              {p.title}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function ProgrammeForm({ token }: { token: string }) {
@@ -127,6 +156,9 @@ function ProgrammeForm({ token }: { token: string }) {
         <p>
           <Link className="btn btn-primary" to={`/?programma=${encodeURIComponent(created.id)}`}>
             {t("admin.openProgramme")}
+          </Link>{" "}
+          <Link className="btn" to={`/programmi/${encodeURIComponent(created.id)}/admin`}>
+            {t("adminDesk.openDesk")}
           </Link>
         </p>
       </section>

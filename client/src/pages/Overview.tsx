@@ -89,6 +89,16 @@ export function Overview() {
       ) : (
         <p className="hint">{t("overview.noInvite")}</p>
       )}
+      {me?.role === "admin" && (
+        <p>
+          <Link
+            className="btn btn-primary"
+            to={`/programmi/${encodeURIComponent(programme.id)}/admin`}
+          >
+            {t("adminDesk.openDesk")}
+          </Link>
+        </p>
+      )}
 
       {(me?.role === "drafter" || me?.role === "admin") && (
         <section className="card draft-card" aria-labelledby="draft-title">
