@@ -298,7 +298,7 @@ describe("the seminar day", () => {
       .getByRole("button", { name: /\d vot[oi]\b/ })
       .click();
 
-    await expect.poll(() => projector.locator(".projector-card").count()).toBe(6);
+    await expect.poll(() => projector.locator(".projector-card:not([hidden])").count()).toBe(6);
     await expect
       .poll(() =>
         projector.locator(".projector-card").first().locator(".projector-votes").textContent(),

@@ -3,7 +3,9 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Editor } from "@tiptap/react";
 import {
+  readPlenaryPage,
   setCommentResolved,
+  setPlenaryPage,
   spotlightSection,
   type DraftComment,
   type Suggestion,
@@ -19,6 +21,8 @@ import { useAuthorLabel } from "./Comments.tsx";
 import { ConferenceInvites } from "./ConferenceInvites.tsx";
 import { selectPassageInEditor } from "./deskPassage.ts";
 import { useAgreement } from "./useAgreement.ts";
+import { shownPage, useScreenPages } from "./plenaryPages.ts";
+import { useYRead } from "../lib/useY.ts";
 import { usePlenary, type PlenaryState } from "./usePlenary.ts";
 import { VerdictBadge, useTally } from "./Reactions.tsx";
 import { SuggestionCard, bySupport } from "./Suggestions.tsx";
@@ -142,6 +146,49 @@ function SpotlightControl({
         ))}
       </select>
       <p className="help">{t("plenary.desk.spotlightHelp")}</p>
+      {current !== "" && <PageControl session={session} section={current} />}
+    </div>
+  );
+}
+
+/**
+ * Turning the pages of a long section on the plenary screen: the index is written to the
+ * draft's `plenary` root; how many pages there are, the screen says through its presence
+ * (without a screen open, the index alone is shown).
+ */
+function PageControl({ session, section }: { session: CollabSession; section: string }) {
+  const { t } = useTranslation();
+  const doc = session.doc;
+  const plenary = doc.getMap<unknown>("plenary");
+  const page = useYRead(plenary, () => readPlenaryPage(doc));
+  const screen = useScreenPages(session.provider.awareness, section);
+  const count = screen?.starts.length ?? null;
+  const shown = count === null ? page : shownPage(page, count);
+  if (count === 1 && page === 0) return null;
+  return (
+    <div className="conf-pages" role="group" aria-label={t("plenary.desk.pages")}>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={shown === 0}
+        onClick={() => setPlenaryPage(doc, shown - 1)}
+      >
+        {t("plenary.desk.previousPage")}
+      </button>
+      <span className="conf-page-label" aria-live="polite">
+        {count === null
+          ? t("plenary.desk.pageOnly", { page: shown + 1 })
+          : t("plenary.desk.pageOf", { page: shown + 1, count })}
+      </span>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={count !== null && shown >= count - 1}
+        onClick={() => setPlenaryPage(doc, shown + 1)}
+      >
+        {t("plenary.desk.nextPage")}
+      </button>
+      <p className="help">{t("plenary.desk.pagesHelp")}</p>
     </div>
   );
 }

@@ -1,8 +1,10 @@
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { textOf, type DraftComment, type Suggestion } from "@percorso/schema";
 import type { SectionAgreementView } from "../lib/api.ts";
 import { Comments, type CommentsContext } from "./Comments.tsx";
+import { pageRange, shownPage, useScreenPages } from "./plenaryPages.ts";
+import { prefersReducedMotion } from "./motion.ts";
 import { Blocks, FootnoteNumbers, Inline } from "./DraftText.tsx";
 import type { Passage } from "./passages.ts";
 import { Reactions } from "./Reactions.tsx";
@@ -56,6 +58,31 @@ export function SectionView({
 
   const toggle = (which: Panel) => onPanel(panel === which ? null : which);
 
+  // A long section is paged on the plenary screen: say which page, mark its blocks, and bring
+  // them into view when the page turns (only for a reader following along, not typing).
+  const screen = useScreenPages(context.session.provider.awareness, spotlit ? section.key : null);
+  const range = screen ? pageRange(screen, section.blocks.length) : null;
+  const textRef = useRef<HTMLDivElement>(null);
+  const [from, to] = range ?? [-1, -1];
+  useEffect(() => {
+    const text = textRef.current;
+    if (!text) return;
+    const blocks = [...text.children] as HTMLElement[];
+    blocks.forEach((block, index) => {
+      block.classList.toggle("on-screen", index >= from && index < to);
+    });
+    const first = blocks[from];
+    const box = text.getBoundingClientRect();
+    const inView = box.top < window.innerHeight && box.bottom > 0;
+    const typing = document.activeElement?.matches("input, textarea, select") ?? false;
+    if (first && inView && !typing) {
+      first.scrollIntoView({
+        block: "start",
+        behavior: prefersReducedMotion() ? "auto" : "smooth",
+      });
+    }
+  }, [from, to, section.blocks.length]);
+
   return (
     <section
       className={`conf-section${spotlit ? " spotlit" : ""}`}
@@ -64,12 +91,20 @@ export function SectionView({
       aria-labelledby={headingId}
     >
       {spotlit && <p className="badge badge-spotlight conf-now">{t("plenary.presentingNow")}</p>}
+      {spotlit && screen && screen.starts.length > 1 && (
+        <p className="conf-screen-page" aria-live="polite">
+          {t("plenary.onScreenPage", {
+            page: shownPage(screen.page, screen.starts.length) + 1,
+            count: screen.starts.length,
+          })}
+        </p>
+      )}
       {/* The chapter's footnotes are numbered from 1, its heading's first. */}
       <FootnoteNumbers elements={[section.heading, ...section.blocks]}>
         <h2 id={headingId} className="conf-section-title" tabIndex={-1}>
           <Inline element={section.heading} />
         </h2>
-        <div className="conf-text">
+        <div className="conf-text" ref={textRef}>
           {empty ? (
             <p className="empty">{t("plenary.sectionEmpty")}</p>
           ) : (

@@ -12,6 +12,7 @@ export const plenaryEn: Messages["plenary"] = {
   toOutcomes: "Outcome of the suggestions",
   toDesk: "Drafting desk",
   presentingNow: "Being presented",
+  onScreenPage: "On the screen: page {{page}} of {{count}}",
   nowPresenting: "The drafting team is now presenting «{{title}}».",
   returnToSpotlight: "Back to the section being presented",
   sectionEmpty: "This section has no text yet.",
@@ -171,6 +172,13 @@ export const plenaryEn: Messages["plenary"] = {
     report: "Conference report:",
     spotlight: "Section presented to the plenary",
     spotlightNone: "None",
+    pages: "Pages on the screen",
+    pageOf: "Page {{page}} of {{count}}",
+    pageOnly: "Page {{page}}",
+    previousPage: "Previous page",
+    nextPage: "Next page",
+    pagesHelp:
+      "A long section is shown on the screen one page at a time; those following on their phones see which.",
     spotlightHelp:
       "Everyone following the conference sees it highlighted; the plenary screen shows it.",
     toResolve: "To resolve, by section",
@@ -203,6 +211,9 @@ export const plenaryEn: Messages["plenary"] = {
     noSuggestions: "No open suggestions on this section.",
     qrAlt: "QR code to join the conference",
     scanToJoin: "Scan to take part",
+    page: "page {{page}} of {{count}}",
+    moreSuggestions_one: "and one more suggestion, which does not fit on the screen",
+    moreSuggestions_other: "and {{count}} more suggestions, which do not fit on the screen",
   },
   room: {
     intro:

@@ -13,6 +13,7 @@ export const plenaryIt = {
   toOutcomes: "Esito delle proposte",
   toDesk: "Scrivania della redazione",
   presentingNow: "In presentazione",
+  onScreenPage: "Sullo schermo: pagina {{page}} di {{count}}",
   nowPresenting: "La redazione presenta ora la sezione «{{title}}».",
   returnToSpotlight: "Torna alla sezione presentata",
   sectionEmpty: "Questa sezione non ha ancora testo.",
@@ -172,6 +173,13 @@ export const plenaryIt = {
     report: "Resoconto della conferenza:",
     spotlight: "Sezione presentata alla plenaria",
     spotlightNone: "Nessuna",
+    pages: "Pagine sullo schermo",
+    pageOf: "Pagina {{page}} di {{count}}",
+    pageOnly: "Pagina {{page}}",
+    previousPage: "Pagina precedente",
+    nextPage: "Pagina successiva",
+    pagesHelp:
+      "Una sezione lunga si mostra sullo schermo una pagina alla volta; chi segue dal telefono vede quale.",
     spotlightHelp:
       "Chi segue la conferenza la vede evidenziata; lo schermo della plenaria la mostra.",
     toResolve: "Da risolvere, per sezione",
@@ -204,6 +212,9 @@ export const plenaryIt = {
     noSuggestions: "Nessuna proposta aperta su questa sezione.",
     qrAlt: "Codice QR per partecipare alla conferenza",
     scanToJoin: "Inquadra per partecipare",
+    page: "pagina {{page}} di {{count}}",
+    moreSuggestions_one: "e un'altra proposta, che non sta sullo schermo",
+    moreSuggestions_other: "e altre {{count}} proposte, che non stanno sullo schermo",
   },
   room: {
     intro:

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   answersFor,
@@ -111,8 +111,10 @@ function ScreenBody({ session, seminar }: SeminarView) {
 
 /**
  * The answers as cards in columns over the whole width, most voted first: the type grows with
- * the votes within bounds, a long text is cut after a few lines, and the cards that do not fit
- * the screen are left out (counted below the question) — measured after each layout.
+ * the votes within bounds, a long text is cut after a few lines. The cards are placed by
+ * measure (issue 22: the browser's balanced columns left room empty and pushed cards off the
+ * screen): each goes to the shortest column, and only those that fit in none are left out,
+ * counted below the question.
  */
 function Cards({ answers }: { answers: readonly AnswerView[] }) {
   const { t } = useTranslation();
@@ -120,37 +122,37 @@ function Cards({ answers }: { answers: readonly AnswerView[] }) {
   const candidates = answers.slice(0, MAX_CARDS);
   const maxVotes = Math.max(1, ...candidates.map((a) => a.votes));
   const layout = candidates.map((a) => `${a.id}:${a.votes}:${a.text.length}`).join(",");
-  const [size, setSize] = useState(() => `${window.innerWidth}x${window.innerHeight}`);
-  const [fit, setFit] = useState({ layout: "", count: candidates.length });
+  const [left, setLeft] = useState(0);
 
-  useEffect(() => {
-    const resized = () => setSize(`${window.innerWidth}x${window.innerHeight}`);
-    window.addEventListener("resize", resized);
-    return () => window.removeEventListener("resize", resized);
+  const place = useCallback(() => {
+    if (list.current) setLeft(placeCards(list.current));
   }, []);
-
-  // A new set of answers (or screen) starts from all of them; what overflows is then dropped.
-  const key = `${layout}|${size}`;
-  const shown = fit.layout === key ? fit.count : candidates.length;
-  useLayoutEffect(() => {
+  // Before paint for a new set of answers; again when the room changes size or fonts arrive.
+  useLayoutEffect(place, [place, layout]);
+  useEffect(() => {
     const element = list.current;
     if (!element) return;
-    const box = element.getBoundingClientRect();
-    const cards = [...element.children];
-    const first = cards.findIndex((card) => {
-      const rect = card.getBoundingClientRect();
-      return rect.right > box.right + 1 || rect.bottom > box.bottom + 1;
-    });
-    const count = first < 0 ? cards.length : Math.max(1, first);
-    if (fit.layout !== key || count < fit.count) setFit({ layout: key, count });
-  }, [key, fit, shown]);
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(place);
+    };
+    const observer = new ResizeObserver(later);
+    observer.observe(element);
+    void document.fonts.ready.then(later);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, [place]);
 
+  const shown = candidates.length - left;
   const hidden = answers.length - shown;
   return (
     <>
       {hidden > 0 && <p className="projector-more">{t("screen.more", { count: hidden })}</p>}
       <ul className="projector-cards" ref={list}>
-        {candidates.slice(0, shown).map((answer) => (
+        {candidates.map((answer) => (
           <li
             key={answer.id}
             className={`projector-card${answer.pinned ? " pinned" : ""}`}
@@ -166,4 +168,42 @@ function Cards({ answers }: { answers: readonly AnswerView[] }) {
       </ul>
     </>
   );
+}
+
+/** The narrowest a column of cards may be, in rem. */
+const COLUMN_REM = 26;
+
+/**
+ * Lays the cards out in as many columns as the list's width allows, each card in turn into
+ * the shortest column (so the most voted are at the top), hiding those that fit in none.
+ * Returns how many were hidden. Works on the elements directly, measured before paint.
+ */
+function placeCards(element: HTMLElement): number {
+  const style = getComputedStyle(element);
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const columnGap = parseFloat(style.columnGap) || 0;
+  const rowGap = parseFloat(style.rowGap) || 0;
+  const width = element.clientWidth;
+  const height = element.clientHeight;
+  const columns = Math.max(1, Math.floor((width + columnGap) / (COLUMN_REM * rem + columnGap)));
+  const columnWidth = (width - columnGap * (columns - 1)) / columns;
+  const tops = Array.from({ length: columns }, () => 0);
+  const cards = [...element.children] as HTMLElement[];
+  let hidden = 0;
+  for (const [index, card] of cards.entries()) {
+    card.hidden = false;
+    card.style.width = `${columnWidth}px`;
+    const cardHeight = card.offsetHeight;
+    const column = tops.indexOf(Math.min(...tops));
+    // The first card is always shown, however tall (its text is cut after a few lines).
+    if (tops[column]! + cardHeight > height + 0.5 && index > 0) {
+      card.hidden = true;
+      hidden += 1;
+      continue;
+    }
+    card.style.left = `${column * (columnWidth + columnGap)}px`;
+    card.style.top = `${tops[column]}px`;
+    tops[column] = tops[column]! + cardHeight + rowGap;
+  }
+  return hidden;
 }

@@ -26,11 +26,32 @@ export function spotlightSection(
   section: string | null,
   options: MutationOptions = {},
 ): void {
-  transactAs(doc, options, () => doc.getMap<unknown>("plenary").set("spotlight", section));
+  transactAs(doc, options, () => {
+    const plenary = doc.getMap<unknown>("plenary");
+    plenary.set("spotlight", section);
+    // A newly presented section starts on its first page.
+    plenary.set("page", 0);
+  });
 }
 
 export function readSpotlightSection(doc: Y.Doc): string | null {
   return readString(doc.getMap<unknown>("plenary").get("spotlight")) ?? null;
+}
+
+/**
+ * The page of the presented section the plenary screen shows (0 first), when the section is
+ * too long for one screen at a legible size: the drafters move through it, the screen and the
+ * phones follow. How many pages there are is the screen's to measure, so the screen shows
+ * the last one for any larger index.
+ */
+export function setPlenaryPage(doc: Y.Doc, page: number, options: MutationOptions = {}): void {
+  const value = Number.isFinite(page) ? Math.max(0, Math.floor(page)) : 0;
+  transactAs(doc, options, () => doc.getMap<unknown>("plenary").set("page", value));
+}
+
+export function readPlenaryPage(doc: Y.Doc): number {
+  const value = doc.getMap<unknown>("plenary").get("page");
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
 // ---------------------------------------------------------------------------------------

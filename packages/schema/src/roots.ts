@@ -32,7 +32,7 @@ export const DRAFT_ROOTS = {
   suggestions: "array",
   /** Named versions of the draft, each pointing into the attributed history. */
   versions: "array",
-  /** The plenary: the section being presented (`spotlight`). */
+  /** The plenary: the section being presented (`spotlight`), the page of it on the screen (`page`). */
   plenary: "map",
 } as const satisfies Record<string, RootTypeKind>;
 
