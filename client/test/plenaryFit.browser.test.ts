@@ -108,6 +108,8 @@ beforeAll(async () => {
       }),
     );
   });
+  // The participants' link on the screen, as the desk puts it there: its QR code takes room.
+  draft.doc.getMap("plenary").set("joinUrl", `${server.url}/i/conferenza`);
   for (const [index, proposed] of SUGGESTIONS.entries()) {
     addSuggestion(draft.doc, {
       section: SECTION,
@@ -150,6 +152,7 @@ describe("the plenary screen shows every word", () => {
     await screen.goto(observer.toString());
     await screen.waitForURL((url) => url.pathname === `/programmi/${PROGRAMME}/plenaria`);
     await screen.getByText("In attesa della sezione da presentare.").waitFor();
+    await screen.getByRole("img", { name: "Codice QR per partecipare alla conferenza" }).waitFor();
 
     const phoneContext = await newContext(browser, PHONE);
     const phone = await phoneContext.newPage();
