@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import { editAnswer, listAllAnswers, removeAnswer } from "@percorso/schema";
 import type { HistoryEntry } from "../src/storage/storage.ts";
@@ -11,6 +11,7 @@ import {
   voteAs,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s6-business-inclusivo";
@@ -58,6 +59,8 @@ const occurrences = (text: string, needle: string) => text.split(needle).length 
  */
 describe("anonymity towards the staff as a property", () => {
   const server = useTestServer({ RATE_LIMIT_BURST: "100000", RATE_LIMIT_PER_SECOND: "100000" });
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
   const state = async (at: number) => {
     const response = await api(server, "GET", `/api/documents/${SEMINAR}/state?at=${at}`, {
       token: ADMIN_TOKEN,

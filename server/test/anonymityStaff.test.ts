@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
@@ -18,6 +18,7 @@ import {
   voteAs,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s6-business-inclusivo";
@@ -47,6 +48,8 @@ const occurrences = (text: string, needle: string) => text.split(needle).length 
  */
 describe("anonymity towards the staff", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
   const participant = { role: "participant", seminarId: SEMINAR_ID };
 
   const history = async (name: string, token: string, query = ""): Promise<HistoryEntry[]> => {
@@ -423,6 +426,8 @@ describe("anonymity towards the staff", () => {
 
 describe("client ids handed to one person", () => {
   const server = useTestServer({ MAX_CLIENT_ID_PAIRS_PER_PERSON: "2" });
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   it("stop at the cap: reloading in a loop fills no storage, the client makes its own", async () => {
     const ada = await newPerson(server, { role: "participant", seminarId: SEMINAR_ID });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import { ANSWER_REF_NODE, chapterBlocks, sectionKey } from "@percorso/schema";
 import {
@@ -9,6 +9,7 @@ import {
   useTestServer,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const PROGRAMME = "toscana-2021";
@@ -65,6 +66,11 @@ interface Status {
 
 describe("the drafting desk (issue 9)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(async () => {
+    await openQuestions(server, S2);
+    await openQuestions(server, S3);
+  });
 
   async function setUp() {
     const drafter = await newPerson(server, { role: "drafter" }, { name: "Diana Redattrice" });

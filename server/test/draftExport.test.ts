@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
@@ -21,6 +21,7 @@ import {
   waitFor,
   writeStraightToLog,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 import { readPdf, renderPdfPage } from "./pdf.ts";
 import { unzip } from "./zip.ts";
@@ -138,6 +139,11 @@ function afterHeading(doc: Y.Doc, key: string): number {
 
 describe("draft exports (issue 9)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(async () => {
+    await openQuestions(server, S2);
+    await openQuestions(server, S3);
+  });
 
   /**
    * Two seminars written through stock y-websocket clients and rolled up by a drafter: seminar 2
@@ -348,7 +354,7 @@ describe("draft exports (issue 9)", () => {
     expect(markdown).toContain(
       "Conferenza regionale della cooperazione internazionale, 25 novembre 2021",
     );
-    expect(markdown).toMatch(/_Testo al \d{1,2}º? \w+ \d{4}_/);
+    expect(markdown).toMatch(/_Testo (?:al |all')\d{1,2}º? \w+ \d{4}_/);
     expect(markdown).toContain(
       "## Indice\n\n1. Introduzione e metodo\n2. Strumenti e governance\n",
     );
@@ -395,7 +401,7 @@ describe("draft exports (issue 9)", () => {
     expect(log).toContain("- **Motivazione:** Fuori tema");
     expect(log).toContain("### 2. Crisi umanitarie — accolta");
     expect(log).toContain("- **Testo proposto:** accoglienza diffusa nei comuni");
-    expect(log).toContain("- **Proposta da:** Marco Bini · 2 a favore, 1 contrari");
+    expect(log).toContain("- **Proposta da:** Marco Bini · 2 a favore, 1 contrario");
     expect(log).toContain("- **Motivazione:** Precisa chi accoglie");
     expect(markdown).toContain("| Economia circolare | 2 | 1 | 0 |");
     // …and the same by kind of actor (only totals: nobody's reaction is named).
@@ -575,7 +581,7 @@ describe("draft exports (issue 9)", () => {
     expect(coverText).toContain(
       "Conferenza regionale della cooperazione internazionale, 25 novembre 2021",
     );
-    expect(coverText).toMatch(/Testo al \d{1,2}º? \w+ \d{4}/);
+    expect(coverText).toMatch(/Testo (?:al |all')\d{1,2}º? \w+ \d{4}/);
     expect(contents).toContain("Indice");
     const listed = new Map(
       [...contents.matchAll(/^\s*(.+?)\s{2,}(\d+)\s*$/gm)].map((m) => [m[1]!.trim(), Number(m[2])]),
@@ -696,7 +702,7 @@ describe("draft exports (issue 9)", () => {
     expect(old).toContain("Corridoi umanitari «Corridoi sicuri»[^2]");
     expect(old).not.toContain("Nuova stesura");
     expect(old).toMatch(
-      /_Versione «Bozza per la conferenza» del \d{1,2}º? \w+ \d{4}, salvata da Diana Redattrice_/,
+      /_Versione «Bozza per la conferenza» (?:del |dell')\d{1,2}º? \w+ \d{4}, salvata da Diana Redattrice_/,
     );
     const now = await (await download(`${BASE}/draft.md`, reader.token)).text();
     expect(now).toContain("Nuova stesura: Corridoi umanitari");

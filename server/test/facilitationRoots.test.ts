@@ -18,6 +18,7 @@ import {
   useTestServer,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s4-agenda-2030";
@@ -45,6 +46,8 @@ const WRITES: {
 
 describe("facilitation roots: pins, approvals, clusters are the facilitator's (DESIGN.md §4)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
   let witness: TestClient;
   let answerId: string;
 

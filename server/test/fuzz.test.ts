@@ -29,6 +29,7 @@ import {
   type JoinedPerson,
   type TestServer,
   expectOnlyEditorSchema,
+  openQuestions,
 } from "./harness.ts";
 
 /**
@@ -608,6 +609,8 @@ describe("fuzzing the websocket message handler", () => {
     PRESENCE_RATE_BURST: "1000000",
     PRESENCE_RATE_PER_SECOND: "1000000",
   });
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   it("random bytes on fresh sockets: contract closes only, the process serves on, the document is intact", async () => {
     const { actors, check, expectUncorrupted } = await session(server);

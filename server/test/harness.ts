@@ -15,6 +15,8 @@ import {
   isSafeHref,
   listQuestions,
   mayAnswer,
+  seminarDocumentName,
+  setQuestionState,
   toggleVote,
 } from "@percorso/schema";
 import { startServer, type PercorsoServer } from "../src/app.ts";
@@ -159,6 +161,43 @@ export async function syncedClient(
   const client = connectClient(server, documentName, token);
   await waitFor(() => client.provider.synced, `${documentName} to sync`);
   return client;
+}
+
+/**
+ * Opens a seminar's key questions as its facilitator would, from the console: the starter
+ * questions are drafts until then. `questionIds` defaults to every question not open yet.
+ * Resolves once a fresh client sees them open (the server has taken the change).
+ */
+export async function openQuestions(
+  server: { url: string },
+  seminarId: string,
+  questionIds?: readonly string[],
+): Promise<void> {
+  const name = seminarDocumentName(seminarId);
+  const facilitator = await syncedClient(server, name, ADMIN_TOKEN);
+  try {
+    const ids =
+      questionIds ??
+      listQuestions(facilitator.doc)
+        .filter((q) => q.state !== "open")
+        .map((q) => q.id);
+    for (const id of ids) setQuestionState(facilitator.doc, id, "open");
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const reader = await syncedClient(server, name, ADMIN_TOKEN);
+      const open = new Set(
+        listQuestions(reader.doc)
+          .filter((q) => q.state === "open")
+          .map((q) => q.id),
+      );
+      reader.destroy();
+      if (ids.every((id) => open.has(id))) return;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${seminarId}'s questions`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    facilitator.destroy();
+  }
 }
 
 /** What `POST /api/invites` takes; `programmeId` defaults to the seeded programme. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import { listAllAnswers } from "@percorso/schema";
 import type { HistoryEntry } from "../src/storage/storage.ts";
@@ -11,6 +11,7 @@ import {
   voteAs,
   waitFor,
   waitForMetric,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s6-business-inclusivo";
@@ -22,6 +23,11 @@ type Entry = HistoryEntry;
 /** The attributed log (DESIGN.md §4.1): who changed what and when, never destroyed, restorable. */
 describe("history and restore", () => {
   const server = useTestServer({ COMPACT_AFTER_UPDATES: "5", IDLE_UNLOAD_MS: "50" });
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(async () => {
+    await openQuestions(server, SEMINAR_ID);
+    await openQuestions(server, "s2-economia-circolare");
+  });
   const history = async (token = ADMIN_TOKEN, query = ""): Promise<Entry[]> => {
     const response = await api(server, "GET", `/api/documents/${SEMINAR}/history${query}`, {
       token,
@@ -130,7 +136,8 @@ describe("history and restore", () => {
   it("restores the document to a past moment as a new attributed update, keeping both", async () => {
     const { ids } = await writeSome(3);
     const before = await history();
-    const moment = before.find((e) => e.bytes > 0 && e.userId !== "system")!.at; // after answer 0
+    // After answer 0: Ada's first write (the system's seed and the admin's opening come before).
+    const moment = before.find((e) => e.bytes > 0 && e.name === "Ada Rossi")!.at;
     const preview = await api(server, "GET", `/api/documents/${SEMINAR}/state?at=${moment}`, {
       token: ADMIN_TOKEN,
     });

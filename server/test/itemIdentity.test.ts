@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import {
   addAnswer,
@@ -27,6 +27,7 @@ import {
   voteAs,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const PROGRAMME = "toscana-2021";
@@ -64,6 +65,8 @@ async function expectRefused(client: TestClient, reason: RegExp): Promise<void> 
  */
 describe("items are whole on arrival (issue 16)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   describe("the draft's suggestions and comments", () => {
     /** The chapter's text, Diana the drafter, and a participant's connection factory. */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -31,6 +31,7 @@ import {
   type JoinedPerson,
   type TestClient,
   type TestServer,
+  openQuestions,
 } from "./harness.ts";
 
 /**
@@ -425,6 +426,8 @@ const at = <T>(list: readonly T[], pick: number): T => list[pick % list.length]!
 
 describe("item rules as a property over real sockets (DESIGN.md §4.1)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   it("refuses every forged write, keeps every honest one, and stores nothing that breaks a rule", async () => {
     await fc.assert(
@@ -1102,6 +1105,8 @@ function draftView(doc: Y.Doc): Record<string, unknown> {
 
 describe("draft items as a property: ids and decisions on arrival (issue 16)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   it("refuses every reused id and every pre-decided insert, and stores only the honest items", async () => {
     await fc.assert(
@@ -1257,6 +1262,8 @@ describe("draft items as a property: ids and decisions on arrival (issue 16)", (
 
 describe("item rules: hand-made cases (DESIGN.md §4.1)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, SEMINAR_ID));
 
   const participant = (name: string) =>
     server.join(SEMINAR, { role: "participant", seminarId: SEMINAR_ID }, { name });

@@ -55,6 +55,9 @@ async function writeLegacyDataDir(): Promise<{ dir: string; remove: () => void }
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const update of stored.updates) Y.applyUpdate(doc, update);
     if (name === SEMINAR) {
+      // The old app seeded its key questions open.
+      for (const question of doc.getArray<Y.Map<unknown>>("questions"))
+        question.set("state", "open");
       // An answer from the old app: a made-up author id, a vote under a made-up voter id.
       const answer = new Y.Map<unknown>();
       const votes = new Y.Map<boolean>();

@@ -9,6 +9,7 @@ import {
   voteAs,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR_ID = "s3-crisi-umanitarie";
@@ -18,6 +19,11 @@ const questionTexts = (doc: Y.Doc) => itemTexts(doc, "questions");
 
 describe("server-side write permissions (DESIGN.md §4)", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(async () => {
+    await openQuestions(server, SEMINAR_ID);
+    await openQuestions(server, "s2-economia-circolare");
+  });
   let witness: TestClient;
 
   beforeEach(async () => {

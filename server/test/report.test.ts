@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import {
   ANSWER_REF_NODE,
@@ -12,6 +12,7 @@ import {
   hideAnswer,
   initSeminarDocument,
   mergeAnswer,
+  setQuestionState,
   setStatus,
   toggleVote,
 } from "@percorso/schema";
@@ -29,6 +30,7 @@ import {
   waitFor,
   writeStraightToLog,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 import { readPdf } from "./pdf.ts";
 import { unzip } from "./zip.ts";
@@ -44,6 +46,11 @@ const RECOMMENDATION = "Istituire un tavolo permanente sull'economia circolare";
 
 describe("seminar report export", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(async () => {
+    await openQuestions(server, SEMINAR_ID);
+    await openQuestions(server, "s3-crisi-umanitarie");
+  });
   const client = (token: string): Promise<TestClient> => server.connect(SEMINAR, token);
 
   /**
@@ -323,6 +330,7 @@ describe("seminar report export", () => {
     const doc = new Y.Doc();
     initSeminarDocument(doc, info, { at: 0 });
     const q = `${info.id}-q1`;
+    setQuestionState(doc, q, "open", { at: 0 }); // as its facilitator opens it
     const add = (id: string, text: string, author: string) =>
       addAnswer(doc, { questionId: q, text, author, authorId: `u-${id}` }, { id, at: 1 });
     add("a1", "Filiere corte del riuso con le cooperative sociali", "Ada");

@@ -20,6 +20,7 @@ import {
   tempDataDir,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR = "seminar:s2-economia-circolare";
@@ -87,6 +88,8 @@ describe("scale-out: several processes on PostgreSQL and Redis (DESIGN.md §6)",
     // The first seeds the programme; the others start on its seed.
     for (let i = 0; i < count; i++) processes.push(await spawnProcess(database, redis.url));
     for (const process of processes) cleanups.push(() => process.kill());
+    // The starter questions are drafts: the facilitator opens them on one process.
+    await openQuestions(processes[0]!, "s2-economia-circolare");
     return { processes, database };
   }
 

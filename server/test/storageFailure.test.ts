@@ -15,6 +15,7 @@ import {
   tempDataDir,
   waitFor,
   type TestClient,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR = "seminar:s7-cooperazione-sanitaria";
@@ -56,6 +57,8 @@ describe("when storage fails", () => {
     const server: PercorsoServer = await startServer(config, { storage });
     cleanups.push(() => data.remove());
     cleanups.push(() => server.stop());
+    // The starter questions are drafts: the facilitator opens them before anyone answers.
+    await openQuestions(server, "s7-cooperazione-sanitaria");
 
     const person = await newPerson(server, { role: "participant" }, { name: "Ada" });
     const ada = connectClient(server, SEMINAR, person.token);

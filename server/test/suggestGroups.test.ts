@@ -1,7 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import { hideAnswer } from "@percorso/schema";
 import { suggestGroups } from "../src/facilitation/suggestGroups.ts";
-import { ADMIN_TOKEN, answerAs, api, newPerson, useTestServer, waitFor } from "./harness.ts";
+import {
+  ADMIN_TOKEN,
+  answerAs,
+  api,
+  newPerson,
+  useTestServer,
+  waitFor,
+  openQuestions,
+} from "./harness.ts";
 
 /** Real-looking answers to "Quali nuovi temi?" with three known themes, mixed up. */
 const ANSWERS = [
@@ -53,6 +61,8 @@ describe("suggested groups of answers (issue 13)", () => {
 
 describe("POST …/questions/:qid/suggested-groups", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, "s5-co-sviluppo"));
 
   it("proposes groups of a question's visible answers to its facilitators only", async () => {
     const SEMINAR_ID = "s5-co-sviluppo";

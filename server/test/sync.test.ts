@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeEach } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
@@ -15,6 +15,7 @@ import {
   useTestServer,
   waitFor,
   waitForMetric,
+  openQuestions,
 } from "./harness.ts";
 
 const SEMINAR = "seminar:s2-economia-circolare";
@@ -43,6 +44,8 @@ function syncMessage(step: number, update: Uint8Array): Uint8Array {
 
 describe("collaboration between stock y-websocket clients", () => {
   const server = useTestServer();
+  // The starter questions are drafts: open them as the facilitator would.
+  beforeEach(() => openQuestions(server, "s2-economia-circolare"));
 
   it("serves the seeded seminar with its starter questions", async () => {
     const person = await newPerson(server, { role: "participant" });
