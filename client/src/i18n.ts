@@ -1,4 +1,5 @@
 import i18next from "i18next";
+import { innerQuotes, withDateArticle } from "@percorso/schema";
 import { initReactI18next } from "react-i18next";
 import { en } from "./locales/en.ts";
 import { it } from "./locales/it.ts";
@@ -17,8 +18,21 @@ export function initI18n(): typeof i18next {
     fallbackLng: "it",
     interpolation: { escapeValue: false },
   });
+  addFormatters(i18next);
   document.documentElement.lang = lng;
   return i18next;
+}
+
+/**
+ * The formats the locales name (`{{time, onDate}}`, `{{label, inner}}`), by the same rules as
+ * the exports' (packages/schema): Italian's article before a date ("l'8 dicembre", "il 25"),
+ * quotes inside a quoted name one level down.
+ */
+export function addFormatters(instance: typeof i18next): void {
+  instance.services.formatter?.add("onDate", (value: unknown, lang?: string) =>
+    lang === "en" ? String(value) : withDateArticle(String(value)),
+  );
+  instance.services.formatter?.add("inner", (value: unknown) => innerQuotes(String(value)));
 }
 
 export function setLanguage(lng: Language): void {

@@ -1,10 +1,12 @@
 import { describe, expect, test } from "vitest";
+import i18next from "i18next";
 import { TOSCANA_2021 } from "@percorso/schema";
 import { layoutGantt } from "../src/lib/gantt.ts";
 import { RECONNECT_MAX_MS, RECONNECT_MIN_MS, reconnectDelay } from "../src/lib/backoff.ts";
 import { parseMarkup, type MarkupNode } from "../src/draft/markup.ts";
 import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
+import { addFormatters } from "../src/i18n.ts";
 
 /** Every key path of a nested message table, e.g. `questions.votes_one`. */
 function keys(table: object, prefix = ""): string[] {
@@ -35,8 +37,64 @@ function lookup(table: object, path: string): string {
 }
 
 function placeholders(message: string): string[] {
-  return [...message.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort();
+  // The name only: a format (`{{time, onDate}}`) may be one language's alone.
+  return [...message.matchAll(/\{\{(\w+)(?:,\s*\w+)?\}\}/g)].map((m) => m[1]!).sort();
 }
+
+describe("Italian in the web app (issue 22)", () => {
+  async function translator(lng: "it" | "en") {
+    const instance = i18next.createInstance();
+    await instance.init({
+      resources: { it: { translation: italian }, en: { translation: english } },
+      lng,
+      interpolation: { escapeValue: false },
+    });
+    addFormatters(instance);
+    return instance.t;
+  }
+
+  test("a reaction tally says each count in its number: 1 contrario, 2 contrari, 1 astenuto", async () => {
+    const t = await translator("it");
+    expect(t("plenary.reactions.tallyLine", { agree: 3, disagree: 1, abstain: 1 })).toBe(
+      "3 d'accordo · 1 contrario · 1 astenuto",
+    );
+    expect(t("plenary.reactions.tallyLine", { agree: 1, disagree: 2, abstain: 0 })).toBe(
+      "1 d'accordo · 2 contrari · 0 astenuti",
+    );
+    const en = await translator("en");
+    expect(en("plenary.reactions.tallyLine", { agree: 1, disagree: 2, abstain: 1 })).toBe(
+      "1 agrees · 2 disagree · 1 abstains",
+    );
+  });
+
+  test("a date takes its article: l'8, l'11, il 1º, il 25", async () => {
+    const t = await translator("it");
+    expect(t("versions.savedBy", { date: "8 dicembre 2026, 10:02", name: "Ada" })).toBe(
+      "salvata l'8 dicembre 2026, 10:02 da Ada",
+    );
+    expect(t("rollup.stale", { date: "11 marzo 2021, 09:00" })).toBe(
+      "modificato nel seminario dopo l'11 marzo 2021, 09:00",
+    );
+    expect(t("rollup.changedAt", { date: "25 novembre 2021, 14:05" })).toBe(
+      "ultima modifica il 25 novembre 2021, 14:05",
+    );
+    const en = await translator("en");
+    expect(en("versions.savedBy", { date: "8 December 2026, 10:02", name: "Ada" })).toBe(
+      "saved on 8 December 2026, 10:02 by Ada",
+    );
+  });
+
+  test("a version named with quotes in it reads with the inner ones a level down", async () => {
+    const t = await translator("it");
+    expect(t("versions.viewTitle", { label: "Prima del ripristino di «Bozza 1»" })).toBe(
+      "Versione «Prima del ripristino di “Bozza 1”»",
+    );
+    const label = t("versions.restoreSafetyLabel", { label: "Bozza 1" });
+    expect(t("versions.restoreTitle", { label })).toBe(
+      "Ripristinare la versione «Prima del ripristino di “Bozza 1”»?",
+    );
+  });
+});
 
 describe("Gantt layout", () => {
   test("the seeded timeline spans March to November, one bar per activity", () => {

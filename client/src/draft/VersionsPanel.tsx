@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as Dialog from "@radix-ui/react-dialog";
+import { quoted } from "@percorso/schema";
 import { api, type DraftVersion } from "../lib/api.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { formatDateTime } from "../i18n.ts";
@@ -42,7 +43,7 @@ export function VersionsPanel({
   const nameOf = (ref: string) =>
     ref === "now"
       ? t("versions.now")
-      : `«${versions.find((version) => version.id === ref)?.label ?? ref}»`;
+      : quoted(versions.find((version) => version.id === ref)?.label ?? ref);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();

@@ -59,7 +59,14 @@ export const plenaryEn: Messages["plenary"] = {
     yours: "yours: {{reaction}}",
     byKind: "By kind of actor",
     byKindNone: "No positions by kind of actor yet.",
-    tallyLine: "{{agree}} agree · {{disagree}} disagree · {{abstain}} abstain",
+    tallyLine:
+      '$t(plenary.reactions.agreeCount, {"count": {{agree}} }) · $t(plenary.reactions.disagreeCount, {"count": {{disagree}} }) · $t(plenary.reactions.abstainCount, {"count": {{abstain}} })',
+    agreeCount_one: "{{count}} agrees",
+    agreeCount_other: "{{count}} agree",
+    disagreeCount_one: "{{count}} disagrees",
+    disagreeCount_other: "{{count}} disagree",
+    abstainCount_one: "{{count}} abstains",
+    abstainCount_other: "{{count}} abstain",
     verdictHelp:
       "“Common ground”: every kind of actor that took a position (at least two) mostly agrees. “Divisive”: some kinds mostly agree, others mostly disagree.",
   },

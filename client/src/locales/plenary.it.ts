@@ -60,7 +60,15 @@ export const plenaryIt = {
     yours: "la tua: {{reaction}}",
     byKind: "Per tipo di attore",
     byKindNone: "Ancora nessuna posizione per tipo di attore.",
-    tallyLine: "{{agree}} d'accordo · {{disagree}} contrari · {{abstain}} astenuti",
+    // Each count with its own plural ("1 contrario", "2 contrari"), nested by i18next.
+    tallyLine:
+      '$t(plenary.reactions.agreeCount, {"count": {{agree}} }) · $t(plenary.reactions.disagreeCount, {"count": {{disagree}} }) · $t(plenary.reactions.abstainCount, {"count": {{abstain}} })',
+    agreeCount_one: "{{count}} d'accordo",
+    agreeCount_other: "{{count}} d'accordo",
+    disagreeCount_one: "{{count}} contrario",
+    disagreeCount_other: "{{count}} contrari",
+    abstainCount_one: "{{count}} astenuto",
+    abstainCount_other: "{{count}} astenuti",
     verdictHelp:
       "«Terreno comune»: ogni tipo di attore che si è espresso (almeno due) è in prevalenza d'accordo. «Divide»: alcuni tipi sono in prevalenza d'accordo, altri contrari.",
   },
@@ -111,8 +119,8 @@ export const plenaryIt = {
     passageChanged:
       "Il passo è cambiato da quando è stata proposta: il confronto è con il testo di adesso.",
     decided: {
-      accepted: "Accolta da {{by}} il {{time}}: il testo è stato modificato.",
-      rejected: "Respinta da {{by}} il {{time}}.",
+      accepted: "Accolta da {{by}} {{time, onDate}}: il testo è stato modificato.",
+      rejected: "Respinta da {{by}} {{time, onDate}}.",
     },
     reason: "Motivazione:",
     noReason: "Nessuna motivazione indicata.",

@@ -75,3 +75,25 @@ export function italianPeriod(period: { start: string; end: string }): string {
     ? `${name(start)} – ${name(end)} ${end.year}`
     : `${name(start)} ${start.year} – ${name(end)} ${end.year}`;
 }
+
+/** The article (or article and preposition) before a date: "il", "del", "al"; "nel" is not used. */
+export type DateArticle = "il" | "del" | "al";
+
+const ELIDED: Record<DateArticle, string> = { il: "l'", del: "dell'", al: "all'" };
+
+/**
+ * A written date with its article, as Italian elides it before the days that start with a
+ * vowel sound — otto and undici: "l'8 dicembre", "dell'11 marzo", "all'8/12/2026" — and keeps it
+ * elsewhere: "il 1º maggio", "del 25 novembre". Works on any text that starts with the day
+ * (Intl's "8 dicembre 2026, 10:02", "8/12/2026"), so the web app and the exports say it alike.
+ */
+export function withDateArticle(text: string, article: DateArticle = "il"): string {
+  const day = /^(\d{1,2})(?!\d)/.exec(text.trim())?.[1];
+  const elided = day === "8" || day === "11";
+  return elided ? `${ELIDED[article]}${text.trim()}` : `${article} ${text.trim()}`;
+}
+
+/** `italianDate` with its article: "l'8 dicembre 2026", "del 1º maggio 2021". */
+export function italianDateWithArticle(date: number | string, article: DateArticle = "il"): string {
+  return withDateArticle(italianDate(date), article);
+}

@@ -11,9 +11,13 @@ import {
 } from "./facilitation.ts";
 import { listQuestions, readSession, type SessionState } from "./seminar.ts";
 import type { QuestionState } from "./types.ts";
-import { italianDate } from "./dates.ts";
+import { italianDate, italianDateWithArticle } from "./dates.ts";
+import { plural } from "./words.ts";
 import { blocksToMarkdown, escapeMarkdown, flatText, joinMarkdown } from "./markdown.ts";
 import { blocksOf, runsIn, type RichBlock, type RichRun } from "./richText.ts";
+
+// The words helpers are the package's through this module (as `plural` always was).
+export { innerQuotes, plural, quoted } from "./words.ts";
 
 /**
  * A seminar's report — questions, visible answers with votes and cluster tags, the
@@ -119,9 +123,6 @@ export const ACTOR_KIND_LABEL: Record<string, string> = {
   other: "altro",
   unknown: "non indicato",
 };
-
-export const plural = (n: number, one: string, many: string): string =>
-  `${n} ${n === 1 ? one : many}`;
 
 /** What the report says of an answer after its text: votes, author, kind, merges, pin, tags. */
 export function answerMeta(answer: ReportAnswer): string[] {
@@ -251,6 +252,6 @@ export function reportMarkdown(report: SeminarReport): string {
     lines.push("");
   }
   for (const note of notes) lines.push(`[^${note.n}]: ${escapeMarkdown(note.text)}`);
-  lines.push("", `_Esportato da Percorso il ${italianDate(report.generatedAt)}_`);
+  lines.push("", `_Esportato da Percorso ${italianDateWithArticle(report.generatedAt)}_`);
   return joinMarkdown(lines);
 }

@@ -103,7 +103,7 @@ export function assembleConferenceReport(
 
 const kindLabel = (kind: string) => ACTOR_KIND_LABEL[kind] ?? kind;
 const tallyText = (t: { agree: number; disagree: number; abstain: number }) =>
-  `${t.agree} d'accordo · ${t.disagree} in disaccordo · ${t.abstain} astenuti`;
+  `${t.agree} d'accordo · ${t.disagree} in disaccordo · ${plural(t.abstain, "astenuto", "astenuti")}`;
 
 export function conferenceMarkdown(report: ConferenceReport): string {
   const lines: string[] = [
@@ -113,7 +113,7 @@ export function conferenceMarkdown(report: ConferenceReport): string {
     "",
     "## Partecipanti",
     "",
-    `${plural(report.participants.total, "persona", "persone")} hanno reagito, commentato o proposto.`,
+    `${plural(report.participants.total, "persona ha", "persone hanno")} reagito, commentato o proposto.`,
     "",
     ...report.participants.byKind.map(([kind, n]) => `- ${escapeMarkdown(kindLabel(kind))}: ${n}`),
     "",
@@ -136,7 +136,7 @@ export function conferenceMarkdown(report: ConferenceReport): string {
     for (const s of group.items) {
       lines.push(
         `- «${escapeMarkdown(s.originalText)}» → «${escapeMarkdown(s.proposedText)}» — ` +
-          `${escapeMarkdown(s.author || "anonimo")}, ${s.support} a favore, ${s.objections} contrari` +
+          `${escapeMarkdown(s.author || "anonimo")}, ${s.support} a favore, ${plural(s.objections, "contrario", "contrari")}` +
           (s.reason ? `. Motivazione: ${escapeMarkdown(s.reason)}` : ""),
       );
     }
@@ -161,7 +161,7 @@ export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> 
     new Paragraph({
       children: [
         new TextRun(
-          `${plural(report.participants.total, "persona", "persone")} hanno reagito, commentato o proposto.`,
+          `${plural(report.participants.total, "persona ha", "persone hanno")} reagito, commentato o proposto.`,
         ),
       ],
     }),

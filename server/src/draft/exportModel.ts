@@ -7,6 +7,8 @@ import {
   flatText,
   isEmptyBlock,
   italianDate,
+  italianDateWithArticle,
+  quoted,
   italianPeriod,
   listAllAnswers,
   listQuestions,
@@ -259,7 +261,7 @@ function exportSuggestion(
         ? [
             SUGGESTION_STATUS_LABEL[status],
             decidedBy ? `da ${decidedBy}` : "",
-            decidedAt !== null ? `il ${italianDate(decidedAt)}` : "",
+            decidedAt !== null ? italianDateWithArticle(decidedAt) : "",
           ]
             .filter(Boolean)
             .join(" ")
@@ -331,8 +333,8 @@ function coverOf(programme: Programme, title: string, { version, at }: ExportVer
     conference: `${programme.conference.title}, ${italianDate(programme.conference.date)}`,
     version:
       version === null
-        ? `Testo al ${italianDate(at)}`
-        : `Versione «${version.label}» del ${italianDate(version.at)}` +
+        ? `Testo ${italianDateWithArticle(at, "al")}`
+        : `Versione ${quoted(version.label)} ${italianDateWithArticle(version.at, "del")}` +
           (version.by ? `, salvata da ${version.by}` : ""),
   };
 }
@@ -416,7 +418,7 @@ export function assembleExport(
           ? null
           : [
               seminar ? `Dal seminario ${seminar.number} «${seminar.title}»` : "Da un seminario",
-              `ripreso il ${italianDate(chapter.source.rolledUpAt)}`,
+              `ripreso ${italianDateWithArticle(chapter.source.rolledUpAt)}`,
               ...(chapter.source.by ? [`da ${chapter.source.by}`] : []),
             ].join(", "),
       blocks: chapter.blocks,

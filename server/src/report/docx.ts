@@ -5,6 +5,7 @@ import {
   answerMeta,
   flatText,
   italianDate,
+  italianDateWithArticle,
   mergedLine,
   participationLines,
   plural,
@@ -123,7 +124,7 @@ export async function reportDocx(report: SeminarReport): Promise<Buffer> {
       spacing: { before: 400 },
       children: [
         new TextRun({
-          text: `Esportato da Percorso il ${italianDate(report.generatedAt)}`,
+          text: `Esportato da Percorso ${italianDateWithArticle(report.generatedAt)}`,
           size: 16,
           color: "777777",
         }),

@@ -4,6 +4,7 @@ import {
   answerMeta,
   flatText,
   italianDate,
+  italianDateWithArticle,
   mergedLine,
   participationLines,
   plural,
@@ -91,7 +92,7 @@ export function reportHtml(report: SeminarReport): string {
     );
   }
   parts.push(
-    `<p class="meta">Esportato da Percorso il ${italianDate(report.generatedAt)}</p>`,
+    `<p class="meta">Esportato da Percorso ${italianDateWithArticle(report.generatedAt)}</p>`,
     "</main>",
   );
   return htmlPage({ title, css: CSS, body: parts.join("\n") });

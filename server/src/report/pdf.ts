@@ -4,6 +4,7 @@ import {
   answerMeta,
   flatText,
   italianDate,
+  italianDateWithArticle,
   mergedLine,
   participationLines,
   plural,
@@ -95,7 +96,7 @@ export async function reportPdf(report: SeminarReport): Promise<Buffer> {
     }
   }
   pdf.space(12);
-  pdf.line(`Esportato da Percorso il ${italianDate(report.generatedAt)}`, {
+  pdf.line(`Esportato da Percorso ${italianDateWithArticle(report.generatedAt)}`, {
     size: 8.5,
     color: COLOR.grey,
   });

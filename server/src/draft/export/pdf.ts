@@ -1,4 +1,4 @@
-import { flatText, italianDate, type RichBlock } from "@percorso/schema";
+import { flatText, italianDateWithArticle, type RichBlock } from "@percorso/schema";
 import { COLOR, PdfWriter, type PdfBlockOptions } from "../../render/pdf.ts";
 import { EXPORT_LABEL, type DraftExport, type ExportNote } from "../exportModel.ts";
 import { BY_KIND_HEADER, BY_KIND_TITLE, reactionsByKindRows, suggestionRows } from "./shared.ts";
@@ -33,7 +33,7 @@ function cover(pdf: PdfWriter, model: DraftExport): void {
   pdf.line(c.conference, { size: 12 });
   doc.y = doc.page.height - 150;
   pdf.line(c.version, { style: "italic", size: 10.5, color: COLOR.grey, after: 3 });
-  pdf.line(`Esportato da Percorso il ${italianDate(model.generatedAt)}`, {
+  pdf.line(`Esportato da Percorso ${italianDateWithArticle(model.generatedAt)}`, {
     size: 9,
     color: COLOR.grey,
   });

@@ -1,3 +1,4 @@
+import { plural } from "@percorso/schema";
 import { EXPORT_LABEL, type DraftExport, type ExportSuggestion } from "../exportModel.ts";
 
 /** What every rendering of the draft says the same way. */
@@ -45,7 +46,7 @@ export function suggestionRows(suggestion: ExportSuggestion): [string, string][]
     ["Testo proposto", suggestion.proposedText || "—"],
     [
       "Proposta da",
-      `${suggestion.author} · ${suggestion.support} a favore, ${suggestion.objections} contrari`,
+      `${suggestion.author} · ${suggestion.support} a favore, ${plural(suggestion.objections, "contrario", "contrari")}`,
     ],
     ["Esito", suggestion.decision || suggestion.statusLabel],
     ...(suggestion.reason ? ([["Motivazione", suggestion.reason]] as [string, string][]) : []),
