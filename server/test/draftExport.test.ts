@@ -401,7 +401,7 @@ describe("draft exports (issue 9)", () => {
     expect(log).toContain("- **Motivazione:** Fuori tema");
     expect(log).toContain("### 2. Crisi umanitarie — accolta");
     expect(log).toContain("- **Testo proposto:** accoglienza diffusa nei comuni");
-    expect(log).toContain("- **Proposta da:** Marco Bini · 2 a favore, 1 contrarioo");
+    expect(log).toContain("- **Proposta da:** Marco Bini · 2 a favore, 1 contrario");
     expect(log).toContain("- **Motivazione:** Precisa chi accoglie");
     expect(markdown).toContain("| Economia circolare | 2 | 1 | 0 |");
     // …and the same by kind of actor (only totals: nobody's reaction is named).
