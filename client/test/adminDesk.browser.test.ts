@@ -45,9 +45,18 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
   expect(scroll).toBeLessThanOrEqual(inner);
 }
 
-/** Opens the admin link and signs in; `remember: false` keeps the admin in this tab only. */
-async function signIn(page: Page, name: string, remember = true): Promise<void> {
-  await page.goto(`${server.url}/admin/accesso?token=${ADMIN_TOKEN}`);
+/**
+ * Opens the admin link (or, `paste`, the bare page, pasting ADMIN_TOKEN as its README says) and
+ * signs in; `remember: false` keeps the admin in this tab only.
+ */
+async function signIn(page: Page, name: string, remember = true, paste = false): Promise<void> {
+  if (paste) {
+    await page.goto(`${server.url}/admin/accesso`);
+    await page.getByLabel("Link o codice amministratore").fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Verifica" }).click();
+  } else {
+    await page.goto(`${server.url}/admin/accesso?token=${ADMIN_TOKEN}`);
+  }
   await page.getByRole("heading", { name: "Accesso amministratore" }).waitFor();
   await page.getByLabel("Il tuo nome").fill(name);
   const box = page.getByLabel("Ricorda l'accesso su questo dispositivo");
@@ -207,7 +216,7 @@ describe("the admin's desk", () => {
   test("on a 360 px phone: a tab-only sign-in, the desk within the width, and Esci", async () => {
     const context = await newContext(browser, PHONE);
     const page = await context.newPage();
-    await signIn(page, "Paolo Conti", false);
+    await signIn(page, "Paolo Conti", false, true);
     // Kept for this tab only: nothing of the admin in the device's storage.
     const stored = await page.evaluate(() => ({
       device: localStorage.getItem("percorso.people") ?? "",
@@ -217,6 +226,15 @@ describe("the admin's desk", () => {
     expect(stored.tab).toContain("Paolo Conti");
 
     await noHorizontalOverflow(page);
+    // An admin of this programme: their link opens the admin sign-in, naming the programme.
+    const adminLink = await createInvite(page, "Tutto il programma", "amministratore");
+    expect(adminLink).toContain("/admin/accesso?token=");
+    const other = await newContext(browser, PHONE);
+    const colleague = await other.newPage();
+    await colleague.goto(adminLink);
+    await colleague.getByText(/dà pieno accesso al programma «/).waitFor();
+    await other.close();
+
     await createInvite(page, "Tutto il programma", "redattore");
     await noHorizontalOverflow(page);
     expect(await seriousViolations(page)).toEqual([]);
