@@ -379,7 +379,7 @@ describe("the plenary conference", () => {
     const byKind = reactions(ada.page).locator(".by-kind");
     expect(await byKind.locator('[data-kind="ngo"]').textContent()).toContain("1 d'accordo");
     expect(await byKind.locator('[data-kind="local-authority"]').textContent()).toContain(
-      "1 contrari",
+      "1 contrario",
     );
 
     // Bruno changes his mind: one reaction per person, so the totals move, not add up.
@@ -411,6 +411,10 @@ describe("the plenary conference", () => {
       expect.stringContaining("tutti"),
     ]);
     await form.getByRole("button", { name: "Invia la proposta" }).click();
+    // Its author is not offered support or objection on it (the schema's own-vote rule).
+    const own = section(page, AGENDA).locator(".conf-suggestion").first();
+    await own.waitFor();
+    expect(await own.getByRole("button", { name: "Sostengo" }).count()).toBe(0);
 
     // Ada supports it: the count changes for everyone.
     await openPanel(ada.page, AGENDA, /^Proposte/);
