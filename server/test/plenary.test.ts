@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
+  addComment,
   addSuggestion,
   listSuggestions,
   sectionKey,
+  setCommentResolved,
   setReaction,
   setSupport,
 } from "@percorso/schema";
@@ -231,5 +233,67 @@ describe("the plenary on the server (issue 10)", () => {
     const document = files.get("word/document.xml")!.toString("utf8");
     expect(document).toContain("terreno comune");
     expect(document).toContain("Le proposte, per esito");
+  });
+
+  it("tells the comments in the conference report, section by section: text, author or anonimo, replies, resolved (issue 22)", async () => {
+    const { ada } = await setUp();
+    const bea = await server.join(DRAFT, { role: "participant" }, { name: "Bea" });
+    const thread = addComment(ada.doc, {
+      section: SECTION,
+      text: "Mancano i partner privati",
+      author: "Ada",
+      authorId: ada.person!.userId,
+      quote: "con i partner",
+    });
+    // Bea answers anonymously: the report says "anonimo", nothing that leads to her.
+    addComment(
+      bea.doc,
+      {
+        section: SECTION,
+        text: "Sono d'accordo",
+        author: "",
+        authorId: bea.person!.anonId,
+        parentId: thread,
+      },
+      { clientId: bea.anonClientId },
+    );
+    setCommentResolved(ada.doc, thread, true);
+    const witness = await server.connect(DRAFT, ADMIN_TOKEN);
+    await waitFor(
+      () =>
+        witness.doc.getArray("comments").length === 2 &&
+        witness.doc
+          .getArray<Y.Map<unknown>>("comments")
+          .toArray()
+          .some((c) => c.get("resolved") === true),
+      "the thread on the server",
+    );
+    const reader = await newPerson(server, { role: "observer" });
+    const markdown = await (
+      await api(server, "GET", `/api/programmes/${PROGRAMME}/conference.md`, {
+        token: reader.token,
+      })
+    ).text();
+    const comments = markdown.slice(markdown.indexOf("## I commenti, per sezione"));
+    expect(comments).toMatch(
+      /### Agenda 2030\n\n- Su «con i partner»: Mancano i partner privati — Ada, \d{1,2}º? \w+ \d{4}, \d\d:\d\d _\(risolto\)_\n {2}- Sono d'accordo — anonimo, /,
+    );
+    expect(markdown).not.toContain(bea.person!.anonId);
+    expect(markdown).not.toContain(ada.person!.userId);
+    const docx = await api(server, "GET", `/api/programmes/${PROGRAMME}/conference.docx`, {
+      token: reader.token,
+    });
+    const document = unzip(Buffer.from(await docx.arrayBuffer()))
+      .get("word/document.xml")!
+      .toString("utf8");
+    for (const words of [
+      "I commenti, per sezione",
+      "Mancano i partner privati",
+      "Sono d'accordo",
+      "anonimo",
+      "(risolto)",
+    ]) {
+      expect(document).toContain(words.replace("'", "&apos;"));
+    }
   });
 });

@@ -6,10 +6,14 @@ import {
   draftDocumentName,
   escapeMarkdown,
   italianDate,
+  italianDateTime,
   joinMarkdown,
+  listComments,
+  listSections,
   listSuggestions,
   plural,
   type ActorKind,
+  type DraftComment,
   type Programme,
   type SectionAgreement,
   type Suggestion,
@@ -23,14 +27,61 @@ import { agreementOf } from "./plenary.ts";
 /**
  * The conference's own report (issue 10): who took part by kind of actor, the sections by
  * agreement (with where the whole system agrees and where it divides), the suggestions by
- * outcome with their reasons. Rendered as Markdown and DOCX.
+ * outcome with their reasons, the comments section by section (issue 22). Rendered as
+ * Markdown and DOCX.
  */
 export interface ConferenceReport {
   programme: { id: string; title: string; conference: { title: string; date: string } };
   participants: { total: number; byKind: [kind: string, count: number][] };
   sections: (SectionAgreement & { title: string })[];
   suggestions: { status: SuggestionStatus; items: Omit<Suggestion, "signals">[] }[];
+  /** The sections that were commented, in the text's order, each with its threads. */
+  comments: { section: string; title: string; threads: ReportComment[] }[];
   generatedAt: number;
+}
+
+/** A comment as the report tells it: no ids (an anonymous one says "anonimo", no more). */
+export interface ReportComment {
+  text: string;
+  author: string;
+  at: number;
+  /** The words commented, when the comment is on a passage. */
+  quote: string | null;
+  resolved: boolean;
+  replies: { text: string; author: string; at: number }[];
+}
+
+/** The comments of each section, threads in the order they were opened, replies under them. */
+function commentsBySection(doc: Y.Doc): ConferenceReport["comments"] {
+  const all = listComments(doc).sort((a, b) => a.createdAt - b.createdAt);
+  const ids = new Set(all.map((comment) => comment.id));
+  const replies = new Map<string, DraftComment[]>();
+  for (const comment of all) {
+    if (comment.parentId === null || !ids.has(comment.parentId)) continue;
+    replies.set(comment.parentId, [...(replies.get(comment.parentId) ?? []), comment]);
+  }
+  const author = (comment: DraftComment) => comment.author || "anonimo";
+  return listSections(doc)
+    .map(({ key, title }) => ({
+      section: key,
+      title,
+      threads: all
+        // A reply whose comment is gone is told as a comment of its own.
+        .filter((c) => c.section === key && (c.parentId === null || !ids.has(c.parentId)))
+        .map((c) => ({
+          text: c.text,
+          author: author(c),
+          at: c.createdAt,
+          quote: c.quote,
+          resolved: c.resolved,
+          replies: (replies.get(c.id) ?? []).map((reply) => ({
+            text: reply.text,
+            author: author(reply),
+            at: reply.createdAt,
+          })),
+        })),
+    }))
+    .filter((section) => section.threads.length > 0);
 }
 
 export const VERDICT_LABEL = { "common-ground": "terreno comune", divisive: "divide" } as const;
@@ -97,11 +148,14 @@ export function assembleConferenceReport(
           .sort((a, b) => b.support - b.objections - (a.support - a.objections))
           .map(({ signals: _signals, ...rest }) => rest),
       })),
+    comments: commentsBySection(doc),
     generatedAt: at,
   };
 }
 
 const kindLabel = (kind: string) => ACTOR_KIND_LABEL[kind] ?? kind;
+const commentBy = (comment: { author: string; at: number }) =>
+  `${escapeMarkdown(comment.author)}, ${italianDateTime(comment.at)}`;
 const tallyText = (t: { agree: number; disagree: number; abstain: number }) =>
   `${t.agree} d'accordo · ${t.disagree} in disaccordo · ${plural(t.abstain, "astenuto", "astenuti")}`;
 
@@ -139,6 +193,22 @@ export function conferenceMarkdown(report: ConferenceReport): string {
           `${escapeMarkdown(s.author || "anonimo")}, ${s.support} a favore, ${plural(s.objections, "contrario", "contrari")}` +
           (s.reason ? `. Motivazione: ${escapeMarkdown(s.reason)}` : ""),
       );
+    }
+    lines.push("");
+  }
+  lines.push("## I commenti, per sezione", "");
+  if (report.comments.length === 0) lines.push("_Nessun commento._", "");
+  for (const section of report.comments) {
+    lines.push(`### ${escapeMarkdown(section.title)}`, "");
+    for (const thread of section.threads) {
+      const quote = thread.quote === null ? "" : `Su «${escapeMarkdown(thread.quote)}»: `;
+      lines.push(
+        `- ${quote}${escapeMarkdown(thread.text)} — ${commentBy(thread)}` +
+          (thread.resolved ? " _(risolto)_" : ""),
+      );
+      for (const reply of thread.replies) {
+        lines.push(`  - ${escapeMarkdown(reply.text)} — ${commentBy(reply)}`);
+      }
     }
     lines.push("");
   }
@@ -209,6 +279,46 @@ export async function conferenceDocx(report: ConferenceReport): Promise<Buffer> 
             s.reason,
           ]),
           [20, 24, 14, 10, 10, 22],
+        ),
+      );
+    }
+  }
+  children.push(
+    new Paragraph({ heading: heading(1), children: [new TextRun("I commenti, per sezione")] }),
+  );
+  if (report.comments.length === 0) {
+    children.push(
+      new Paragraph({ children: [new TextRun({ text: "Nessun commento.", italics: true })] }),
+    );
+  }
+  for (const section of report.comments) {
+    children.push(new Paragraph({ heading: heading(2), children: [new TextRun(section.title)] }));
+    for (const thread of section.threads) {
+      children.push(
+        new Paragraph({
+          bullet: { level: 0 },
+          children: [
+            ...(thread.quote === null ? [] : [new TextRun(`Su «${thread.quote}»: `)]),
+            new TextRun(thread.text),
+            new TextRun({
+              text: ` — ${thread.author}, ${italianDateTime(thread.at)}`,
+              italics: true,
+            }),
+            ...(thread.resolved ? [new TextRun({ text: " (risolto)", italics: true })] : []),
+          ],
+        }),
+        ...thread.replies.map(
+          (reply) =>
+            new Paragraph({
+              bullet: { level: 1 },
+              children: [
+                new TextRun(reply.text),
+                new TextRun({
+                  text: ` — ${reply.author}, ${italianDateTime(reply.at)}`,
+                  italics: true,
+                }),
+              ],
+            }),
         ),
       );
     }
