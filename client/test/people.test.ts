@@ -174,6 +174,29 @@ describe("identity on the device", () => {
     expect(loadIdentity("s1-governance")?.userId).toBe("u-1");
   });
 
+  test("an admin signed in without 'remember' is kept in this tab only, the device's person untouched", async () => {
+    const { forgetIdentity, loadAdminIdentity, loadIdentity, saveIdentity } =
+      await import("../src/lib/identity.ts");
+    Object.assign(globalThis, { sessionStorage: new MemoryStorage() });
+    try {
+      saveIdentity(joined);
+      const admin = { ...joined, userId: "u-admin", inviteId: "admin", role: "admin" as const };
+      saveIdentity({ ...admin, programmeId: "*", seminarId: null }, { remember: false });
+      expect(loadIdentity()?.userId).toBe("u-admin");
+      expect(loadAdminIdentity("toscana-2021")?.userId).toBe("u-admin");
+      // Nothing of the admin on the device: a new tab (or a closed one) has only Alice.
+      expect(localStorage.getItem("percorso.people")).not.toContain("u-admin");
+      expect(sessionStorage.getItem("percorso.people.session")).toContain("u-admin");
+      // Signing out forgets the admin; the device's person is the current one again.
+      forgetIdentity("admin");
+      expect(loadIdentity()?.userId).toBe("u-1");
+      expect(loadAdminIdentity("toscana-2021")).toBeNull();
+      expect(sessionStorage.getItem("percorso.people.session")).toBeNull();
+    } finally {
+      Reflect.deleteProperty(globalThis, "sessionStorage");
+    }
+  });
+
   test("an identity of the old app is no person: it is offered to the join form instead", async () => {
     const { loadIdentity, loadLegacyIdentity, saveIdentity } =
       await import("../src/lib/identity.ts");

@@ -80,10 +80,22 @@ function readFrom(storage: Storage, key: string, remembered: boolean): Store {
   }
 }
 
+/** This tab's storage, if the page has one (not in Node, nor where the browser refuses it). */
+function tabStorage(): Storage | null {
+  try {
+    return typeof sessionStorage === "undefined" ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 /** The device's people, with this tab's own on top (and current, if it has one). */
 function readStore(): Store {
   const device = readFrom(localStorage, KEY, true);
-  const tab = readFrom(sessionStorage, SESSION_KEY, false);
+  const session = tabStorage();
+  const tab = session
+    ? readFrom(session, SESSION_KEY, false)
+    : { current: null, byInvite: {} as Record<string, Identity> };
   return {
     current: tab.current ?? device.current,
     byInvite: { ...device.byInvite, ...tab.byInvite },
@@ -109,10 +121,12 @@ function writeStore(store: Store): void {
         ? before
         : null;
   localStorage.setItem(KEY, JSON.stringify(device));
+  const session = tabStorage();
+  if (session === null) return;
   if (Object.keys(tab.byInvite).length > 0) {
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(tab));
+    session.setItem(SESSION_KEY, JSON.stringify(tab));
   } else {
-    sessionStorage.removeItem(SESSION_KEY);
+    session.removeItem(SESSION_KEY);
   }
 }
 
