@@ -25,10 +25,12 @@ export function formatButtons(
 ): ToolButton[] {
   const chain = (editor: Editor) => editor.chain().focus();
   return [
+    // A heading button shows its word ("Titolo", "Sottotitolo", "Capitolo"): "H2" and "H3"
+    // meant nothing to the people who write here, on a phone least of all (issue 22).
     ...headings.map(({ level, label }): ToolButton => ({
       key: `h${level}`,
       label,
-      text: `H${level}`,
+      text: label,
       isActive: (e) => e.isActive("heading", { level }),
       run: (e) => chain(e).toggleHeading({ level }).run(),
     })),
@@ -118,7 +120,7 @@ export function Toolbar({
       {buttons.map((button) => {
         const now = state[button.key];
         if (now && !now.shown) return null;
-        // A glyph ("B", "H2", "•") is named by its label; a word ("Tabella") names itself.
+        // A glyph ("B", "•") is named by its label; a word ("Titolo", "Tabella") names itself.
         const glyph = button.text.length <= 3;
         return (
           <button
