@@ -139,6 +139,7 @@ export const plenaryEn: Messages["plenary"] = {
     intro:
       "Every change to the draft suggested during the conference: what it asked for, how many supported or objected to it, what became of it and why.",
     toConference: "Go to the conference",
+    toProgramme: "The programme",
     total: "Suggestions",
     count: {
       open: "Open",
@@ -227,5 +228,7 @@ export const plenaryEn: Messages["plenary"] = {
       "At the conference the draft orientation document is read section by section: participants say whether they agree, comment and suggest changes.",
     open: "Open the conference",
     outcomes: "Outcome of the suggestions",
+    publicIntro:
+      "The changes to the draft suggested at the conference, and what became of them: readable without an invite.",
   },
 };

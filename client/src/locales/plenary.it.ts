@@ -141,6 +141,7 @@ export const plenaryIt = {
     intro:
       "Tutte le proposte di modifica alla bozza fatte durante la conferenza: cosa chiedevano, quanti le hanno sostenute o contestate, cosa ne è stato e perché.",
     toConference: "Vai alla conferenza",
+    toProgramme: "Il programma",
     total: "Proposte",
     count: {
       open: "Aperte",
@@ -229,5 +230,7 @@ export const plenaryIt = {
       "Alla conferenza la bozza del documento di indirizzo si legge sezione per sezione: chi partecipa dice se è d'accordo, commenta e propone modifiche.",
     open: "Apri la conferenza",
     outcomes: "Esito delle proposte",
+    publicIntro:
+      "Le proposte di modifica alla bozza fatte alla conferenza, e cosa ne è stato: si leggono senza invito.",
   },
 };

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { ACTOR_KINDS, type ActorKind } from "@percorso/schema";
-import { ApiError, api, type Me } from "../lib/api.ts";
+import type { TFunction } from "i18next";
+import { ACTOR_KINDS, doorOf, type ActorKind, type Door } from "@percorso/schema";
+import { ApiError, api, type Me, type ProgrammeDescription } from "../lib/api.ts";
 import {
   forgetIdentity,
   forgetLegacyIdentity,
@@ -23,6 +24,8 @@ const MAX_NAME = 80;
  * a name (optional when answering anonymously), the kind of actor represented, and
  * `POST /api/join` for a personal token kept on this device. Someone who already joined with
  * this invite on this device is welcomed back as the same person, or may join as someone else.
+ * Each role has its own door (issue 22, `doorOf`): the page names the programme and the event —
+ * the seminar, the drafting desk, the plenary conference — and asks only what that role needs.
  */
 export function Join() {
   const { t } = useTranslation();
@@ -90,14 +93,23 @@ function JoinInvite({ token, me }: { token: string; me: Me }) {
     }
   }, [stored?.token]);
 
-  // Each lands where their work is: a seminar's people in its room, the drafting team at the
-  // draft, the conference's participants and observers (a programme-wide invite) at the
-  // conference, everyone else on the programme.
+  // The programme and its seminars, to name the event on the door (offline: the door unnamed).
+  const { state: described } = useAsync(
+    () => api.programme(me.programmeId).catch(() => null),
+    [me.programmeId],
+  );
+  const programme = described.status === "ok" ? described.value : null;
+
+  // Each lands where their work is: a seminar's facilitator at its console, its other people in
+  // its room, the drafting team at the draft, the conference's participants and observers (a
+  // programme-wide invite) at the conference, everyone else on the programme.
   const enter = (identity: Identity) => {
     const programme = `/programmi/${encodeURIComponent(identity.programmeId)}`;
     void navigate(
       identity.seminarId
-        ? `/seminari/${identity.seminarId}`
+        ? identity.role === "facilitator"
+          ? `/seminari/${identity.seminarId}/console`
+          : `/seminari/${identity.seminarId}`
         : identity.role === "drafter"
           ? `${programme}/bozza`
           : identity.role === "participant" || identity.role === "observer"
@@ -106,11 +118,14 @@ function JoinInvite({ token, me }: { token: string; me: Me }) {
     );
   };
 
-  if (returning.status === "loading") return <p role="status">{t("join.checking")}</p>;
+  if (returning.status === "loading" || described.status === "loading") {
+    return <p role="status">{t("join.checking")}</p>;
+  }
   const person = returning.status === "ok" ? returning.value : null;
   if (person && !someoneElse) {
     return (
       <section className="join card narrow" aria-labelledby="join-title">
+        <DoorName me={me} programme={programme} />
         <h1 id="join-title">
           {person.name ? t("join.welcomeBack", { name: person.name }) : t("join.welcomeBackAnon")}
         </h1>
@@ -133,17 +148,57 @@ function JoinInvite({ token, me }: { token: string; me: Me }) {
       </section>
     );
   }
-  return <JoinForm token={token} me={me} fresh={someoneElse} onJoined={enter} />;
+  return (
+    <JoinForm token={token} me={me} programme={programme} fresh={someoneElse} onJoined={enter} />
+  );
+}
+
+/** The event the invite opens onto, named: "Seminario 2 · Economia circolare", and the like. */
+function eventName(door: Door, me: Me, programme: ProgrammeDescription, t: TFunction): string {
+  switch (door.event) {
+    case "seminar": {
+      const seminar = programme.seminars.find((s) => s.id === me.seminarId);
+      return seminar
+        ? t("join.door.seminarName", { number: seminar.number, title: seminar.title })
+        : t("join.door.seminar.heading");
+    }
+    case "drafting":
+      return t("join.door.draftingName");
+    case "conference":
+      return t("join.door.conferenceName", { title: programme.conference.title });
+    case "programme":
+      return programme.title;
+  }
+}
+
+/** The programme and the event above the door's heading (nothing while offline). */
+function DoorName({ me, programme }: { me: Me; programme: ProgrammeDescription | null }) {
+  const { t } = useTranslation();
+  if (!programme) return null;
+  const door = doorOf({ role: me.role, ...(me.seminarId ? { seminarId: me.seminarId } : {}) });
+  return (
+    <div className="join-door">
+      <p className="eyebrow">{programme.title}</p>
+      {door.event !== "programme" && (
+        <p className="join-event" data-event={door.event}>
+          {eventName(door, me, programme, t)}
+        </p>
+      )}
+    </div>
+  );
 }
 
 function JoinForm({
   token,
   me,
+  programme,
   fresh,
   onJoined,
 }: {
   token: string;
   me: Me;
+  /** The programme, to name the event (null offline). */
+  programme: ProgrammeDescription | null;
   /** "I am someone else": nothing carried over from the person this device was. */
   fresh: boolean;
   onJoined: (identity: Identity) => void;
@@ -154,7 +209,11 @@ function JoinForm({
   const earlier = fresh ? null : (loadLegacyIdentity() ?? loadIdentity());
   const [name, setName] = useState(earlier?.name ?? "");
   const [actorKind, setActorKind] = useState<ActorKind>(earlier?.actorKind ?? "ngo");
-  const [anonymous, setAnonymous] = useState(earlier?.anonymous ?? false);
+  const door = doorOf({ role: me.role, ...(me.seminarId ? { seminarId: me.seminarId } : {}) });
+  // Anonymity is offered where the door says so: a drafter's or facilitator's work is signed.
+  const [chosenAnonymous, setAnonymous] = useState(
+    door.name === "or-anonymous" && (earlier?.anonymous ?? false),
+  );
   const [nameError, setNameError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -168,7 +227,10 @@ function JoinForm({
   const migrating = !fresh && loadLegacyIdentity() !== null;
   // Only those who take part speak for a kind of actor: a facilitator runs the seminar, and is
   // not counted as what they might represent (the server takes "other").
-  const asksActor = me.role === "participant" || me.role === "drafter";
+  const asksActor = door.actorKind;
+  // An observer only follows: with no name, they are "anonimo" in presence.
+  const anonymous = door.name === "optional" ? name.trim() === "" : chosenAnonymous;
+  const nameOptional = door.name === "optional" || anonymous;
 
   const focusName = () => document.getElementById(ids.name)?.focus();
 
@@ -216,7 +278,11 @@ function JoinForm({
 
   return (
     <section className="join card narrow" aria-labelledby="join-title">
-      <h1 id="join-title">{t("join.heading")}</h1>
+      <DoorName me={me} programme={programme} />
+      <h1 id="join-title">{t(`join.door.${door.event}.heading`)}</h1>
+      <p className="join-what">
+        {t([`join.door.${door.event}.${me.role}`, `join.door.${door.event}.any`])}
+      </p>
       <p className="muted">
         {t("join.invitedAs", { role: t(`roles.${me.role}`) })}
         {me.expiresAt
@@ -232,7 +298,7 @@ function JoinForm({
         <div className="field">
           <label htmlFor={ids.name}>
             {t("join.name")}
-            {anonymous ? ` (${t("join.optional")})` : ""}
+            {nameOptional ? ` (${t("join.optional")})` : ""}
           </label>
           <input
             id={ids.name}
@@ -245,11 +311,17 @@ function JoinForm({
             }}
             aria-describedby={nameError ? `${ids.nameHelp} ${ids.error}` : ids.nameHelp}
             aria-invalid={nameError ? true : undefined}
-            required={!anonymous}
+            required={!nameOptional}
             maxLength={MAX_NAME}
           />
           <p id={ids.nameHelp} className="help">
-            {anonymous ? t("join.nameHelpAnonymous") : t("join.nameHelp")}
+            {door.name === "optional"
+              ? t("join.nameHelpObserver")
+              : anonymous
+                ? t("join.nameHelpAnonymous")
+                : door.name === "required"
+                  ? t("join.nameHelpSigned")
+                  : t("join.nameHelp")}
           </p>
           {nameError && (
             <p id={ids.error} className="field-error" role="alert">
@@ -273,22 +345,28 @@ function JoinForm({
             </select>
           </div>
         )}
-        <div className="field checkbox">
-          <input
-            type="checkbox"
-            id="join-anonymous"
-            checked={anonymous}
-            onChange={(e) => {
-              setAnonymous(e.target.checked);
-              setNameError(null);
-            }}
-            aria-describedby={ids.anonHelp}
-          />
-          <label htmlFor="join-anonymous">{t("join.anonymous")}</label>
-          <p id={ids.anonHelp} className="help">
-            {t("join.anonymousHelp")}
-          </p>
-        </div>
+        {door.name === "or-anonymous" && (
+          <div className="field checkbox">
+            <input
+              type="checkbox"
+              id="join-anonymous"
+              checked={chosenAnonymous}
+              onChange={(e) => {
+                setAnonymous(e.target.checked);
+                setNameError(null);
+              }}
+              aria-describedby={ids.anonHelp}
+            />
+            <label htmlFor="join-anonymous">
+              {door.event === "conference" ? t("join.anonymousConference") : t("join.anonymous")}
+            </label>
+            <p id={ids.anonHelp} className="help">
+              {door.event === "conference"
+                ? t("join.anonymousConferenceHelp")
+                : t("join.anonymousHelp")}
+            </p>
+          </div>
+        )}
         {formError && (
           <p className="alert alert-danger" role="alert">
             {formError}

@@ -113,23 +113,27 @@ export function Overview() {
         </section>
       )}
 
-      {me && (
-        <section className="card draft-card" aria-labelledby="conference-card-title">
-          <h2 id="conference-card-title">{t("overview.conference")}</h2>
-          <p>{t("plenary.room.intro")}</p>
-          <p className="form-row">
+      {/* The outcomes are public (issue 22): linked for everyone, the conference for its people. */}
+      <section className="card draft-card" aria-labelledby="conference-card-title">
+        <h2 id="conference-card-title">{t("overview.conference")}</h2>
+        <p>{me ? t("plenary.room.intro") : t("plenary.room.publicIntro")}</p>
+        <p className="form-row">
+          {me && (
             <Link
               className="btn btn-primary"
               to={`/programmi/${encodeURIComponent(programme.id)}/conferenza`}
             >
               {t("plenary.room.open")}
             </Link>
-            <Link className="btn" to={`/programmi/${encodeURIComponent(programme.id)}/esito`}>
-              {t("plenary.room.outcomes")}
-            </Link>
-          </p>
-        </section>
-      )}
+          )}
+          <Link
+            className={me ? "btn" : "btn btn-primary"}
+            to={`/programmi/${encodeURIComponent(programme.id)}/esito`}
+          >
+            {t("plenary.room.outcomes")}
+          </Link>
+        </p>
+      </section>
 
       <section aria-labelledby="seminars-title">
         <h2 id="seminars-title">{t("overview.seminars")}</h2>

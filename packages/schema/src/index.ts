@@ -20,3 +20,4 @@ export * from "./dates.ts";
 export * from "./richText.ts";
 export * from "./markdown.ts";
 export * from "./report.ts";
+export * from "./doors.ts";

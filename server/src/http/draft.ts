@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   draftDocumentName,
   effectiveRole,
+  listSections,
   listSuggestions,
   type Programme,
   type Role,
@@ -203,6 +204,16 @@ export function draftRoutes(deps: DraftRouteDeps): Router {
         ({ signals: _signals, authorId: _authorId, anchor: _a, head: _h, ...rest }) => rest,
       ),
     );
+  });
+
+  /**
+   * The draft's chapters (key and title, in order) for the public "Esito": a visitor with no
+   * token sees each suggestion under the title of its section, as the live page does.
+   */
+  routes.get("/programmes/:pid/draft/sections", async (req, res) => {
+    const programme = deps.catalogue.get(req.params.pid);
+    if (programme === undefined) throw notFound(`No programme '${req.params.pid}'`);
+    res.json(await deps.registry.read(draftDocumentName(programme.id), (doc) => listSections(doc)));
   });
 
   /** What the room thinks of each section, by kind of actor: public totals, no one's reaction. */
