@@ -210,6 +210,14 @@ describe("the admin's desk", () => {
     expect(listed.filter((i) => i.revokedAt !== null).map((i) => [i.role, i.seminarId])).toEqual([
       ["observer", null],
     ]);
+
+    // The desk is one click from the overview and from /admin.
+    await page.goto(`${server.url}/`);
+    await page.getByRole("link", { name: "Scrivania dell'amministratore" }).click();
+    await page.waitForURL(`**${DESK}`);
+    await page.goto(`${server.url}/admin`);
+    await page.getByRole("link", { name: /^Scrivania dell'amministratore: / }).click();
+    await page.waitForURL(`**${DESK}`);
     await context.close();
   });
 
