@@ -48,7 +48,12 @@ export function RedlineLegend({ className }: { className?: string }) {
 export function RedlineChanges({ changes }: { changes: readonly Change[] }) {
   const { t } = useTranslation();
   return changes.map((change, index) =>
-    change.removed ? (
+    change.skipped !== undefined ? (
+      // Unchanged paragraphs left out of a version comparison (issue 22): said, not shown.
+      <span key={index} className="redline-skip">
+        {t("redline.skipped", { count: change.skipped })}
+      </span>
+    ) : change.removed ? (
       <del key={index}>
         <span className="visually-hidden">[{t("redline.removedStart")} </span>
         {change.value}

@@ -171,6 +171,8 @@ export interface Change {
   value: string;
   added?: boolean;
   removed?: boolean;
+  /** Unchanged paragraphs left out here (a version comparison shows the changes in context). */
+  skipped?: number;
 }
 
 /** Source-then vs source-now of a rolled-up chapter (`GET …/sources/:chapter/diff`). */

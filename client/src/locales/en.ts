@@ -655,6 +655,8 @@ export const en: Messages = {
     addedCount_other: "{{count}} parts added",
     loading: "Comparing…",
     error: "The texts could not be compared.",
+    skipped_one: "… {{count}} unchanged paragraph …",
+    skipped_other: "… {{count}} unchanged paragraphs …",
   },
   desk: {
     eyebrow: "Phase 3 · Re-elaboration and recommendations",

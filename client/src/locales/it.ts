@@ -662,6 +662,8 @@ export const it = {
     addedCount_other: "{{count}} parti aggiunte",
     loading: "Confronto in corso…",
     error: "Non è stato possibile confrontare i testi.",
+    skipped_one: "… {{count}} paragrafo invariato …",
+    skipped_other: "… {{count}} paragrafi invariati …",
   },
   desk: {
     eyebrow: "Fase 3 · Rielaborazione e raccomandazioni",

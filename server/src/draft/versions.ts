@@ -42,6 +42,58 @@ export function redline(then: string, now: string) {
   };
 }
 
+/** A part of a redline: kept, added or removed words, or `skipped` unchanged paragraphs. */
+export interface RedlineChange {
+  value: string;
+  added?: boolean;
+  removed?: boolean;
+  /** How many unchanged paragraphs are left out here (value is then empty). */
+  skipped?: number;
+}
+
+const PARAGRAPH_BREAK = "\n\n";
+
+/**
+ * The redline of two texts whose paragraphs are joined by blank lines, with only the changes
+ * and `context` paragraphs around each shown (issue 22): a long stretch of unchanged
+ * paragraphs becomes one `skipped` part, so comparing two versions shows what changed, not
+ * the whole document again.
+ */
+export function redlineWithContext(
+  then: string,
+  now: string,
+  context = 1,
+): { changes: RedlineChange[] } {
+  const changes: RedlineChange[] = redline(then, now).changes;
+  const changed = (change: RedlineChange | undefined) =>
+    change !== undefined && (change.added === true || change.removed === true);
+  const folded: RedlineChange[] = [];
+  changes.forEach((change, i) => {
+    if (changed(change)) {
+      folded.push(change);
+      return;
+    }
+    // parts[0] ends the paragraph of the change before, parts.at(-1) begins the next one's.
+    const parts = change.value.split(PARAGRAPH_BREAK);
+    const before = changed(changes[i - 1]);
+    const after = changed(changes[i + 1]);
+    const last = parts.length - 1;
+    const headEnd = before ? Math.min(last, context) : -1; // parts [0, headEnd] shown
+    const tailStart = after ? Math.max(0, last - context) : last + 1; // parts [tailStart, last]
+    const skipped = tailStart - headEnd - 1;
+    if (skipped <= 0) {
+      folded.push(change);
+      return;
+    }
+    const head = parts.slice(0, headEnd + 1).join(PARAGRAPH_BREAK);
+    const tail = parts.slice(tailStart).join(PARAGRAPH_BREAK);
+    if (headEnd >= 0) folded.push({ value: head + PARAGRAPH_BREAK });
+    folded.push({ value: "", skipped });
+    if (tailStart <= last) folded.push({ value: PARAGRAPH_BREAK + tail });
+  });
+  return { changes: folded };
+}
+
 /**
  * Named versions of the draft (issue 9), standing on the attributed history: a version is a
  * moment; its text is rebuilt from the log, compared with another moment, restored as a new
@@ -115,7 +167,7 @@ export class DraftVersions {
     if (from === to) throw invalidInput("Compare two different versions");
     const then = (await this.at(programme, from, bodyTexts)).join("\n\n");
     const now = (await this.at(programme, to, bodyTexts)).join("\n\n");
-    return { from, to, ...redline(then, now) };
+    return { from, to, ...redlineWithContext(then, now) };
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   type ConferenceParticipants,
 } from "../draft/conferenceReport.ts";
 import { assembleExport, readDraftPart, readSeminar } from "../draft/exportModel.ts";
-import { bodyTexts, redline } from "../draft/versions.ts";
+import { bodyTexts, redlineWithContext } from "../draft/versions.ts";
 import { describeDocument } from "../collab/history.ts";
 
 /**
@@ -173,7 +173,8 @@ export default async function runJob(job: Job): Promise<JobOutput> {
       };
     case "compare":
       return {
-        json: redline(
+        // Only the changes and a paragraph around each (issue 22), not the whole text again.
+        json: redlineWithContext(
           withDoc(job.from, bodyTexts).join("\n\n"),
           withDoc(job.to, bodyTexts).join("\n\n"),
         ),
