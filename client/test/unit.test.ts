@@ -7,6 +7,7 @@ import { parseMarkup, type MarkupNode } from "../src/draft/markup.ts";
 import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
 import { addFormatters } from "../src/i18n.ts";
+import { onePerPerson } from "../src/lib/presence.ts";
 
 /** Every key path of a nested message table, e.g. `questions.votes_one`. */
 function keys(table: object, prefix = ""): string[] {
@@ -93,6 +94,34 @@ describe("Italian in the web app (issue 22)", () => {
     expect(t("versions.restoreTitle", { label })).toBe(
       "Ripristinare la versione «Prima del ripristino di “Bozza 1”»?",
     );
+  });
+});
+
+describe("presence, one entry per person (issue 22)", () => {
+  const present = (clientId: number, name: string, color: string, extra: object = {}) =>
+    ({ clientId, name, color, role: "facilitator", self: false, screen: false, ...extra }) as const;
+
+  test("a person with two tabs is listed once, as oneself when one of them is this tab", () => {
+    const users = [
+      present(1, "Francesca", "#1f77b4"),
+      present(2, "Francesca", "#1f77b4", { self: true }),
+      present(3, "Marco", "#ff7f0e", { role: "participant" }),
+    ];
+    const listed = onePerPerson(users);
+    expect(listed.map((u) => [u.name, u.self])).toEqual([
+      ["Francesca", true],
+      ["Marco", false],
+    ]);
+  });
+
+  test("two people of the same name stay two; anonymous tabs are never merged", () => {
+    const users = [
+      present(1, "Anna", "#1f77b4"),
+      present(2, "Anna", "#2ca02c"),
+      present(3, "", "#d62728", { role: "participant" }),
+      present(4, "", "#d62728", { role: "participant" }),
+    ];
+    expect(onePerPerson(users).map((u) => u.clientId)).toEqual([1, 2, 3, 4]);
   });
 });
 

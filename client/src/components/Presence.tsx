@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Awareness } from "y-protocols/awareness";
 import { usePresence } from "../lib/useY.ts";
-import { isPerson, usePresenceLabel } from "../lib/presence.ts";
+import { isPerson, onePerPerson, usePresenceLabel } from "../lib/presence.ts";
 
 /** Below this width the room folds the list away: the questions come first on a phone. */
 const SMALL_SCREEN = "(max-width: 720px)";
@@ -25,7 +25,8 @@ export function Presence({
   const users = usePresence(awareness);
   const labelOf = usePresenceLabel();
   const [open, setOpen] = useState(() => !window.matchMedia(SMALL_SCREEN).matches);
-  const people = users.filter(isPerson);
+  // One entry per person: someone with the room open in two tabs is present once.
+  const people = onePerPerson(users.filter(isPerson));
   const screens = users.filter((user) => user.screen).length;
   const observers = users.filter((user) => !user.screen && user.role === "observer").length;
   const count = (

@@ -33,3 +33,24 @@ export function usePresenceLabel(): (user: Pick<PresenceUser, "name" | "actorKin
     [t],
   );
 }
+
+/**
+ * One entry per person (issue 22: a facilitator with two tabs was listed twice). A named
+ * person's tabs announce the same name and the same colour (derived from their user id, see
+ * `identity.ts`), so those two together stand for the person; a tab of one's own counts as
+ * oneself. Anonymous presences carry no name and a colour of their own per session: nothing
+ * ties two of them to one person, and nothing should, so each stays an entry.
+ */
+export function onePerPerson<T extends PresentUser>(users: readonly T[]): T[] {
+  const byPerson = new Map<string, T>();
+  for (const user of users) {
+    const key =
+      user.name.trim() === ""
+        ? `client:${user.clientId}`
+        : JSON.stringify([user.name, user.color, user.role ?? "", user.screen]);
+    const seen = byPerson.get(key);
+    if (seen === undefined) byPerson.set(key, user);
+    else if (user.self && !seen.self) byPerson.set(key, user);
+  }
+  return [...byPerson.values()];
+}
