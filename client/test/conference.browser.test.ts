@@ -237,6 +237,13 @@ describe("the plenary conference", () => {
     await deskPage.locator('.connection[data-state="online"]').waitFor();
     await draftText(deskPage).waitFor();
     await deskPage.getByRole("tab", { name: "Conferenza" }).click();
+    // Every section offers "Presenta in plenaria" in view, its items folded or not (issue 22).
+    const deskSections = deskPage.locator(".conf-desk-section");
+    await deskSections.first().waitFor();
+    const presentButtons = deskSections.getByRole("button", { name: "Presenta in plenaria" });
+    expect(await presentButtons.count()).toBe(await deskSections.count());
+    expect(await deskPage.locator(".conf-desk-items:not([open])").count()).toBeGreaterThan(0);
+    for (const button of await presentButtons.all()) expect(await button.isVisible()).toBe(true);
 
     for (const { page } of [ada, bruno]) {
       await page.locator('.connection[data-state="online"]').waitFor();

@@ -260,48 +260,54 @@ function DeskSection({
     </li>
   );
 
+  // The section's head — its title and "Presenta in plenaria" — is always in view; only its
+  // suggestions and comments fold away (issue 22: the button hid in a collapsed section).
   return (
-    <details
+    <section
       className={`conf-desk-section${presenting ? " presenting" : ""}`}
       data-section={sectionKey}
-      open={openCount > 0 || presenting}
+      aria-label={title}
     >
-      <summary>
-        <span className="conf-desk-title">{title}</span>{" "}
-        {presenting && <span className="badge badge-spotlight">{t("plenary.presentingNow")}</span>}{" "}
-        <span className="hint">
-          {t("plenary.desk.counts", {
-            suggestions: openSuggestions.length,
-            comments: openThreads.length,
-          })}
-        </span>
-      </summary>
-      <p className="hint conf-desk-tally">
-        {t("plenary.reactions.tallyLine", tally)} <VerdictBadge verdict={verdict} />
-      </p>
-      <button
-        type="button"
-        className="btn btn-small"
-        aria-pressed={presenting}
-        onClick={() => spotlightSection(session.doc, presenting ? null : sectionKey)}
-      >
-        {presenting ? t("plenary.desk.stopPresenting") : t("plenary.desk.present")}
-      </button>
-      {openCount === 0 && <p className="empty">{t("plenary.desk.nothingOpen")}</p>}
-      {openSuggestions.length > 0 && (
-        <ol className="conf-items">{openSuggestions.map(suggestionItem)}</ol>
-      )}
-      {openThreads.length > 0 && <ol className="conf-items">{openThreads.map(commentItem)}</ol>}
-      {closedCount > 0 && (
-        <details className="conf-resolved">
-          <summary>{t("plenary.desk.resolved", { count: closedCount })}</summary>
-          <ol className="conf-items">
-            {closedSuggestions.map(suggestionItem)}
-            {closedThreads.map(commentItem)}
-          </ol>
-        </details>
-      )}
-    </details>
+      <div className="conf-desk-head">
+        <span className="conf-desk-title">{title}</span>
+        {presenting && <span className="badge badge-spotlight">{t("plenary.presentingNow")}</span>}
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={presenting}
+          onClick={() => spotlightSection(session.doc, presenting ? null : sectionKey)}
+        >
+          {presenting ? t("plenary.desk.stopPresenting") : t("plenary.desk.present")}
+        </button>
+      </div>
+      <details className="conf-desk-items" open={openCount > 0 || presenting}>
+        <summary>
+          <span className="hint">
+            {t("plenary.desk.counts", {
+              suggestions: openSuggestions.length,
+              comments: openThreads.length,
+            })}
+          </span>
+        </summary>
+        <p className="hint conf-desk-tally">
+          {t("plenary.reactions.tallyLine", tally)} <VerdictBadge verdict={verdict} />
+        </p>
+        {openCount === 0 && <p className="empty">{t("plenary.desk.nothingOpen")}</p>}
+        {openSuggestions.length > 0 && (
+          <ol className="conf-items">{openSuggestions.map(suggestionItem)}</ol>
+        )}
+        {openThreads.length > 0 && <ol className="conf-items">{openThreads.map(commentItem)}</ol>}
+        {closedCount > 0 && (
+          <details className="conf-resolved">
+            <summary>{t("plenary.desk.resolved", { count: closedCount })}</summary>
+            <ol className="conf-items">
+              {closedSuggestions.map(suggestionItem)}
+              {closedThreads.map(commentItem)}
+            </ol>
+          </details>
+        )}
+      </details>
+    </section>
   );
 }
 
