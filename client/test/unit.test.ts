@@ -8,6 +8,7 @@ import { it as italian } from "../src/locales/it.ts";
 import { en as english } from "../src/locales/en.ts";
 import { addFormatters } from "../src/i18n.ts";
 import { onePerPerson } from "../src/lib/presence.ts";
+import { withoutGrouped } from "../src/console/proposals.ts";
 
 /** Every key path of a nested message table, e.g. `questions.votes_one`. */
 function keys(table: object, prefix = ""): string[] {
@@ -122,6 +123,19 @@ describe("presence, one entry per person (issue 22)", () => {
       present(4, "", "#d62728", { role: "participant" }),
     ];
     expect(onePerPerson(users).map((u) => u.clientId)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("suggested groups after grouping by hand (issue 22)", () => {
+  test("answers grouped since leave the proposals, and an emptied proposal goes", () => {
+    const proposals = [
+      { key: 1, label: "Acqua", answerIds: ["a1", "a2", "a3"] },
+      { key: 2, label: "Formazione", answerIds: ["b1", "b2"] },
+    ];
+    expect(withoutGrouped(proposals, new Set(["a2", "b1", "b2"]))).toEqual([
+      { key: 1, label: "Acqua", answerIds: ["a1", "a3"] },
+    ]);
+    expect(withoutGrouped(proposals, new Set())).toEqual(proposals);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeEach } from "vitest";
-import { hideAnswer } from "@percorso/schema";
+import { addCluster, assignToCluster, hideAnswer, listClusters } from "@percorso/schema";
 import { suggestGroups } from "../src/facilitation/suggestGroups.ts";
 import {
   ADMIN_TOKEN,
@@ -90,5 +90,16 @@ describe("POST …/questions/:qid/suggested-groups", () => {
     expect(body.groups.length).toBeGreaterThanOrEqual(3);
     const refused = await api(server, "POST", path, { token: participant.person!.token, body: {} });
     expect(refused.status).toBe(403);
+
+    // Two answers grouped by hand: asked again, the suggestions are for the others only.
+    const clusterId = addCluster(witness.doc, "Raggruppate a mano", "theme");
+    assignToCluster(witness.doc, "a1", clusterId);
+    assignToCluster(witness.doc, "a2", clusterId);
+    await waitFor(() => listClusters(second.doc)[0]?.answerIds.length === 2, "the manual group");
+    const again = await api(server, "POST", path, { token: facilitator.token, body: {} });
+    const rest = (await again.json()) as { answers: number; groups: { answerIds: string[] }[] };
+    expect(rest.answers).toBe(ANSWERS.length - 3);
+    expect(rest.groups.flatMap((g) => g.answerIds)).not.toContain("a1");
+    expect(rest.groups.flatMap((g) => g.answerIds)).not.toContain("a2");
   });
 });

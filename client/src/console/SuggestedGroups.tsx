@@ -5,6 +5,7 @@ import {
   addCluster,
   assignToCluster,
   listAllAnswers,
+  listClusters,
   seminarRoots,
   type ClusterAxis,
   type Question,
@@ -13,6 +14,7 @@ import { api } from "../lib/api.ts";
 import { useAction } from "../lib/useAction.ts";
 import { useYRead } from "../lib/useY.ts";
 import { AxisSelect } from "./AxisSelect.tsx";
+import { withoutGrouped } from "./proposals.ts";
 
 /** A group the server proposed, as the facilitator is reshaping it before accepting it. */
 interface Proposal {
@@ -45,7 +47,17 @@ export function SuggestedGroups({
 }) {
   const { t } = useTranslation();
   const { busy, error, run } = useAction();
-  const [proposals, setProposals] = useState<Proposal[] | null>(null);
+  const [fetched, setProposals] = useState<Proposal[] | null>(null);
+  // Answers grouped since (by hand, or by accepting another proposal) leave the proposals.
+  const roots = useMemo(() => seminarRoots(doc), [doc]);
+  const grouped = useYRead(
+    [roots.clusters, roots.clusterOf],
+    () => new Set(listClusters(doc).flatMap((cluster) => cluster.answerIds)),
+  );
+  const proposals = useMemo(
+    () => (fetched === null ? null : withoutGrouped(fetched, grouped)),
+    [fetched, grouped],
+  );
   const [next, setNext] = useState(1);
   const headingId = useId();
 

@@ -1,5 +1,10 @@
 import { Router } from "express";
-import { effectiveRole, listVisibleAnswers, seminarDocumentName } from "@percorso/schema";
+import {
+  effectiveRole,
+  listClusters,
+  listVisibleAnswers,
+  seminarDocumentName,
+} from "@percorso/schema";
 import type { Catalogue } from "../catalogue.ts";
 import type { Authenticator } from "../collab/principal.ts";
 import type { DocumentRegistry } from "../collab/registry.ts";
@@ -33,13 +38,18 @@ export function facilitationRoutes(deps: FacilitationRouteDeps): Router {
       if (role !== "admin" && role !== "facilitator") {
         throw forbidden("Only the seminar's facilitators can ask for suggested groups");
       }
-      const answers = await deps.registry.read(seminarDocumentName(found.seminar.id), (doc) =>
-        listVisibleAnswers(doc, req.params.qid).map((answer) => ({
-          id: answer.id,
-          // A merged answer speaks with the words of those merged into it.
-          text: [answer.text, ...answer.merged.map((merged) => merged.text)].join(" "),
-        })),
-      );
+      const answers = await deps.registry.read(seminarDocumentName(found.seminar.id), (doc) => {
+        // Answers the facilitator already put in a group are theirs: suggestions are for the
+        // rest (issue 22: grouping by hand, then asking again, proposed the same answers).
+        const grouped = new Set(listClusters(doc).flatMap((cluster) => cluster.answerIds));
+        return listVisibleAnswers(doc, req.params.qid)
+          .filter((answer) => !grouped.has(answer.id))
+          .map((answer) => ({
+            id: answer.id,
+            // A merged answer speaks with the words of those merged into it.
+            text: [answer.text, ...answer.merged.map((merged) => merged.text)].join(" "),
+          }));
+      });
       // Loaded on first use: the clustering libraries are not needed to start the server.
       const { suggestGroups } = await import("../facilitation/suggestGroups.ts");
       res.json({
