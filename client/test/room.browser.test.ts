@@ -8,6 +8,7 @@ import {
   newContext,
   screenshot,
   seriousViolations,
+  openQuestions,
   startServer,
   type RunningServer,
 } from "./support.ts";
@@ -39,6 +40,8 @@ const questionCard = (page: Page) => page.locator(".question-card").first();
 
 beforeAll(async () => {
   server = await startServer();
+  // The starter questions are drafts: the facilitator opens them, as on the seminar day.
+  await openQuestions(server, SEMINAR);
   browser = await launchChromium();
 });
 
@@ -92,7 +95,9 @@ describe("facilitator in the room", () => {
       await server.invite("facilitator", SEMINAR),
       "Francesca Facilitatrice",
     );
-    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    // A facilitator lands at the console; the room has the participants' link too.
+    await page.waitForURL(`**/seminari/${SEMINAR}/console`);
+    await page.goto(`${server.url}/seminari/${SEMINAR}`);
     await page.getByRole("button", { name: "Crea link per i partecipanti" }).click();
     const link = await page.getByLabel("Link d'invito per i partecipanti").inputValue();
     expect(link).toMatch(/\/i\/[\w-]+$/); // the short link, for QR codes

@@ -14,6 +14,7 @@ import {
   newContext,
   screenshot,
   seriousViolations,
+  openQuestions,
   startServer,
   type RunningServer,
 } from "./support.ts";
@@ -146,6 +147,8 @@ async function report(format: "md" | "docx" | "pdf"): Promise<Buffer> {
 
 beforeAll(async () => {
   server = await startServer();
+  // The starter questions are drafts: the facilitator opens them, as on the seminar day.
+  await openQuestions(server, SEMINAR);
   browser = await launchChromium();
   const context = await newContext(browser);
   await context.addInitScript(slowFirstCommit);
@@ -156,8 +159,8 @@ beforeAll(async () => {
   await page.getByLabel("Il tuo nome").fill("Francesca Facilitatrice");
   expect(await page.getByLabel("Chi rappresenti").count()).toBe(0);
   await page.getByRole("button", { name: /Entra/ }).click();
-  await page.waitForURL(`**/seminari/${SEMINAR}`);
-  await page.goto(`${server.url}/seminari/${SEMINAR}/console`);
+  // A facilitator lands where they work: the console.
+  await page.waitForURL(`**/seminari/${SEMINAR}/console`);
   await page.locator('.connection[data-state="online"]').waitFor();
   console_ = { context, page };
 });

@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import AxeBuilder from "@axe-core/playwright";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
+import { listQuestions, setQuestionState } from "@percorso/schema";
 
 /**
  * Browser-test support: the real server (a child process running `server/src/main.ts` on a
@@ -204,4 +205,42 @@ export function untilDocument(
     doc.on("update", check);
     check();
   });
+}
+
+/**
+ * Opens a seminar's key questions as its facilitator would from the console (the starter
+ * questions are drafts until then): `questionIds`, or every one not open yet. Resolves once the
+ * server has them (a second client reads them back open).
+ */
+export async function openQuestions(
+  server: RunningServer,
+  seminarId: string,
+  questionIds?: readonly string[],
+): Promise<void> {
+  const name = `seminar:${seminarId}`;
+  const facilitator = await openDocument(server, name);
+  const ids =
+    questionIds ??
+    listQuestions(facilitator.doc)
+      .filter((q) => q.state !== "open")
+      .map((q) => q.id);
+  for (const id of ids) setQuestionState(facilitator.doc, id, "open");
+  const reader = await openDocument(server, name);
+  try {
+    await untilDocument(
+      reader.doc,
+      () => {
+        const open = new Set(
+          listQuestions(reader.doc)
+            .filter((q) => q.state === "open")
+            .map((q) => q.id),
+        );
+        return ids.every((id) => open.has(id));
+      },
+      `${seminarId}'s questions open`,
+    );
+  } finally {
+    reader.close();
+    facilitator.close();
+  }
 }
