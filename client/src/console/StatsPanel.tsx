@@ -9,7 +9,7 @@ import {
   participation,
   seminarRoots,
 } from "@percorso/schema";
-import { isParticipant, isPerson } from "../lib/presence.ts";
+import { isParticipant, isPerson, onePerPerson } from "../lib/presence.ts";
 import { usePresence, useYRead } from "../lib/useY.ts";
 import { useNow } from "../lib/useNow.ts";
 
@@ -21,7 +21,8 @@ export function StatsPanel({ doc, awareness }: { doc: Y.Doc; awareness: Awarenes
   const roots = useMemo(() => seminarRoots(doc), [doc]);
   // People only (projectors and observers are not), and by kind of actor only the participants:
   // the facilitators running the seminar are not counted as what they might represent.
-  const everyone = usePresence(awareness);
+  // One entry per person: two tabs of one facilitator are one person present.
+  const everyone = onePerPerson(usePresence(awareness));
   const present = everyone.filter(isPerson);
   const participants = everyone.filter(isParticipant);
   const now = useNow(true, 15_000);

@@ -18,6 +18,7 @@ import {
 } from "../conference/plenaryPages.ts";
 import { wordDiff } from "../conference/wordDiff.ts";
 import { usePresence, useYRead } from "../lib/useY.ts";
+import { onePerPerson } from "../lib/presence.ts";
 import { useQrCode } from "../lib/useQrCode.ts";
 import "../conference/conference.css";
 
@@ -53,7 +54,10 @@ function Screen({ session, identity, programme }: DraftView) {
   const page = useYRead(plenary, () => readPlenaryPage(doc));
   const awareness = session.provider.awareness;
   const qr = useQrCode(joinUrl, 440);
-  const present = usePresence(session.provider.awareness).filter((u) => u.role !== "observer");
+  // One per person (two tabs of one drafter are one person in the hall).
+  const present = onePerPerson(
+    usePresence(session.provider.awareness).filter((u) => u.role !== "observer"),
+  );
   const [registry] = useState(() => new RunRegistry());
   const section =
     state.outline.sections.find((s) => s.key === state.spotlight && !s.duplicate) ?? null;

@@ -9,7 +9,7 @@ import {
 } from "@percorso/schema";
 import { SeminarGate, type SeminarView } from "./Room.tsx";
 import { Countdown } from "../components/Countdown.tsx";
-import { isPerson } from "../lib/presence.ts";
+import { isPerson, onePerPerson } from "../lib/presence.ts";
 import { usePresence, useYRead } from "../lib/useY.ts";
 import { wordCloud } from "../lib/wordcloud.ts";
 import { useQrCode } from "../lib/useQrCode.ts";
@@ -42,7 +42,7 @@ function ScreenBody({ session, seminar }: SeminarView) {
     [question?.id, question?.premoderated],
   );
   const awareness = session.provider.awareness;
-  const present = usePresence(awareness).filter(isPerson);
+  const present = onePerPerson(usePresence(awareness).filter(isPerson));
   const closed = live.status === "closed";
   const qr = useQrCode(closed ? null : live.joinUrl, 440);
 
