@@ -7,6 +7,7 @@ import {
   newContext,
   screenshot,
   seriousViolations,
+  openQuestions,
   startServer,
   type RunningServer,
 } from "./support.ts";
@@ -31,14 +32,15 @@ const firstQuestion = (page: Page) => page.locator(".console-question").first();
 
 beforeAll(async () => {
   server = await startServer();
+  // The starter questions are drafts: the facilitator opens them, as on the seminar day.
+  await openQuestions(server, SEMINAR);
   browser = await launchChromium();
 
   const fContext = await newContext(browser);
   const fPage = await fContext.newPage();
   fPage.on("dialog", (dialog) => void dialog.accept());
   await joinByInvite(fPage, await server.invite("facilitator", SEMINAR), "Francesca Facilitatrice");
-  await fPage.waitForURL(`**/seminari/${SEMINAR}`);
-  await fPage.getByRole("link", { name: "Apri la console del facilitatore" }).click();
+  // A facilitator lands where they work: the console.
   await fPage.waitForURL(`**/seminari/${SEMINAR}/console`);
   await fPage.locator('.connection[data-state="online"]').waitFor();
   facilitator = { context: fContext, page: fPage };

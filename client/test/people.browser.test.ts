@@ -9,6 +9,7 @@ import {
   newContext,
   screenshot,
   seriousViolations,
+  openQuestions,
   startServer,
   type RunningServer,
 } from "./support.ts";
@@ -93,13 +94,15 @@ async function historyUntil(page: Page, done: (lines: string[]) => boolean): Pro
 
 beforeAll(async () => {
   server = await startServer();
+  // The starter questions are drafts: the facilitator opens them, as on the seminar day.
+  await openQuestions(server, SEMINAR);
   browser = await launchChromium();
 
   const fContext = await newContext(browser);
   const fPage = await fContext.newPage();
   await joinByInvite(fPage, await server.invite("facilitator", SEMINAR), "Francesca Facilitatrice");
-  await fPage.waitForURL(`**/seminari/${SEMINAR}`);
-  await fPage.goto(`${server.url}/seminari/${SEMINAR}/console`);
+  // A facilitator lands where they work: the console.
+  await fPage.waitForURL(`**/seminari/${SEMINAR}/console`);
   await fPage.locator('.connection[data-state="online"]').waitFor();
   facilitator = { context: fContext, page: fPage };
   // The facilitator's change comes first in the history: the moment the admin restores to.
