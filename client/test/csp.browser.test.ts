@@ -68,7 +68,9 @@ describe("the Content-Security-Policy", () => {
 
     // A facilitator joins, opens the room (the editor, presence, the QR code), then the console.
     await joinByInvite(page, await server.invite("facilitator", SEMINAR), "Francesca");
-    await page.waitForURL(`**/seminari/${SEMINAR}`);
+    // A facilitator lands at the console; the room is one page away.
+    await page.waitForURL(`**/seminari/${SEMINAR}/console`);
+    await page.goto(`${server.url}/seminari/${SEMINAR}`);
     await page.locator('.connection[data-state="online"]').waitFor();
     await page.getByRole("tab", { name: /Raccomandazioni/ }).click();
     await page.locator(".editor-text").waitFor();
