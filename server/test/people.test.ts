@@ -77,6 +77,35 @@ describe("POST /api/join and personal tokens", () => {
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
   });
 
+  it("lets only participants and observers join anonymously: staff sign what they do (the door of their role)", async () => {
+    for (const grant of [
+      { role: "drafter" },
+      { role: "facilitator", seminarId: SEMINAR_ID },
+      { role: "admin" },
+    ] as const) {
+      const link = await inviteRecord(server, grant);
+      const refused = await api(server, "POST", "/api/join", {
+        token: link.token,
+        body: { name: "Dora", anonymous: true },
+      });
+      expect(refused.status).toBe(400);
+      const failure = (await refused.json()) as { error: { details: Record<string, string[]> } };
+      expect(failure.error.details.anonymous).toBeDefined();
+      expect(await joinAs(server, link.token, { name: "Dora" })).toMatchObject({
+        anonymous: false,
+      });
+    }
+    for (const grant of [
+      { role: "participant" },
+      { role: "observer", seminarId: SEMINAR_ID },
+    ] as const) {
+      const link = await inviteRecord(server, grant);
+      expect(await joinAs(server, link.token, { name: "", anonymous: true })).toMatchObject({
+        anonymous: true,
+      });
+    }
+  });
+
   it("revokes every personal token made from a revoked invite: REST 401, sockets 4401 at once", async () => {
     const link = await participantInvite();
     const ada = await joinAs(server, link.token, { name: "Ada" });

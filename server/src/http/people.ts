@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ACTOR_KINDS } from "@percorso/schema";
+import { ACTOR_KINDS, doorOf } from "@percorso/schema";
 import { invalidInput } from "../errors.ts";
 import type { Invites } from "../invites.ts";
 import type { ClientIdDirectory } from "../clientIdDirectory.ts";
@@ -40,6 +40,13 @@ export function peopleRoutes(deps: PeopleRouteDeps): Router {
       throw invalidInput("This is already a personal token: join with the invite link instead");
     }
     const details = parseInput(joinSchema, req.body ?? {}, "join request");
+    // The door of the invite's role (the join page asks the same): anonymity is for
+    // participants' answers and an observer's presence; staff sign what they do.
+    if (details.anonymous && doorOf(claims).name === "required") {
+      throw invalidInput("This role signs its work: join with a name", {
+        anonymous: [`A ${claims.role} cannot join anonymously`],
+      });
+    }
     const { person, token, claims: personal } = await deps.people.join(claims, details);
     res.status(201).json({
       token,
