@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { itemRuleOf, type DocumentKind, type Writer } from "@percorso/schema";
-import type { LocatedItem, UpdateView } from "./updateView.ts";
+import { forEachDeletedItem, type LocatedItem, type UpdateView } from "./updateView.ts";
 
 /**
  * Which of an update's effects are anonymous acts (DESIGN.md §4.2, "anonymity towards the
@@ -175,26 +175,17 @@ function split(
     if (list === undefined) half.ds.set(client, [{ clock, len }]);
     else list.push({ clock, len });
   };
+  // Already deleted, or garbage: deleting it again changes nothing (forEachDeletedItem skips it).
+  forEachDeletedItem(doc, ds, (item, from, to) => {
+    addRange(firstOf(anonymousDeletes.has(item)), item.id.client, from, to - from);
+  });
+  // Content of this very update, deleted in it: with the part that carries it.
   for (const [client, ranges] of ds.clients) {
     const known = Y.getState(doc.store, client);
-    const list = doc.store.clients.get(client);
     for (const { clock, len } of ranges) {
-      const end = clock + len;
-      if (list !== undefined && clock < known) {
-        for (let i = Y.findIndexSS(list, clock); i < list.length; i++) {
-          const struct = list[i]!;
-          if (struct.id.clock >= end) break;
-          // Already deleted, or garbage: deleting it again changes nothing.
-          if (!(struct instanceof Y.Item) || struct.deleted) continue;
-          const from = Math.max(clock, struct.id.clock);
-          const to = Math.min(end, struct.id.clock + struct.length);
-          addRange(firstOf(anonymousDeletes.has(struct)), client, from, to - from);
-        }
-      }
-      // Content of this very update, deleted in it: with the part that carries it.
       for (const span of carriers.get(client) ?? []) {
         const from = Math.max(clock, known, span.from);
-        const to = Math.min(end, span.to);
+        const to = Math.min(clock + len, span.to);
         addRange(span.part, client, from, to - from);
       }
     }

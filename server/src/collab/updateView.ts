@@ -99,22 +99,16 @@ export class UpdateView {
       }
     }
 
+    forEachDeletedItem(doc, ds, (item) => {
+      const location = this.locateInDoc(item);
+      if (location === null) return;
+      this.roots.add(location.root);
+      this.deletes.push({ item, location });
+    });
     for (const [client, ranges] of ds.clients) {
       const known = Y.getState(doc.store, client);
-      const list = doc.store.clients.get(client);
       for (const { clock, len } of ranges) {
         const end = clock + len;
-        if (list !== undefined && clock < known) {
-          for (let i = Y.findIndexSS(list, clock); i < list.length; i++) {
-            const struct = list[i]!;
-            if (struct.id.clock >= end) break;
-            if (!(struct instanceof Y.Item) || struct.deleted) continue;
-            const location = this.locateInDoc(struct);
-            if (location === null) continue;
-            this.roots.add(location.root);
-            this.deletes.push({ item: struct, location });
-          }
-        }
         // Deleting what the server does not have yet is only valid for items of this very update
         // (already listed above as inserts); anything else would delete future content.
         for (let c = Math.max(clock, known); c < end;) {
@@ -270,6 +264,37 @@ export class UpdateView {
 }
 
 /** The roots an update touches, and whether it depends on structs the server lacks. */
+/**
+ * The document's items a delete set removes now, each with the clocks of the overlap
+ * [`from`, `to`). Items already deleted, and garbage, change nothing and are skipped; ranges
+ * beyond the document's clock are the update's own content, which the caller reads itself.
+ */
+export function forEachDeletedItem(
+  doc: Y.Doc,
+  ds: ReturnType<typeof Y.decodeUpdate>["ds"],
+  visit: (item: Y.Item, from: number, to: number) => void,
+): void {
+  for (const [client, ranges] of ds.clients) {
+    const known = Y.getState(doc.store, client);
+    const list = doc.store.clients.get(client);
+    if (list === undefined) continue;
+    for (const { clock, len } of ranges) {
+      if (clock >= known) continue;
+      const end = clock + len;
+      for (let i = Y.findIndexSS(list, clock); i < list.length; i++) {
+        const struct = list[i]!;
+        if (struct.id.clock >= end) break;
+        if (!(struct instanceof Y.Item) || struct.deleted) continue;
+        visit(
+          struct,
+          Math.max(clock, struct.id.clock),
+          Math.min(end, struct.id.clock + struct.length),
+        );
+      }
+    }
+  }
+}
+
 export function resolveUpdateRoots(
   doc: Y.Doc,
   update: Uint8Array,
